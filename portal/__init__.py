@@ -1,0 +1,90 @@
+"""The customer portal: create_app builds the Flask application from small named steps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from portal.config import check_config, load_config
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app; `config` overrides what the environment says (tests use it)."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    app.config.from_mapping(load_config(app.instance_path))
+    if config:
+        app.config.update(config)
+    check_config(app.config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_security(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from portal import models  # noqa: F401  (every table registered before migrations run)
+    from portal.extensions import csrf, db, limiter, login_manager, migrate
+    from portal.i18n.locale import init_babel
+    from portal.jobs.runner import init_jobs
+    from portal.sessions import init_login
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    init_login(app)
+    init_babel(app)
+    init_jobs(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from portal.api import register_api
+    from portal.assist.views import bp as assist_bp
+    from portal.customers.views import bp as customers_bp
+    from portal.i18n.views import bp as i18n_bp
+    from portal.links.views import bp as links_bp
+    from portal.merchants.views import bp as merchants_bp
+    from portal.site.views import bp as site_bp
+    from portal.staff.views import bp as staff_bp
+    from portal.webhooks.views import bp as webhooks_bp
+
+    for bp in (
+        site_bp,
+        staff_bp,
+        customers_bp,
+        merchants_bp,
+        assist_bp,
+        links_bp,
+        i18n_bp,
+        webhooks_bp,
+    ):
+        app.register_blueprint(bp)
+    register_api(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from portal.errors import init_errors
+
+    init_errors(app)
+
+
+def register_commands(app: Flask) -> None:
+    from portal.commands import init_commands
+
+    init_commands(app)
+
+
+def register_security(app: Flask) -> None:
+    from portal.security import init_security
+
+    init_security(app)

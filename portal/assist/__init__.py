@@ -1,0 +1,1 @@
+"""Retailer assistants registering walk-in shoppers (document 000)."""

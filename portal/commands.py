@@ -1,0 +1,123 @@
+"""Command line: seed-demo, create-merchant, create-assistant, tokens create."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from portal.core.errors import ServiceError
+from portal.extensions import db
+
+
+def _fail(exc: ServiceError) -> None:
+    db.session.rollback()
+    raise click.ClickException(exc.message)
+
+
+def init_commands(app: Flask) -> None:
+    @app.cli.command("seed-demo")
+    @click.option("--if-empty", is_flag=True, help="Only seed when the database has no merchant.")
+    @click.option("--customers", default=500, show_default=True, help="How many demo customers.")
+    def seed_demo_command(if_empty: bool, customers: int) -> None:
+        """Create the demo merchant `demo` (idempotent; development passwords only).
+
+        Owner owner@demo.test, staff system@demo.test (SYSTEM) and overview@demo.test
+        (OVERVIEW), assistant assistant@demo.test of partner "Demo Shop"; all use the
+        password demo-password. About 500 customers with orders over the last 12 months.
+        """
+        from portal.seed import database_is_empty, seed_demo, seed_regions
+
+        if if_empty and not database_is_empty():
+            seed_regions()
+            db.session.commit()
+            click.echo("Database already has data; demo seed skipped.")
+            return
+        result = seed_demo(customers=customers)
+        db.session.commit()
+        if result.get("created"):
+            click.echo(f"Seeded demo merchant with {result['created']} customers.")
+        else:
+            click.echo("Demo merchant already exists; nothing to do.")
+
+    @app.cli.command("create-merchant")
+    @click.option("--slug", required=True, help="Short name used in URLs, e.g. acme.")
+    @click.option("--name", required=True, help="Display name of the merchant.")
+    @click.option("--email", required=True, help="Owner's email (used to sign in).")
+    @click.option("--password", required=True, help="Owner's password (8 characters or more).")
+    @click.option("--country", default="BD", show_default=True, help="ISO 3166 country code.")
+    def create_merchant_command(
+        slug: str, name: str, email: str, password: str, country: str
+    ) -> None:
+        """Create a merchant (tenant) and its owner account."""
+        from portal.staff.accounts import create_merchant, create_staff
+        from portal.staff.models import Role
+
+        try:
+            merchant = create_merchant(slug=slug, name=name, country_code=country, email=email)
+            create_staff(merchant, email=email, password=password, role=Role.OWNER, actor="cli")
+        except ServiceError as exc:
+            _fail(exc)
+        db.session.commit()
+        click.echo(f"Created merchant {slug} with owner {email}.")
+
+    @app.cli.command("create-assistant")
+    @click.option("--merchant", "merchant_slug", required=True, help="Merchant slug.")
+    @click.option("--partner", required=True, help="Partner (shop) name; created if missing.")
+    @click.option("--email", required=True, help="Assistant's email (used to sign in).")
+    @click.option("--password", required=True, help="Assistant's password (8 characters or more).")
+    def create_assistant_command(
+        merchant_slug: str, partner: str, email: str, password: str
+    ) -> None:
+        """Create a retailer assistant bound to one partner (shop) of a merchant."""
+        from portal.staff.accounts import create_staff, get_merchant_by_slug, get_or_create_partner
+        from portal.staff.models import Role
+
+        try:
+            merchant = get_merchant_by_slug(merchant_slug)
+            shop = get_or_create_partner(merchant, partner)
+            create_staff(
+                merchant,
+                email=email,
+                password=password,
+                role=Role.ASSISTANT,
+                partner=shop,
+                actor="cli",
+            )
+        except ServiceError as exc:
+            _fail(exc)
+        db.session.commit()
+        click.echo(f"Created assistant {email} for {partner}.")
+
+    tokens = AppGroup("tokens", help="Manage API tokens.")
+
+    @tokens.command("create")
+    @click.option("--merchant", "merchant_slug", required=True, help="Merchant slug.")
+    @click.option(
+        "--permission",
+        required=True,
+        type=click.Choice(["OVERVIEW", "SYSTEM"]),
+        help="OVERVIEW reads; SYSTEM reads and writes.",
+    )
+    @click.option("--partner", default=None, help="Bind the token to this partner (shop).")
+    @click.option("--name", default=None, help="A label to recognise the token by.")
+    def create_token_command(
+        merchant_slug: str, permission: str, partner: str | None, name: str | None
+    ) -> None:
+        """Create an API token; it is printed once, alone on the last line, and stored hashed."""
+        from portal.staff.accounts import find_partner, get_merchant_by_slug
+        from portal.staff.tokens import create_token
+
+        try:
+            merchant = get_merchant_by_slug(merchant_slug)
+            shop = find_partner(merchant, partner) if partner else None
+            new = create_token(
+                merchant, permission=permission, partner=shop, actor="cli", name=name
+            )
+        except ServiceError as exc:
+            _fail(exc)
+        db.session.commit()
+        click.echo(f"Token {new.token.prefix}… ({permission}) for {merchant_slug}; shown once:")
+        click.echo(new.plain)
+
+    app.cli.add_command(tokens)

@@ -1,0 +1,110 @@
+"""Settings read from the environment: the only module that looks at os.environ."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+class ConfigError(RuntimeError):
+    """Raised when the environment cannot make a safe configuration."""
+
+
+def _flag(env: dict[str, str], name: str, default: bool = False) -> bool:
+    raw = env.get(name)
+    return default if raw is None else raw.strip().lower() in TRUE_WORDS
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _secret_key(env: dict[str, str], instance: Path, production: bool) -> str:
+    """Production must be given a key; development keeps one generated key in instance/."""
+    key = env.get("SECRET_KEY", "")
+    if key:
+        return key
+    if production:
+        raise ConfigError("SECRET_KEY must be set when PORTAL_ENV=production")
+    key_file = instance / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def _database_url(env: dict[str, str], instance: Path) -> str:
+    url = env.get("DATABASE_URL", "")
+    if not url:
+        return f"sqlite:///{instance / 'portal.sqlite3'}"
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the psycopg 3 driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def load_config(instance_path: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Build the Flask config mapping from environment variables."""
+    env = dict(os.environ if env is None else env)
+    instance = Path(instance_path)
+    production = env.get("PORTAL_ENV", "development") == "production"
+    redis_url = env.get("REDIS_URL") or None
+    return {
+        "PORTAL_ENV": "production" if production else "development",
+        "SECRET_KEY": _secret_key(env, instance, production),
+        "SQLALCHEMY_DATABASE_URI": _database_url(env, instance),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_ENABLED": _flag(env, "RATELIMIT_ENABLED", True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "SMS_BACKEND": env.get("SMS_BACKEND", "console"),
+        "SMS_OUTBOX": env.get("SMS_OUTBOX") or str(instance / "outbox.jsonl"),
+        "SMS_GATEWAY_URL": env.get("SMS_GATEWAY_URL", ""),
+        "SMS_GATEWAY_TOKEN": env.get("SMS_GATEWAY_TOKEN", ""),
+        "MAIL_SERVER": env.get("MAIL_SERVER") or None,
+        "MAIL_PORT": _int(env, "MAIL_PORT", 25),
+        "MAIL_SENDER": env.get("MAIL_SENDER", "portal@localhost"),
+        "MAIL_DIR": env.get("MAIL_DIR") or str(instance / "mail"),
+        "OTP_TTL_SECONDS": _int(env, "OTP_TTL_SECONDS", 300),
+        "OTP_MAX_ATTEMPTS": _int(env, "OTP_MAX_ATTEMPTS", 5),
+        "OTP_SENDS_PER_HOUR": _int(env, "OTP_SENDS_PER_HOUR", 3),
+        "OTP_IN_RESPONSES": _flag(env, "OTP_IN_RESPONSES"),
+        "EDIT_LINK_TTL_SECONDS": _int(env, "EDIT_LINK_TTL_SECONDS", 900),
+        "JOBS_INLINE": _flag(env, "JOBS_INLINE"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": production,
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "i18n" / "translations"),
+        "LANGUAGES": {"en": "English", "bn": "বাংলা", "id": "Bahasa Indonesia"},
+    }
+
+
+def check_config(config: dict[str, Any]) -> None:
+    """Refuse combinations that are unsafe outside tests."""
+    if config.get("PORTAL_ENV") == "production":
+        if config.get("OTP_IN_RESPONSES"):
+            raise ConfigError("OTP_IN_RESPONSES is for tests only; production refuses it")
+        if config.get("TESTING"):
+            raise ConfigError("TESTING cannot be on in production")
+    if config.get("OTP_IN_RESPONSES") and not config.get("TESTING"):
+        raise ConfigError("OTP_IN_RESPONSES needs testing mode")

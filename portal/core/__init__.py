@@ -1,0 +1,1 @@
+"""Shared machinery: model mixins, service errors, paging, phone normalisation, audit."""

@@ -1,0 +1,81 @@
+"""Writing the audit trail and domain events; both are flushed, never committed, here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from portal.core.models import AuditEntry, Event
+from portal.extensions import db
+
+# Functions called with each new Event after it is flushed (webhooks subscribe here).
+_event_listeners: list[Callable[[Event], None]] = []
+
+
+def on_event(listener: Callable[[Event], None]) -> Callable[[Event], None]:
+    """Register a listener for every recorded event; used as a decorator."""
+    if listener not in _event_listeners:
+        _event_listeners.append(listener)
+    return listener
+
+
+def record_audit(
+    *,
+    merchant_id: int,
+    actor: str,
+    action: str,
+    customer_id: int | None = None,
+    changes: dict[str, Any] | None = None,
+    note: str | None = None,
+) -> AuditEntry:
+    """Add one audit entry: who (`actor`), did what (`action`), with which changes."""
+    entry = AuditEntry(
+        merchant_id=merchant_id,
+        customer_id=customer_id,
+        actor=actor,
+        action=action,
+        changes=_jsonable(changes) if changes else None,
+        note=note,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def record_event(
+    *,
+    merchant_id: int,
+    type: str,
+    customer_id: int | None = None,
+    kind: str | None = None,
+    payload: dict[str, Any] | None = None,
+) -> Event:
+    """Add one domain event and tell the listeners (webhooks) about it."""
+    event = Event(
+        merchant_id=merchant_id,
+        customer_id=customer_id,
+        type=type,
+        kind=kind,
+        payload=_jsonable(payload) if payload else None,
+    )
+    db.session.add(event)
+    db.session.flush()
+    for listener in list(_event_listeners):
+        listener(event)
+    return event
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """The fields that changed, as {field: [old, new]}."""
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)

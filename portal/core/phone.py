@@ -1,0 +1,84 @@
+"""Phone numbers parsed and normalised to E.164 with the phonenumbers library."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import phonenumbers
+
+from portal.core.errors import ServiceError
+
+INVALID_PHONE = "Enter a valid phone number."
+
+
+@dataclass(frozen=True)
+class Phone:
+    e164: str
+    country_code: str
+
+
+def _strip_prefix(raw: str) -> str:
+    return raw.strip().replace("\u00a0", " ")
+
+
+def normalise_phone(raw: str | None, country: str | None, *, field: str = "phone") -> Phone:
+    """Parse a number typed in local or international form into E.164.
+
+    Accepts `0176...` with country BD, `0812...` or `62812...` with ID, `418-581-0827`
+    with CA, and any `+...` form. A bare number that starts with the country's calling
+    code (as in `62812...`) is read as international.
+    """
+    text = _strip_prefix(raw or "")
+    if not text:
+        raise ServiceError("phone_required", "Enter a phone number.", field=field)
+    region = (country or "").upper() or None
+    candidates = [text]
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if region and not text.startswith("+") and digits:
+        calling_code = str(phonenumbers.country_code_for_region(region))
+        if digits.startswith(calling_code) and not digits.startswith("0"):
+            candidates.append("+" + digits)
+    for candidate in candidates:
+        try:
+            parsed = phonenumbers.parse(candidate, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(parsed):
+            e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+            found = phonenumbers.region_code_for_number(parsed) or region or ""
+            return Phone(e164=e164, country_code=found)
+    raise ServiceError("phone_invalid", INVALID_PHONE, field=field)
+
+
+def phone_search_prefix(raw: str, country: str | None) -> str | None:
+    """Turn a partly typed number into an E.164 prefix for a range search, if it can be.
+
+    `0176` in BD becomes `+880176`... ; `+62812` stays; digits that already carry the
+    calling code gain a `+`. Returns None when nothing phone-like was typed.
+    """
+    text = raw.strip()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if not digits:
+        return None
+    if text.startswith("+"):
+        return "+" + digits
+    region = (country or "").upper()
+    if region:
+        calling_code = str(phonenumbers.country_code_for_region(region))
+        if digits.startswith("0"):
+            return "+" + calling_code + digits[1:]
+        if digits.startswith(calling_code):
+            return "+" + digits
+        return "+" + calling_code + digits
+    return "+" + digits
+
+
+def format_phone(e164: str | None) -> str:
+    """Human form of a stored E.164 number, for pages."""
+    if not e164:
+        return ""
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -1,0 +1,1 @@
+"""Customers: the records, their sign-up and sign-in, profile and edit links."""

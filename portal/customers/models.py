@@ -1,0 +1,260 @@
+"""The customer record (the union of all five documents) and what hangs off it."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.core.models import CreatedModifiedMixin, Region, UTCDateTime
+from portal.core.time import utcnow
+from portal.extensions import db
+from portal.merchants.models import Merchant, Partner
+
+
+class RegistrationStatus(StrEnum):
+    """Document 003's registration_status values."""
+
+    UNREGISTERED = "0"
+    REGISTERED = "1"
+    BLOCKED = "4"
+    INACTIVE = "T"
+    REQUESTED = "R"
+
+
+class ActiveState(StrEnum):
+    """Document 003's is_active values."""
+
+    ACTIVE = "Y"
+    NON_ACTIVE = "N"
+    REQUESTED = "R"
+    STOREFRONT_UNACTIVATED = "T"
+
+
+class RegisteredBy(StrEnum):
+    SELF = "self"
+    MERCHANT = "merchant"
+    PARTNER = "partner"
+
+
+def new_public_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Customer(CreatedModifiedMixin, db.Model):
+    """A customer of one merchant; the phone number is unique within that merchant."""
+
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_id: Mapped[str] = mapped_column(
+        String(36), unique=True, nullable=False, default=new_public_id
+    )
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), nullable=False)
+
+    first_name: Mapped[str | None] = mapped_column(String(100))
+    last_name: Mapped[str | None] = mapped_column(String(100))
+    full_name: Mapped[str] = mapped_column(String(201), nullable=False, default="")
+
+    phone: Mapped[str | None] = mapped_column(String(20))
+    unconfirmed_phone: Mapped[str | None] = mapped_column(String(20))
+    country_code: Mapped[str | None] = mapped_column(String(2))
+    email: Mapped[str | None] = mapped_column(String(255))
+
+    gender: Mapped[str | None] = mapped_column(String(16))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    age: Mapped[int | None] = mapped_column(Integer)
+    nationality: Mapped[str | None] = mapped_column(String(2))
+    passport_number: Mapped[str | None] = mapped_column(String(32))
+    national_id_number: Mapped[str | None] = mapped_column(String(32))
+    language: Mapped[str | None] = mapped_column(String(8))
+
+    address: Mapped[str | None] = mapped_column(String(500))
+    home_address: Mapped[str | None] = mapped_column(String(500))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    postal_code: Mapped[str | None] = mapped_column(String(10))
+
+    whatsapp: Mapped[str | None] = mapped_column(String(32))
+    viber: Mapped[str | None] = mapped_column(String(32))
+    imo: Mapped[str | None] = mapped_column(String(32))
+    line: Mapped[str | None] = mapped_column(String(64))
+    other_contact: Mapped[str | None] = mapped_column(String(200))
+
+    category_code: Mapped[str] = mapped_column(String(16), nullable=False, default="N")
+    registration_status: Mapped[str] = mapped_column(
+        String(1), nullable=False, default=RegistrationStatus.UNREGISTERED
+    )
+    active_state: Mapped[str] = mapped_column(
+        String(1), nullable=False, default=ActiveState.NON_ACTIVE
+    )
+    storefront_active: Mapped[bool] = mapped_column(default=False, nullable=False)
+    is_loyal: Mapped[bool] = mapped_column(default=False, nullable=False)
+    user_type: Mapped[str | None] = mapped_column(String(32))
+
+    external_customer_id: Mapped[int | None] = mapped_column(BigInteger)
+    external_customer_code: Mapped[str | None] = mapped_column(String(64))
+
+    registered_by: Mapped[str] = mapped_column(
+        String(16), nullable=False, default=RegisteredBy.SELF
+    )
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+
+    is_otp_verified: Mapped[bool] = mapped_column(default=False, nullable=False)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    confirmation_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_order_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    # Bumped to end every session of this customer at once (sign-out, block, delete).
+    session_version: Mapped[int] = mapped_column(default=1, nullable=False)
+    # Optimistic locking: two tabs saving the same profile cannot overwrite each other.
+    version: Mapped[int] = mapped_column(default=1, nullable=False)
+
+    merchant: Mapped[Merchant] = relationship(lazy="joined")
+    region: Mapped[Region | None] = relationship(lazy="joined")
+    partner: Mapped[Partner | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        UniqueConstraint("merchant_id", "phone"),
+        UniqueConstraint("merchant_id", "unconfirmed_phone"),
+        Index("ix_customers_merchant_created", "merchant_id", "created_at", "id"),
+        Index(
+            "ix_customers_merchant_category_created",
+            "merchant_id",
+            "category_code",
+            "created_at",
+            "id",
+        ),
+        Index(
+            "ix_customers_merchant_status_created",
+            "merchant_id",
+            "registration_status",
+            "created_at",
+            "id",
+        ),
+        Index("ix_customers_merchant_last_order", "merchant_id", "last_order_at", "id"),
+        Index("ix_customers_merchant_email", "merchant_id", "email"),
+        Index("ix_customers_merchant_name", "merchant_id", "full_name"),
+        Index("ix_customers_merchant_partner", "merchant_id", "partner_id", "created_at"),
+    )
+
+    @property
+    def name_initial(self) -> str:
+        return (self.full_name or "?")[:1].upper()
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_blocked(self) -> bool:
+        return self.registration_status == RegistrationStatus.BLOCKED
+
+    @property
+    def display_phone(self) -> str | None:
+        return self.phone or self.unconfirmed_phone
+
+
+class Address(db.Model):
+    """A billing or shipping address, edited through a short-lived link."""
+
+    __tablename__ = "addresses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    recipient: Mapped[str | None] = mapped_column(String(200))
+    line1: Mapped[str] = mapped_column(String(300), nullable=False)
+    line2: Mapped[str | None] = mapped_column(String(300))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    postal_code: Mapped[str | None] = mapped_column(String(10))
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False
+    )
+
+    region: Mapped[Region | None] = relationship(lazy="joined")
+
+    __table_args__ = (UniqueConstraint("customer_id", "kind"),)
+
+
+class PaymentCard(db.Model):
+    """What the card vault keeps: brand, last four digits, expiry. Never number or CVC."""
+
+    __tablename__ = "payment_cards"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id"), unique=True, nullable=False
+    )
+    brand: Mapped[str] = mapped_column(String(32), nullable=False)
+    last4: Mapped[str] = mapped_column(String(4), nullable=False)
+    exp_month: Mapped[int] = mapped_column(Integer, nullable=False)
+    exp_year: Mapped[int] = mapped_column(Integer, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False
+    )
+
+
+class Order(db.Model):
+    """An order of a customer, for document 003's order histories."""
+
+    __tablename__ = "orders"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), nullable=False)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), nullable=False)
+    po_number: Mapped[int] = mapped_column(Integer, nullable=False)
+    ordered_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    total_price: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    product_status: Mapped[str] = mapped_column(String(4), nullable=False, default="S")
+    items_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+    items: Mapped[list[OrderItem]] = relationship(
+        back_populates="order", order_by="OrderItem.id", lazy="selectin"
+    )
+
+    __table_args__ = (Index("ix_orders_customer_date", "customer_id", "ordered_at"),)
+
+
+class OrderItem(db.Model):
+    __tablename__ = "order_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), nullable=False, index=True)
+    product_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    quantity: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    order: Mapped[Order] = relationship(back_populates="items")
+
+
+class EditLink(db.Model):
+    """A short-lived, single-purpose link (document 001's ephemeral URLs), stored hashed."""
+
+    __tablename__ = "edit_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), nullable=False)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), nullable=False)
+    purpose: Mapped[str] = mapped_column(String(16), nullable=False)
+    code_hash: Mapped[str] = mapped_column(String(128), unique=True, nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    customer: Mapped[Customer] = relationship()
+
+    __table_args__ = (Index("ix_edit_links_customer", "customer_id", "purpose"),)

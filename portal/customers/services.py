@@ -1,0 +1,254 @@
+"""Customer records: lookup scoped to one merchant, create, update, language.
+
+Every function takes the merchant (or a customer already scoped to one) and the actor
+explicitly; none reads the request. They flush; the caller commits once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal.core.audit import diff, record_audit, record_event
+from portal.core.errors import Conflict, NotFound, ServiceError
+from portal.core.time import utcnow
+from portal.customers.fields import clean_fields
+from portal.customers.models import (
+    ActiveState,
+    Customer,
+    RegisteredBy,
+    RegistrationStatus,
+)
+from portal.extensions import db
+from portal.merchants.models import Merchant
+
+NOT_FOUND_MESSAGE = "Unable to find customer"
+PHONE_TAKEN = "This phone number already belongs to another customer."
+
+# Fields a merchant (or a SYSTEM token) may change directly.
+EDITABLE_FIELDS: frozenset[str] = frozenset(
+    {
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "country_code",
+        "gender",
+        "date_of_birth",
+        "age",
+        "nationality",
+        "passport_number",
+        "national_id_number",
+        "language",
+        "address",
+        "home_address",
+        "region_id",
+        "postal_code",
+        "whatsapp",
+        "viber",
+        "imo",
+        "line",
+        "other_contact",
+        "category_code",
+        "external_customer_id",
+        "external_customer_code",
+        "is_loyal",
+        "user_type",
+    }
+)
+
+
+def full_name_of(first: str | None, last: str | None) -> str:
+    return " ".join(part.strip() for part in (first or "", last or "") if part and part.strip())
+
+
+def snapshot(customer: Customer) -> dict[str, Any]:
+    """The editable fields as they stand, for audit diffs."""
+    return {field: getattr(customer, field) for field in EDITABLE_FIELDS}
+
+
+def get_customer(merchant_id: int, ident: int | str, *, include_deleted: bool = False) -> Customer:
+    """The customer with integer id or public UUID `ident` in this merchant, else NotFound."""
+    query = select(Customer).where(Customer.merchant_id == merchant_id)
+    text = str(ident).strip()
+    if text.isdigit():
+        if int(text) > 2**31 - 1:
+            raise NotFound(NOT_FOUND_MESSAGE)
+        query = query.where(Customer.id == int(text))
+    elif len(text) == 36:
+        query = query.where(Customer.public_id == text.lower())
+    else:
+        raise NotFound(NOT_FOUND_MESSAGE)
+    if not include_deleted:
+        query = query.where(Customer.deleted_at.is_(None))
+    customer = db.session.scalar(query)
+    if customer is None:
+        raise NotFound(NOT_FOUND_MESSAGE)
+    return customer
+
+
+def find_by_phone(merchant_id: int, e164: str, *, include_deleted: bool = True) -> Customer | None:
+    """The customer whose confirmed or unconfirmed phone is `e164` (confirmed wins)."""
+    query = select(Customer).where(
+        Customer.merchant_id == merchant_id,
+        or_(Customer.phone == e164, Customer.unconfirmed_phone == e164),
+    )
+    if not include_deleted:
+        query = query.where(Customer.deleted_at.is_(None))
+    found = db.session.scalars(query).all()
+    for customer in found:
+        if customer.phone == e164:
+            return customer
+    return found[0] if found else None
+
+
+def _phone_in_use(merchant_id: int, e164: str, *, exclude_id: int | None = None) -> bool:
+    query = select(Customer.id).where(
+        Customer.merchant_id == merchant_id,
+        or_(Customer.phone == e164, Customer.unconfirmed_phone == e164),
+    )
+    if exclude_id is not None:
+        query = query.where(Customer.id != exclude_id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def create_customer(
+    merchant: Merchant,
+    data: dict[str, Any],
+    *,
+    actor: str,
+    confirmed: bool = False,
+    registered_by: str = RegisteredBy.MERCHANT,
+    partner_id: int | None = None,
+    registration_status: str | None = None,
+    active_state: str | None = None,
+) -> Customer:
+    """Create a customer of `merchant` from raw `data` (validated here).
+
+    Unconfirmed customers keep the number as `unconfirmed_phone` until a code confirms it;
+    confirmed ones (created by a merchant without the confirmation flow) get it as `phone`.
+    Raises ValidationFailed for bad fields and Conflict when the phone is taken, including
+    when a concurrent request took it a moment earlier.
+    """
+    unknown = set(data) - EDITABLE_FIELDS
+    if unknown:
+        raise ServiceError(
+            "unknown_field", f"Unknown field: {sorted(unknown)[0]}", field=sorted(unknown)[0]
+        )
+    if not data.get("phone"):
+        raise ServiceError("phone_required", "Enter a phone number.", field="phone")
+    cleaned = clean_fields(data, merchant_id=merchant.id, country=merchant.country_code)
+    e164 = cleaned.pop("phone")
+    if _phone_in_use(merchant.id, e164):
+        raise Conflict("phone_taken", PHONE_TAKEN, field="phone")
+    now = utcnow()
+    customer = Customer(
+        merchant_id=merchant.id,
+        created_by=actor,
+        registered_by=registered_by,
+        partner_id=partner_id,
+        language=cleaned.pop("language", None) or merchant.default_language,
+        **cleaned,
+    )
+    customer.full_name = full_name_of(customer.first_name, customer.last_name)
+    if confirmed:
+        customer.phone = e164
+        customer.confirmed_at = now
+        customer.registration_status = registration_status or RegistrationStatus.REGISTERED
+        customer.active_state = active_state or ActiveState.ACTIVE
+    else:
+        customer.unconfirmed_phone = e164
+        customer.registration_status = registration_status or RegistrationStatus.UNREGISTERED
+        customer.active_state = active_state or ActiveState.NON_ACTIVE
+    try:
+        with db.session.begin_nested():
+            db.session.add(customer)
+            db.session.flush()
+    except IntegrityError as exc:
+        raise Conflict("phone_taken", PHONE_TAKEN, field="phone") from exc
+    record_audit(
+        merchant_id=merchant.id,
+        customer_id=customer.id,
+        actor=actor,
+        action="customer.created",
+        changes={k: [None, v] for k, v in snapshot(customer).items() if v is not None},
+    )
+    record_event(merchant_id=merchant.id, customer_id=customer.id, type="customer.created")
+    return customer
+
+
+def update_customer(
+    customer: Customer,
+    data: dict[str, Any],
+    *,
+    actor: str,
+    expected_version: int | None = None,
+    allowed: frozenset[str] = EDITABLE_FIELDS,
+) -> dict[str, list[Any]]:
+    """Apply validated changes; returns {field: [old, new]} for what actually changed.
+
+    A field outside `allowed` is refused (never silently ignored). `expected_version`
+    (from the form the user saw) refuses a save made on top of someone else's.
+    A new phone number is not applied here: it needs a code (see otp.services).
+    """
+    unknown = set(data) - allowed
+    if unknown:
+        field = sorted(unknown)[0]
+        raise ServiceError("unknown_field", f"Unknown or read-only field: {field}", field=field)
+    if expected_version is not None and expected_version != customer.version:
+        raise Conflict(
+            "stale",
+            "Someone else saved this profile after you opened it. "
+            "Reload the page to see their changes, then edit again.",
+        )
+    cleaned = clean_fields(data, merchant_id=customer.merchant_id, country=customer.country_code)
+    new_phone = cleaned.pop("phone", None)
+    if new_phone and new_phone != customer.phone:
+        if _phone_in_use(customer.merchant_id, new_phone, exclude_id=customer.id):
+            raise Conflict("phone_taken", PHONE_TAKEN, field="phone")
+        cleaned["phone"] = new_phone
+    before = snapshot(customer)
+    for field, value in cleaned.items():
+        setattr(customer, field, value)
+    customer.full_name = full_name_of(customer.first_name, customer.last_name)
+    changes = diff(before, {k: getattr(customer, k) for k in cleaned})
+    if not changes:
+        return {}
+    customer.modified_by = actor
+    customer.modified_at = utcnow()
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except StaleDataError as exc:
+        raise Conflict("stale", "Someone else saved this customer at the same time.") from exc
+    except IntegrityError as exc:
+        raise Conflict("phone_taken", PHONE_TAKEN, field="phone") from exc
+    record_audit(
+        merchant_id=customer.merchant_id,
+        customer_id=customer.id,
+        actor=actor,
+        action="customer.updated",
+        changes=changes,
+    )
+    record_event(
+        merchant_id=customer.merchant_id,
+        customer_id=customer.id,
+        type="customer.updated",
+        payload={"fields": sorted(changes)},
+    )
+    return changes
+
+
+def set_language(customer: Customer, code: str, *, actor: str) -> None:
+    """Store a customer's preferred language (validated against the supported list)."""
+    if customer.language == code:
+        return
+    update_customer(customer, {"language": code}, actor=actor)
+
+
+def end_sessions(customer: Customer) -> None:
+    """Sign the customer out everywhere: older session versions stop loading."""
+    customer.session_version = (customer.session_version or 1) + 1

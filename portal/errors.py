@@ -1,0 +1,83 @@
+"""Error answers: JSON on API paths, a partial for htmx, a page otherwise; never a trace."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from portal.htmx import is_htmx
+
+API_PREFIXES = ("/api/", "/partner/api/", "/v1/")
+log = logging.getLogger(__name__)
+
+
+def wants_json() -> bool:
+    """API paths always speak JSON; elsewhere only clients that ask for it do."""
+    if request.path.startswith(API_PREFIXES):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and not request.accept_mimetypes.accept_html
+
+
+def json_error(message: str, status: int, **extra: object) -> Response:
+    """The documents' error shape: {"message": ..., "status_code": ...}."""
+    body = {"message": message, "status_code": status, **extra}
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def _friendly(error: HTTPException) -> str:
+    messages = {
+        400: gettext("The request could not be understood."),
+        401: gettext("Please sign in to continue."),
+        403: gettext("You do not have permission to do that."),
+        404: gettext("We could not find that page."),
+        405: gettext("That action is not allowed here."),
+        410: gettext("This link is no longer valid."),
+        413: gettext("The request is too large."),
+        429: gettext("Too many requests. Please wait a moment and try again."),
+        503: gettext("The service is busy. Please try again shortly."),
+    }
+    return messages.get(error.code or 500, gettext("Something went wrong on our side."))
+
+
+def handle_http_error(error: HTTPException) -> Response:
+    status = error.code or 500
+    if wants_json():
+        message = error.description if status < 500 and error.description else error.name
+        response = json_error(str(message), status)
+    else:
+        template = "errors/_error.html" if is_htmx() else "errors/error.html"
+        response = Response(
+            render_template(template, status=status, message=_friendly(error)), status
+        )
+    for header in ("Retry-After", "Allow", "WWW-Authenticate"):
+        value = (error.get_headers() and dict(error.get_headers()).get(header)) or None
+        if value:
+            response.headers[header] = value
+    if status == 429 and "Retry-After" not in response.headers:
+        response.headers["Retry-After"] = "60"
+    return response
+
+
+def handle_csrf_error(error: CSRFError) -> Response:
+    if wants_json():
+        return json_error("CSRF token missing or invalid", 400)
+    message = gettext("Your form expired. Please go back, reload the page and try again.")
+    return Response(render_template("errors/error.html", status=400, message=message), 400)
+
+
+def handle_unexpected(error: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return handle_http_error(InternalServerError())
+
+
+def init_errors(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,1 @@
+"""Locale selection and the translation catalogs (English, Bengali, Indonesian)."""

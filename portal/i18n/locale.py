@@ -1,0 +1,41 @@
+"""Which language a request is served in: customer's choice, session, then browser."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request, session
+from flask_babel import get_locale
+
+from portal.extensions import babel
+
+
+def supported_languages() -> dict[str, str]:
+    return dict(current_app.config["LANGUAGES"])
+
+
+def is_supported(code: str | None) -> bool:
+    return bool(code) and code in current_app.config["LANGUAGES"]
+
+
+def select_locale() -> str:
+    """A signed-in customer's preferred language wins, then the session, then the browser."""
+    from portal.sessions import current_customer
+
+    customer = current_customer()
+    if customer is not None and is_supported(customer.language):
+        return str(customer.language)
+    chosen = session.get("language")
+    if is_supported(chosen):
+        return str(chosen)
+    return request.accept_languages.best_match(list(current_app.config["LANGUAGES"])) or "en"
+
+
+def current_language() -> str:
+    return str(get_locale() or "en")
+
+
+def init_babel(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.context_processor
+    def language_context() -> dict[str, object]:
+        return {"languages": app.config["LANGUAGES"], "current_language": current_language}

@@ -1,0 +1,40 @@
+"""The language switcher every page shows."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, request, session, url_for
+from werkzeug.wrappers import Response
+
+from portal.customers.services import set_language
+from portal.extensions import db
+from portal.i18n.locale import is_supported
+from portal.sessions import current_customer
+
+bp = Blueprint("i18n", __name__)
+
+
+def safe_next(target: str | None, default: str | None = None) -> str:
+    """Only ever redirect inside the portal: a path, never a scheme or another host."""
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not any(ch.isspace() for ch in target)
+    ):
+        return target
+    return default or url_for("site.home")
+
+
+@bp.post("/language")
+def switch_language() -> Response:
+    """Keep the visitor's choice in the session; a signed-in customer's profile keeps it too."""
+    code = request.form.get("language", "")
+    if not is_supported(code):
+        abort(400, description="Unsupported language")
+    session["language"] = code
+    customer = current_customer()
+    if customer is not None:
+        set_language(customer, code, actor=f"customer:{customer.id}")
+        db.session.commit()
+    return redirect(safe_next(request.form.get("next"), request.referrer), code=303)

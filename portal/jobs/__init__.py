@@ -1,0 +1,1 @@
+"""Background jobs: Redis-backed (RQ) when REDIS_URL is set, a thread in-process otherwise."""

@@ -1,0 +1,1 @@
+"""Short-lived edit links for billing address, shipping address and card (document 001)."""

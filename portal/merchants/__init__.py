@@ -1,0 +1,1 @@
+"""Merchant console: tenants, partners, categories and the customer-management pages."""

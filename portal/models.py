@@ -1,0 +1,29 @@
+"""Imports every model so that Alembic and create_all see the whole schema."""
+
+from portal.core.models import AuditEntry, Event, Region
+from portal.customers.models import Address, Customer, EditLink, Order, OrderItem, PaymentCard
+from portal.merchants.models import Category, Merchant, Partner
+from portal.otp.models import OtpChallenge, OtpSend
+from portal.staff.models import ApiToken, StaffUser
+from portal.webhooks.models import WebhookDelivery, WebhookEndpoint
+
+__all__ = [
+    "Address",
+    "ApiToken",
+    "AuditEntry",
+    "Category",
+    "Customer",
+    "EditLink",
+    "Event",
+    "Merchant",
+    "Order",
+    "OrderItem",
+    "OtpChallenge",
+    "OtpSend",
+    "Partner",
+    "PaymentCard",
+    "Region",
+    "StaffUser",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+]

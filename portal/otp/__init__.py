@@ -1,0 +1,1 @@
+"""One-time codes: challenges, sending over SMS backends, and verifying."""

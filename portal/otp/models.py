@@ -1,0 +1,50 @@
+"""One live code challenge per phone and merchant, with its guards in the same row."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.core.models import UTCDateTime
+from portal.core.time import utcnow
+from portal.extensions import db
+
+
+class OtpChallenge(db.Model):
+    """The current code for one phone in one merchant.
+
+    A new code replaces the old one in place, so the attempt counter and the send log
+    that guard it are updated under the same row lock and cannot be raced.
+    """
+
+    __tablename__ = "otp_challenges"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), nullable=False)
+    phone: Mapped[str] = mapped_column(String(20), nullable=False)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    purpose: Mapped[str] = mapped_column(String(16), nullable=False, default="confirm")
+    code_hash: Mapped[str | None] = mapped_column(String(128))
+    token_hash: Mapped[str | None] = mapped_column(String(128))
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(default=0, nullable=False)
+    consumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    __table_args__ = (UniqueConstraint("merchant_id", "phone"),)
+
+
+class OtpSend(db.Model):
+    """One code sent: the rolling-hour send limit counts these rows."""
+
+    __tablename__ = "otp_sends"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("otp_challenges.id"), nullable=False)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    __table_args__ = (Index("ix_otp_sends_challenge", "challenge_id", "sent_at"),)

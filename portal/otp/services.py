@@ -1,0 +1,262 @@
+"""Sending and verifying one-time codes: the rules of documents 000 and 001, once.
+
+The guards (attempts, rolling-hour sends) live in the challenge row, which every send
+and every verification locks first, so concurrent requests are counted one by one.
+Callers commit after success, and also after a ServiceError whose `persist` is True.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import force_locale, gettext
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from portal.core.audit import record_audit, record_event
+from portal.core.errors import ServiceError
+from portal.core.hashing import keyed_hash, random_digits, random_token, same_hash
+from portal.core.time import as_utc, utcnow
+from portal.customers.models import ActiveState, Customer, RegistrationStatus
+from portal.extensions import db
+from portal.merchants.models import Merchant
+from portal.otp.models import OtpChallenge, OtpSend
+from portal.otp.sms import SmsError, send_sms
+
+CODE_LENGTH = 6
+TOO_MANY_SENDS = "Too many OTP sent. Please try again after 1 hour"
+UNABLE_TO_VERIFY = "Unable to verify otp"
+CODE_EXPIRED = "This code has expired. Ask for a new code."
+CODE_LOCKED = "Too many wrong codes. Ask for a new code."
+CODE_WRONG = "That code is not right. Check it and try again."
+SEND_FAILED = "We could not send the code. Please try again."
+
+
+@dataclass(frozen=True)
+class SentCode:
+    """What a send hands back: the challenge and its opaque token (plain, never stored)."""
+
+    challenge: OtpChallenge
+    token: str
+    code: str  # only for OTP_IN_RESPONSES test mode and the SMS text; never persisted
+
+    @property
+    def expires_at(self):
+        return self.challenge.expires_at
+
+
+def _code_hash(merchant_id: int, phone: str, code: str) -> str:
+    return keyed_hash(f"{merchant_id}:{phone}:{code.strip()}", purpose="otp")
+
+
+def _token_hash(token: str) -> str:
+    return keyed_hash(token, purpose="otp-token")
+
+
+def _where(merchant_id: int, phone: str) -> tuple:
+    return (OtpChallenge.merchant_id == merchant_id, OtpChallenge.phone == phone)
+
+
+def lock_challenge(merchant_id: int, phone: str, *, create: bool) -> OtpChallenge | None:
+    """The challenge row for this phone, locked for the rest of the transaction.
+
+    The no-op UPDATE comes first: on SQLite it takes the database write lock before any
+    read (so concurrent requests queue instead of reading stale counters); on PostgreSQL
+    it and the SELECT ... FOR UPDATE lock the row.
+    """
+    db.session.execute(
+        update(OtpChallenge)
+        .where(*_where(merchant_id, phone))
+        .values(attempts=OtpChallenge.attempts)
+        .execution_options(synchronize_session=False)
+    )
+    query = (
+        select(OtpChallenge)
+        .where(*_where(merchant_id, phone))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    challenge = db.session.scalar(query)
+    if challenge is None and create:
+        try:
+            with db.session.begin_nested():
+                challenge = OtpChallenge(merchant_id=merchant_id, phone=phone)
+                db.session.add(challenge)
+                db.session.flush()
+        except IntegrityError:
+            challenge = db.session.scalar(query)
+    return challenge
+
+
+def sends_in_last_hour(challenge: OtpChallenge) -> int:
+    since = utcnow() - timedelta(hours=1)
+    return (
+        db.session.scalar(
+            select(func.count(OtpSend.id)).where(
+                OtpSend.challenge_id == challenge.id, OtpSend.sent_at > since
+            )
+        )
+        or 0
+    )
+
+
+def sms_text(merchant: Merchant, code: str, language: str | None) -> str:
+    minutes = max(1, current_app.config["OTP_TTL_SECONDS"] // 60)
+    with force_locale(language or merchant.default_language or "en"):
+        return gettext(
+            "%(merchant)s: your code is %(code)s. It expires in %(minutes)s minutes. "
+            "Do not share it.",
+            merchant=merchant.name,
+            code=code,
+            minutes=minutes,
+        )
+
+
+def send_code(
+    merchant: Merchant,
+    phone: str,
+    *,
+    customer: Customer | None,
+    actor: str,
+    purpose: str = "confirm",
+) -> SentCode:
+    """Send a fresh code to `phone` (E.164), replacing any earlier one.
+
+    Refuses the fourth send within a rolling hour with document 000's message. A failing
+    SMS gateway raises ServiceError('sms_failed'): the caller rolls back, leaving nothing.
+    """
+    challenge = lock_challenge(merchant.id, phone, create=True)
+    assert challenge is not None
+    limit = current_app.config["OTP_SENDS_PER_HOUR"]
+    if sends_in_last_hour(challenge) >= limit:
+        raise ServiceError("too_many_sends", TOO_MANY_SENDS, field="phone", retry_after=3600)
+    now = utcnow()
+    code = random_digits(CODE_LENGTH)
+    token = random_token()
+    challenge.customer_id = customer.id if customer else None
+    challenge.purpose = purpose
+    challenge.code_hash = _code_hash(merchant.id, phone, code)
+    challenge.token_hash = _token_hash(token)
+    challenge.expires_at = now + timedelta(seconds=current_app.config["OTP_TTL_SECONDS"])
+    challenge.attempts = 0
+    challenge.consumed_at = None
+    challenge.locked_at = None
+    challenge.last_sent_at = now
+    db.session.add(OtpSend(challenge_id=challenge.id, sent_at=now))
+    if customer is not None:
+        customer.confirmation_sent_at = now
+    db.session.flush()
+    try:
+        send_sms(phone, sms_text(merchant, code, customer.language if customer else None))
+    except SmsError as exc:
+        raise ServiceError("sms_failed", SEND_FAILED, field="phone", status=502) from exc
+    if customer is not None:
+        record_event(
+            merchant_id=merchant.id,
+            customer_id=customer.id,
+            type="verification",
+            kind="sent",
+            payload={"purpose": purpose},
+        )
+        record_audit(
+            merchant_id=merchant.id,
+            customer_id=customer.id,
+            actor=actor,
+            action="verification.sent",
+            note=purpose,
+        )
+    return SentCode(challenge=challenge, token=token, code=code)
+
+
+def _fail(challenge: OtpChallenge, *, max_attempts: int) -> ServiceError:
+    """Count one wrong try; lock the code on the last one. The counter must be committed."""
+    challenge.attempts += 1
+    kind = "failed"
+    message = CODE_WRONG
+    code = "code_wrong"
+    if challenge.attempts >= max_attempts:
+        challenge.locked_at = utcnow()
+        kind, message, code = "locked", CODE_LOCKED, "code_locked"
+    db.session.flush()
+    if challenge.customer_id is not None:
+        record_event(
+            merchant_id=challenge.merchant_id,
+            customer_id=challenge.customer_id,
+            type="verification",
+            kind=kind,
+        )
+    return ServiceError(code, message, field="code", persist=True)
+
+
+def verify_code(
+    merchant: Merchant,
+    phone: str,
+    code: str,
+    *,
+    actor: str,
+    token: str | None = None,
+) -> Customer:
+    """Check `code` for `phone`; on success confirm the phone and return the customer.
+
+    Single use, expires after OTP_TTL_SECONDS, dead after OTP_MAX_ATTEMPTS wrong tries.
+    With `token` (document 000), the token of the latest send must match too.
+    """
+    max_attempts = current_app.config["OTP_MAX_ATTEMPTS"]
+    challenge = lock_challenge(merchant.id, phone, create=False)
+    if challenge is None or challenge.code_hash is None or challenge.consumed_at is not None:
+        raise ServiceError("no_code", UNABLE_TO_VERIFY, field="code")
+    if challenge.locked_at is not None or challenge.attempts >= max_attempts:
+        raise ServiceError("code_locked", CODE_LOCKED, field="code")
+    if as_utc(challenge.expires_at) is None or as_utc(challenge.expires_at) <= utcnow():
+        raise ServiceError("code_expired", CODE_EXPIRED, field="code")
+    digits = (code or "").strip()
+    token_ok = token is None or same_hash(_token_hash(token.strip()), challenge.token_hash)
+    code_ok = same_hash(_code_hash(merchant.id, phone, digits), challenge.code_hash)
+    if not (token_ok and code_ok):
+        raise _fail(challenge, max_attempts=max_attempts)
+    customer = db.session.get(Customer, challenge.customer_id) if challenge.customer_id else None
+    if customer is None or customer.merchant_id != merchant.id or customer.deleted_at:
+        raise _fail(challenge, max_attempts=max_attempts)
+    challenge.consumed_at = utcnow()
+    challenge.code_hash = None
+    challenge.token_hash = None
+    confirm_phone(customer, phone, actor=actor)
+    return customer
+
+
+def confirm_phone(customer: Customer, phone: str, *, actor: str) -> None:
+    """Promote a verified number to the confirmed phone (document 001's confirm)."""
+    now = utcnow()
+    before = {"phone": customer.phone, "unconfirmed_phone": customer.unconfirmed_phone}
+    if customer.unconfirmed_phone == phone:
+        customer.unconfirmed_phone = None
+        customer.phone = phone
+    first_confirmation = customer.confirmed_at is None
+    customer.confirmed_at = (
+        now if first_confirmation or before["phone"] != phone else (customer.confirmed_at)
+    )
+    customer.is_otp_verified = True
+    if customer.registration_status == RegistrationStatus.UNREGISTERED:
+        customer.registration_status = RegistrationStatus.REGISTERED
+        customer.active_state = ActiveState.ACTIVE
+    customer.modified_at = now
+    customer.modified_by = actor
+    db.session.flush()
+    record_event(
+        merchant_id=customer.merchant_id,
+        customer_id=customer.id,
+        type="verification",
+        kind="confirmed",
+    )
+    record_audit(
+        merchant_id=customer.merchant_id,
+        customer_id=customer.id,
+        actor=actor,
+        action="verification.confirmed",
+        changes={
+            "phone": [before["phone"], customer.phone],
+            "unconfirmed_phone": [before["unconfirmed_phone"], customer.unconfirmed_phone],
+        },
+    )

@@ -1,0 +1,129 @@
+"""Who is signed in: staff or customer, with per-account session versions.
+
+The id kept in the session is `kind:pk:version`. Bumping an account's session_version
+(sign-out everywhere, block, delete) makes every older session load as anonymous.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, session
+from flask_login import AnonymousUserMixin, current_user, login_user, logout_user
+
+from portal.customers.models import Customer
+from portal.extensions import db, login_manager
+from portal.staff.models import StaffUser
+
+# Session keys that survive sign-in rotation (the visitor's language choice).
+KEPT_ACROSS_ROTATION = ("language",)
+
+
+class Anonymous(AnonymousUserMixin):
+    kind = "anonymous"
+
+
+class StaffPrincipal:
+    """Flask-Login wrapper for a staff user."""
+
+    kind = "staff"
+    is_authenticated = True
+    is_anonymous = False
+
+    def __init__(self, user: StaffUser) -> None:
+        self.user = user
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.user.is_active)
+
+    def get_id(self) -> str:
+        return f"staff:{self.user.id}:{self.user.session_version}"
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.user, name)
+
+
+class CustomerPrincipal:
+    """Flask-Login wrapper for a customer, valid only in the customer's own merchant."""
+
+    kind = "customer"
+    is_authenticated = True
+    is_anonymous = False
+
+    def __init__(self, customer: Customer) -> None:
+        self.customer = customer
+
+    @property
+    def is_active(self) -> bool:
+        c = self.customer
+        return c.deleted_at is None and not c.is_blocked
+
+    def get_id(self) -> str:
+        return f"customer:{self.customer.id}:{self.customer.session_version}"
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.customer, name)
+
+
+def load_principal(user_id: str) -> StaffPrincipal | CustomerPrincipal | None:
+    try:
+        kind, pk, version = user_id.split(":")
+        pk_int, version_int = int(pk), int(version)
+    except ValueError:
+        return None
+    if kind == "staff":
+        user = db.session.get(StaffUser, pk_int)
+        if user and user.is_active and user.session_version == version_int:
+            return StaffPrincipal(user)
+    elif kind == "customer":
+        customer = db.session.get(Customer, pk_int)
+        principal = CustomerPrincipal(customer) if customer else None
+        if principal and principal.is_active and customer.session_version == version_int:
+            return principal
+    return None
+
+
+def rotate_session() -> None:
+    """Start a fresh session (against fixation), keeping only harmless preferences."""
+    kept = {key: session[key] for key in KEPT_ACROSS_ROTATION if key in session}
+    session.clear()
+    session.update(kept)
+
+
+def sign_in_staff(user: StaffUser) -> None:
+    rotate_session()
+    login_user(StaffPrincipal(user))
+
+
+def sign_in_customer(customer: Customer) -> None:
+    rotate_session()
+    login_user(CustomerPrincipal(customer))
+
+
+def sign_out() -> None:
+    logout_user()
+    rotate_session()
+
+
+def current_customer(merchant_id: int | None = None) -> Customer | None:
+    """The signed-in customer, if any (and only within `merchant_id` when given)."""
+    if getattr(current_user, "kind", None) != "customer":
+        return None
+    customer: Customer = current_user.customer
+    if merchant_id is not None and customer.merchant_id != merchant_id:
+        return None
+    return customer
+
+
+def current_staff() -> StaffUser | None:
+    if getattr(current_user, "kind", None) != "staff":
+        return None
+    return current_user.user
+
+
+def init_login(app: Flask) -> None:
+    login_manager.user_loader(load_principal)
+    login_manager.anonymous_user = Anonymous
+    login_manager.login_view = "staff.login"
+    login_manager.session_protection = "basic"

@@ -1,0 +1,1 @@
+"""Staff accounts (owners, staff, retailer assistants), their sign-in and API tokens."""

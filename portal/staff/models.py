@@ -1,0 +1,88 @@
+"""Staff users of a merchant and the API tokens integrations use."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.core.models import UTCDateTime
+from portal.core.time import utcnow
+from portal.extensions import db
+from portal.merchants.models import Merchant, Partner
+
+
+class Role(StrEnum):
+    OWNER = "owner"
+    STAFF = "staff"
+    ASSISTANT = "assistant"
+
+
+class Permission(StrEnum):
+    """Document 004's two levels: OVERVIEW reads, SYSTEM also writes."""
+
+    OVERVIEW = "OVERVIEW"
+    SYSTEM = "SYSTEM"
+
+
+class StaffUser(db.Model):
+    """Someone who signs in at /login: a merchant owner, staff member or shop assistant."""
+
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), nullable=False)
+    email: Mapped[str] = mapped_column(String(255), unique=True, nullable=False)
+    name: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    role: Mapped[str] = mapped_column(String(16), nullable=False, default=Role.STAFF)
+    permission: Mapped[str | None] = mapped_column(String(16))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    is_active: Mapped[bool] = mapped_column(default=True, nullable=False)
+    failed_logins: Mapped[int] = mapped_column(default=0, nullable=False)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    session_version: Mapped[int] = mapped_column(default=1, nullable=False)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    merchant: Mapped[Merchant] = relationship(lazy="joined")
+    partner: Mapped[Partner | None] = relationship(lazy="joined")
+
+    @property
+    def can_write(self) -> bool:
+        return self.role == Role.OWNER or (
+            self.role == Role.STAFF and self.permission == Permission.SYSTEM
+        )
+
+    @property
+    def can_read_console(self) -> bool:
+        return self.role in (Role.OWNER, Role.STAFF)
+
+    @property
+    def is_assistant(self) -> bool:
+        return self.role == Role.ASSISTANT and self.partner_id is not None
+
+
+class ApiToken(db.Model):
+    """A bearer token for the JSON API, stored only as a hash with a visible prefix."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), nullable=False)
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    name: Mapped[str | None] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(16), nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(128), unique=True, nullable=False)
+    permission: Mapped[str] = mapped_column(String(16), nullable=False)
+    created_by: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    merchant: Mapped[Merchant] = relationship(lazy="joined")
+    partner: Mapped[Partner | None] = relationship(lazy="joined")
+
+    __table_args__ = (Index("ix_api_tokens_merchant", "merchant_id"),)

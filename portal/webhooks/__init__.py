@@ -1,0 +1,1 @@
+"""Webhooks: merchant endpoints and signed, retried deliveries of domain events."""
