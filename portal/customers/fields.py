@@ -159,9 +159,8 @@ def clean_fields(
                 cleaned[field] = text
     if "email" in data:
         attempt("email", clean_email, data["email"])
-    if cleaned.get("postal_code"):
-        if not POSTAL_RE.match(cleaned["postal_code"]):
-            errors["postal_code"] = "Enter a valid postal code."
+    if cleaned.get("postal_code") and not POSTAL_RE.match(cleaned["postal_code"]):
+        errors["postal_code"] = "Enter a valid postal code."
     for doc in ("passport_number", "national_id_number"):
         if cleaned.get(doc) and not DOCUMENT_RE.match(cleaned[doc]):
             errors[doc] = "Use 4 to 32 letters, digits or dashes."
