@@ -50,6 +50,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from portal.api import register_api
     from portal.assist.views import bp as assist_bp
+    from portal.customers.profile_views import bp as profile_bp
     from portal.customers.views import bp as customers_bp
     from portal.i18n.views import bp as i18n_bp
     from portal.links.views import bp as links_bp
@@ -62,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
         site_bp,
         staff_bp,
         customers_bp,
+        profile_bp,
         merchants_bp,
         assist_bp,
         links_bp,

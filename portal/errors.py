@@ -9,6 +9,7 @@ from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from portal.core.errors import ServiceError
 from portal.htmx import is_htmx
 
 API_PREFIXES = ("/api/", "/partner/api/", "/v1/")
@@ -72,12 +73,39 @@ def handle_csrf_error(error: CSRFError) -> Response:
     return Response(render_template("errors/error.html", status=400, message=message), 400)
 
 
+def handle_service_error(error: ServiceError) -> Response:
+    """A rule said no and no view caught it: answer with its status, never a 500."""
+    from portal.extensions import db
+
+    if error.persist:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    if wants_json():
+        extra = {"field": error.field} if error.field else {}
+        response = json_error(error.message, error.status, **extra)
+    else:
+        template = "errors/_error.html" if is_htmx() else "errors/error.html"
+        message = gettext(error.message) if error.status != 404 else _friendly_404()
+        response = Response(
+            render_template(template, status=error.status, message=message), error.status
+        )
+    if error.retry_after:
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def _friendly_404() -> str:
+    return gettext("We could not find that page.")
+
+
 def handle_unexpected(error: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.path)
     return handle_http_error(InternalServerError())
 
 
 def init_errors(app: Flask) -> None:
+    app.register_error_handler(ServiceError, handle_service_error)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)
