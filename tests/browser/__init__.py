@@ -1,0 +1,1 @@
+"""Browser tests: user journeys through a real Chromium against the live app."""

@@ -1,0 +1,1 @@
+"""Test support: throwaway servers (PostgreSQL, Redis, SMTP), the live app and factories."""
