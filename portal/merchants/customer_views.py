@@ -1,0 +1,5 @@
+"""One customer: details, create, edit, activation actions, edit links."""
+
+from __future__ import annotations
+
+from portal.merchants.views import bp  # noqa: F401
