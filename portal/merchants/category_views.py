@@ -2,4 +2,149 @@
 
 from __future__ import annotations
 
-from portal.merchants.views import bp  # noqa: F401
+from flask import abort, flash, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import SelectField, StringField
+
+from portal.core.errors import NotFound, ServiceError
+from portal.extensions import db
+from portal.htmx import redirect_after_post
+from portal.merchants.categories import (
+    create_category,
+    customers_using,
+    delete_category,
+    get_category,
+    list_categories,
+    rename_category,
+)
+from portal.merchants.views import bp
+from portal.sessions import current_staff
+from portal.staff.access import console_reader, console_writer, staff_actor
+from portal.staff.models import StaffUser
+
+
+class CategoryForm(FlaskForm):
+    name = StringField(_l("Category name"), render_kw={"maxlength": "100", "required": True})
+
+
+class DeleteCategoryForm(FlaskForm):
+    reassign_to = SelectField(_l("Move its customers to"), choices=[], validate_choice=False)
+
+
+def _staff() -> StaffUser:
+    user = current_staff()
+    assert user is not None  # the access decorators ran first
+    return user
+
+
+def _page(
+    form: CategoryForm, errors: dict[str, str], *, status: int = 200, rename: str = ""
+) -> Response:
+    user = _staff()
+    html = render_template(
+        "merchants/categories.html",
+        rows=list_categories(user.merchant_id),
+        form=form,
+        errors=errors,
+        can_write=user.can_write,
+        rename_code=rename,
+        active_nav="merchants.categories",
+    )
+    return Response(html, status=status, mimetype="text/html")
+
+
+@bp.get("/categories")
+@console_reader
+def categories() -> Response:
+    """Built-in N / Y / D and the merchant's own categories, with customer counts."""
+    return _page(CategoryForm(formdata=None), {})
+
+
+@bp.post("/categories")
+@console_writer
+def create_category_view() -> Response:
+    form = CategoryForm()
+    if not form.validate_on_submit():
+        abort(400)
+    user = _staff()
+    try:
+        created = create_category(user.merchant_id, name=form.name.data, actor=staff_actor(user))
+    except ServiceError as err:
+        db.session.rollback()
+        return _page(form, {"name": gettext(err.message)}, status=422)
+    db.session.commit()
+    flash(gettext("Category %(name)s has been created", name=created.name), "success")
+    return redirect_after_post(url_for("merchants.categories"))
+
+
+@bp.post("/categories/<code>/rename")
+@console_writer
+def rename_category_view(code: str) -> Response:
+    form = CategoryForm()
+    if not form.validate_on_submit():
+        abort(400)
+    user = _staff()
+    try:
+        renamed = rename_category(
+            user.merchant_id, code, name=form.name.data, actor=staff_actor(user)
+        )
+    except NotFound:
+        raise
+    except ServiceError as err:
+        db.session.rollback()
+        flash(gettext(err.message), "error")
+        return redirect_after_post(url_for("merchants.categories"))
+    db.session.commit()
+    flash(gettext("Category renamed to %(name)s", name=renamed.name), "success")
+    return redirect_after_post(url_for("merchants.categories"))
+
+
+@bp.route("/categories/<code>/delete", methods=["GET", "POST"])
+@console_writer
+def delete_category_view(code: str) -> Response:
+    """Confirmation step (with a target category when customers use it), then delete."""
+    user = _staff()
+    category = get_category(user.merchant_id, code)
+    used = customers_using(user.merchant_id, code)
+    form = DeleteCategoryForm()
+    form.reassign_to.choices = [
+        (row.code, gettext(row.name))
+        for row in list_categories(user.merchant_id, with_counts=False)
+        if row.code != code
+    ]
+    errors: dict[str, str] = {}
+    if request.method == "POST" and form.validate_on_submit():
+        name = category.name
+        try:
+            moved = delete_category(
+                user.merchant_id,
+                code,
+                actor=staff_actor(user),
+                reassign_to=form.reassign_to.data if used else None,
+            )
+        except ServiceError as err:
+            db.session.rollback()
+            errors = {err.field or "reassign_to": gettext(err.message)}
+        else:
+            db.session.commit()
+            flash(
+                gettext(
+                    "Category %(name)s has been deleted; %(count)d customer(s) moved.",
+                    name=name,
+                    count=moved,
+                ),
+                "success",
+            )
+            return redirect_after_post(url_for("merchants.categories"))
+    html = render_template(
+        "merchants/category_delete.html",
+        category=category,
+        used=used,
+        form=form,
+        errors=errors,
+        active_nav="merchants.categories",
+    )
+    return Response(html, status=422 if errors else 200, mimetype="text/html")

@@ -2,4 +2,53 @@
 
 from __future__ import annotations
 
-from portal.merchants.views import bp  # noqa: F401
+from datetime import date
+
+from flask import render_template, request
+from flask_babel import format_date, gettext
+from werkzeug.wrappers import Response
+
+from portal.core.errors import ServiceError
+from portal.merchants.categories import category_choices
+from portal.merchants.charts import bar_chart
+from portal.merchants.reports import customers_per_month
+from portal.merchants.views import bp
+from portal.sessions import current_staff
+from portal.staff.access import console_reader
+
+
+def month_label(key: str) -> str:
+    """'2026-03' as a short localised month name with year, e.g. 'Mar 2026'."""
+    year, month = (int(part) for part in key.split("-"))
+    return format_date(date(year, month, 1), "MMM yyyy")
+
+
+@bp.get("/reports")
+@console_reader
+def reports() -> Response:
+    """New customers per month for the last 12 months, as an SVG chart and a table."""
+    user = current_staff()
+    assert user is not None  # console_reader ran first
+    categories = [(code, gettext(name)) for code, name in category_choices(user.merchant_id)]
+    category = (request.args.get("category") or "").strip() or None
+    error = None
+    try:
+        rows = customers_per_month(user.merchant_id, category=category)
+    except ServiceError as err:
+        error = gettext(err.message)
+        category = None
+        rows = customers_per_month(user.merchant_id)
+    oldest_first = list(reversed(rows))
+    chart = bar_chart([(month_label(key), count) for key, count in oldest_first])
+    html = render_template(
+        "merchants/reports.html",
+        rows=rows,
+        chart=chart,
+        month_label=month_label,
+        categories=categories,
+        category=category,
+        category_error=error,
+        total=sum(count for _, count in rows),
+        active_nav="merchants.reports",
+    )
+    return Response(html, status=422 if error else 200, mimetype="text/html")

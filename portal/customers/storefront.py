@@ -1,0 +1,71 @@
+"""Storefront account activation (document 003's privor-activation)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from portal.core.audit import record_audit, record_event
+from portal.core.errors import ServiceError
+from portal.core.time import utcnow
+from portal.customers.models import Customer
+from portal.customers.services import update_customer
+from portal.extensions import db
+
+
+def _split_name(name: str) -> tuple[str, str | None]:
+    first, _, last = name.strip().partition(" ")
+    return first, (last.strip() or None)
+
+
+def set_storefront_access(
+    customer: Customer,
+    *,
+    active: bool,
+    actor: str,
+    email: str | None = None,
+    name: str | None = None,
+    phone: str | None = None,
+) -> None:
+    """Turn the customer's storefront account on or off, optionally updating contact data.
+
+    Name, phone and email go through update_customer, so they get the same validation
+    (normalised phone, checked email, unique phone per merchant) as every other edit.
+    A deleted customer cannot be changed; a blocked one cannot be activated.
+    """
+    if customer.deleted_at is not None:
+        raise ServiceError("deleted", "This customer has been deleted.", status=404)
+    if active and customer.is_blocked:
+        raise ServiceError(
+            "blocked",
+            "A blocked customer cannot get a storefront account. Unblock them first.",
+            status=409,
+        )
+    changes: dict[str, Any] = {}
+    if email is not None and email != (customer.email or ""):
+        changes["email"] = email
+    if name is not None and name.strip() and name.strip() != customer.full_name:
+        changes["first_name"], changes["last_name"] = _split_name(name)
+    if phone is not None and str(phone).strip():
+        changes["phone"] = str(phone).strip()
+    if changes:
+        update_customer(customer, changes, actor=actor)
+    if customer.storefront_active == active:
+        return
+    customer.storefront_active = active
+    customer.modified_by = actor
+    customer.modified_at = utcnow()
+    db.session.flush()
+    record_audit(
+        merchant_id=customer.merchant_id,
+        customer_id=customer.id,
+        actor=actor,
+        action="storefront.activated" if active else "storefront.deactivated",
+        changes={"storefront_active": [not active, active]},
+    )
+    record_event(
+        merchant_id=customer.merchant_id,
+        customer_id=customer.id,
+        type="customer.storefront_changed",
+        kind="activated" if active else "deactivated",
+        payload={"storefront_active": active},
+    )

@@ -1,0 +1,147 @@
+"""Forms of the customer page: create/edit, action confirmations, links, storefront.
+
+They carry labels, input attributes and CSRF only; every rule (phone format, unique phone,
+email, categories) is checked by the customer services, so the API applies the same ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
+
+from portal.customers.fields import GENDERS
+from portal.customers.models import Customer
+
+# Form field -> customer field, for the fields the form edits as plain values.
+TEXT_FIELDS: tuple[str, ...] = (
+    "first_name",
+    "last_name",
+    "email",
+    "country_code",
+    "gender",
+    "date_of_birth",
+    "age",
+    "nationality",
+    "passport_number",
+    "national_id_number",
+    "language",
+    "address",
+    "home_address",
+    "postal_code",
+    "whatsapp",
+    "viber",
+    "imo",
+    "line",
+    "other_contact",
+    "category_code",
+    "external_customer_id",
+    "external_customer_code",
+    "user_type",
+)
+
+GENDER_LABELS = {
+    "female": _l("Female"),
+    "male": _l("Male"),
+    "other": _l("Other"),
+    "unspecified": _l("Prefer not to say"),
+}
+
+
+class CustomerForm(FlaskForm):
+    """Every field a merchant may set on a customer."""
+
+    version = HiddenField()
+    first_name = StringField(_l("First name"), render_kw={"autocomplete": "off"})
+    last_name = StringField(_l("Last name"), render_kw={"autocomplete": "off"})
+    phone = TelField(_l("Phone number"), render_kw={"inputmode": "tel", "required": True})
+    country_code = StringField(
+        _l("Country code"), render_kw={"maxlength": "2", "autocapitalize": "characters"}
+    )
+    email = EmailField(_l("Email"))
+    category_code = SelectField(_l("Category"), choices=[], validate_choice=False)
+    gender = SelectField(_l("Gender"), choices=[], validate_choice=False)
+    date_of_birth = StringField(_l("Date of birth"), render_kw={"type": "date"})
+    age = StringField(_l("Age"), render_kw={"inputmode": "numeric"})
+    nationality = StringField(_l("Nationality"), render_kw={"maxlength": "2"})
+    passport_number = StringField(_l("Passport number"))
+    national_id_number = StringField(_l("National ID number"))
+    language = SelectField(_l("Language"), choices=[], validate_choice=False)
+    address = TextAreaField(_l("Address"), render_kw={"rows": "2"})
+    home_address = TextAreaField(_l("Home address"), render_kw={"rows": "2"})
+    postal_code = StringField(_l("Postal code"))
+    whatsapp = StringField(_l("WhatsApp"))
+    viber = StringField(_l("Viber"))
+    imo = StringField(_l("imo"))
+    line = StringField(_l("LINE"))
+    other_contact = StringField(_l("Other contact"))
+    external_customer_id = StringField(
+        _l("External customer id"), render_kw={"inputmode": "numeric"}
+    )
+    external_customer_code = StringField(_l("External customer code"))
+    user_type = StringField(_l("User type"))
+    is_loyal = BooleanField(_l("Loyal customer"))
+
+    def set_choices(self, categories: list[tuple[str, str]], languages: dict[str, str]) -> None:
+        self.category_code.choices = categories
+        self.gender.choices = [("", "—")] + [(g, GENDER_LABELS[g]) for g in GENDERS]
+        self.language.choices = list(languages.items())
+
+    def fill_from(self, customer: Customer) -> None:
+        """Pre-fill the form with the customer as stored (GET of the edit page)."""
+        for name in TEXT_FIELDS:
+            value = getattr(customer, name)
+            getattr(self, name).data = "" if value is None else str(value)
+        self.phone.data = customer.display_phone or ""
+        self.is_loyal.data = customer.is_loyal
+        self.version.data = str(customer.version)
+
+    def to_data(self, *, current_phone: str | None = None) -> dict[str, Any]:
+        """The submitted values for the services; an unchanged phone is left out."""
+        data: dict[str, Any] = {name: getattr(self, name).data for name in TEXT_FIELDS}
+        data["is_loyal"] = bool(self.is_loyal.data)
+        phone = (self.phone.data or "").strip()
+        if current_phone is None or phone != current_phone:
+            data["phone"] = phone
+        return data
+
+    def expected_version(self) -> int | None:
+        text = (self.version.data or "").strip()
+        return int(text) if text.isdigit() else None
+
+
+class ConfirmForm(FlaskForm):
+    """The confirmation step of an action: only CSRF, plus a category when accepting."""
+
+    category = SelectField(_l("Category"), choices=[], validate_choice=False)
+
+
+class LinkForm(FlaskForm):
+    purpose = HiddenField()
+
+
+class StorefrontForm(FlaskForm):
+    """Storefront account activation (document 003's privor-activation)."""
+
+    active = HiddenField()
+    email = EmailField(_l("Email for the storefront account"))
+
+
+class OrderFilterForm(FlaskForm):
+    """Date range of the order history (GET, so no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    start_date = StringField(_l("From"), render_kw={"type": "date"})
+    end_date = StringField(_l("To"), render_kw={"type": "date"})
