@@ -7,12 +7,15 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from limits.errors import StorageError
+from redis.exceptions import RedisError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from portal.core.errors import ServiceError
 from portal.htmx import is_htmx
 
 API_PREFIXES = ("/api/", "/partner/api/", "/v1/")
+STORAGE_RETRY_AFTER = 30  # seconds a client waits when Redis is down
 log = logging.getLogger(__name__)
 
 
@@ -99,6 +102,15 @@ def _friendly_404() -> str:
     return gettext("We could not find that page.")
 
 
+def handle_storage_down(error: Exception) -> Response:
+    """Redis (rate-limit storage) is unreachable: refuse, never send unguarded, say when."""
+    from portal.extensions import db
+
+    log.warning("rate-limit storage unreachable on %s: %s", request.path, type(error).__name__)
+    db.session.rollback()
+    return handle_http_error(ServiceUnavailable(retry_after=STORAGE_RETRY_AFTER))
+
+
 def handle_unexpected(error: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.path)
     return handle_http_error(InternalServerError())
@@ -106,6 +118,8 @@ def handle_unexpected(error: Exception) -> Response:
 
 def init_errors(app: Flask) -> None:
     app.register_error_handler(ServiceError, handle_service_error)
+    for storage_error in (RedisError, StorageError):
+        app.register_error_handler(storage_error, handle_storage_down)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -192,7 +192,8 @@ def update_customer(
 
     A field outside `allowed` is refused (never silently ignored). `expected_version`
     (from the form the user saw) refuses a save made on top of someone else's.
-    A new phone number is not applied here: it needs a code (see otp.services).
+    A new phone replaces the confirmed one (staff and API edits); for a customer who
+    never confirmed a number it replaces the unconfirmed one instead.
     """
     unknown = set(data) - allowed
     if unknown:
@@ -206,10 +207,12 @@ def update_customer(
         )
     cleaned = clean_fields(data, merchant_id=customer.merchant_id, country=customer.country_code)
     new_phone = cleaned.pop("phone", None)
-    if new_phone and new_phone != customer.phone:
+    if new_phone and new_phone not in (customer.phone, customer.unconfirmed_phone):
         if _phone_in_use(customer.merchant_id, new_phone, exclude_id=customer.id):
             raise Conflict("phone_taken", PHONE_TAKEN, field="phone")
-        cleaned["phone"] = new_phone
+        # A customer who never confirmed a number keeps the new one unconfirmed too:
+        # only a code (or the merchant's Activate) makes it the confirmed phone.
+        cleaned["phone" if customer.phone else "unconfirmed_phone"] = new_phone
     before = snapshot(customer)
     for field, value in cleaned.items():
         setattr(customer, field, value)

@@ -1,7 +1,315 @@
-"""Customer-facing pages under /shop/<slug>/."""
+"""Customer-facing pages under /shop/<slug>/: sign up, sign in, the code step, sign out.
+
+Thin: each view reads the form, calls portal.customers.signup, commits once and answers
+with a page, an htmx partial or a redirect. Between the phone step and the code step the
+session keeps only the E.164 number, the purpose and when the code was sent.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext
+from werkzeug.wrappers import Response
+
+from portal.core.errors import ServiceError
+from portal.core.phone import format_phone
+from portal.customers.fields import ValidationFailed
+from portal.customers.signup import (
+    PURPOSES,
+    Pending,
+    finish_verification,
+    resend_code,
+    sign_out_everywhere,
+    start_signin,
+    start_signup,
+)
+from portal.customers.signup_forms import CodeForm, ResendForm, SigninForm, SignupForm
+from portal.extensions import db, limiter
+from portal.htmx import is_htmx, redirect_after_post, render_page_or_partial
+from portal.i18n.locale import current_language
+from portal.i18n.views import safe_next
+from portal.merchants.models import Merchant
+from portal.sessions import current_customer, sign_in_customer, sign_out
+from portal.staff.accounts import get_merchant_by_slug
 
 bp = Blueprint("customers", __name__, url_prefix="/shop/<slug>")
+
+PENDING_KEY = "otp_pending"
+RESEND_WAIT_SECONDS = 30
+# Per-IP limits on the anonymous endpoints; the per-number guards live in the database.
+SEND_LIMITS = "5 per minute;20 per hour"
+VERIFY_LIMITS = "15 per minute;60 per hour"
+# Sending takes longer for a known number (SMS, events); every answer waits at least this
+# long so the time does not tell (config SIGNIN_MIN_SECONDS; tests set 0).
+MIN_SEND_SECONDS = 0.3
+
+
+@contextmanager
+def _even_time() -> Iterator[None]:
+    """Pad the answer to a fixed minimum duration, whatever happened inside."""
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        floor = float(current_app.config.get("SIGNIN_MIN_SECONDS", MIN_SEND_SECONDS))
+        left = floor - (time.monotonic() - started)
+        if left > 0:
+            time.sleep(left)
+
+
+def _profile_url(slug: str) -> str:
+    return url_for("profile.show", slug=slug)
+
+
+def _form_status(status: int) -> int:
+    """htmx swaps only 2xx answers, so a refused htmx form comes back as 200."""
+    return 200 if is_htmx() else status
+
+
+def _status(response: Response, status: int) -> Response:
+    response.status_code = _form_status(status)
+    return response
+
+
+def _errors_of(err: ServiceError) -> tuple[dict[str, list[str]], str | None]:
+    """Field errors (translated) for render_field, and a message for the whole form."""
+    if isinstance(err, ValidationFailed):
+        return {field: [gettext(msg)] for field, msg in err.errors.items()}, None
+    if err.field in ("phone", "code", "first_name", "last_name", "email"):
+        return {err.field: [gettext(err.message)]}, None
+    return {}, gettext(err.message)
+
+
+def _refused(err: ServiceError) -> None:
+    """Commit what a refusal must keep (a counted wrong code), roll back everything else."""
+    if err.persist:
+        db.session.commit()
+    else:
+        db.session.rollback()
+
+
+def _with_retry(response: Response, err: ServiceError | None) -> Response:
+    if err is not None and err.retry_after:
+        response.headers["Retry-After"] = str(err.retry_after)
+    return response
+
+
+def _remember(merchant: Merchant, pending: Pending, next_url: str | None) -> None:
+    session[PENDING_KEY] = {
+        "merchant": merchant.id,
+        "phone": pending.phone,
+        "purpose": pending.purpose,
+        "sent": int(time.time()),
+        "next": next_url or "",
+    }
+
+
+def _pending(merchant: Merchant) -> Pending | None:
+    data = session.get(PENDING_KEY)
+    if not isinstance(data, dict) or data.get("merchant") != merchant.id:
+        return None
+    if data.get("purpose") not in PURPOSES or not data.get("phone"):
+        return None
+    return Pending(phone=str(data["phone"]), purpose=str(data["purpose"]))
+
+
+def _wait_left() -> int:
+    sent = int((session.get(PENDING_KEY) or {}).get("sent") or 0)
+    return max(0, RESEND_WAIT_SECONDS - (int(time.time()) - sent))
+
+
+def _code_context(merchant: Merchant, **extra: Any) -> dict[str, Any]:
+    pending = _pending(merchant)
+    return {
+        "merchant": merchant,
+        "form": extra.pop("form", None) or CodeForm(),
+        "resend_form": ResendForm(),
+        "phone_display": format_phone(pending.phone) if pending else "",
+        "wait": _wait_left(),
+        "errors": extra.pop("errors", {}),
+        "form_error": extra.pop("form_error", None),
+        "notice": extra.pop("notice", None),
+        **extra,
+    }
+
+
+def _code_step(merchant: Merchant, **extra: Any) -> Response:
+    """The code page, or for htmx the code step swapped in place of the phone form."""
+    response = render_page_or_partial(
+        "customers/code.html", "customers/_code_form.html", **_code_context(merchant, **extra)
+    )
+    if is_htmx():
+        response.headers["HX-Push-Url"] = url_for("customers.code", slug=merchant.slug)
+    return response
+
+
+def _signed_in_redirect(merchant: Merchant) -> Response | None:
+    if current_customer(merchant.id) is not None:
+        return redirect(safe_next(request.args.get("next"), _profile_url(merchant.slug)))
+    return None
+
+
+def _phone_step(
+    merchant: Merchant,
+    form: SignupForm | SigninForm,
+    send: Callable[[], Pending],
+    page: str,
+    partial: str,
+) -> Response:
+    """The shared first step of sign-up and sign-in: show the form, or send and move on."""
+    errors: dict[str, list[str]] = {}
+    form_error = None
+    status = 200
+    refusal: ServiceError | None = None
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            with _even_time():
+                try:
+                    pending = send()
+                except ServiceError:
+                    db.session.rollback()
+                    raise
+                db.session.commit()
+        except ServiceError as err:
+            refusal = err
+            errors, form_error = _errors_of(err)
+            status = err.status
+        else:
+            _remember(merchant, pending, form.next.data)
+            if is_htmx():
+                return _code_step(merchant)
+            return redirect(url_for("customers.code", slug=merchant.slug), code=303)
+    elif request.method == "POST":
+        form_error = gettext("Your form expired. Please reload the page and try again.")
+        status = 400
+    else:
+        form.next.data = request.args.get("next", "")
+    response = render_page_or_partial(
+        page,
+        partial,
+        status=_form_status(status),
+        merchant=merchant,
+        form=form,
+        errors=errors,
+        form_error=form_error,
+    )
+    return _with_retry(response, refusal)
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(SEND_LIMITS, methods=["POST"])
+def signup(slug: str) -> Response:
+    """Sign up: name, phone and optional e-mail; a code confirms the phone."""
+    merchant = get_merchant_by_slug(slug)
+    if request.method == "GET" and (done := _signed_in_redirect(merchant)):
+        return done
+    form = SignupForm()
+    form.set_countries(current_language(), merchant.country_code)
+
+    def send() -> Pending:
+        data = {
+            "first_name": form.first_name.data,
+            "last_name": form.last_name.data,
+            "email": form.email.data,
+            "phone": form.phone.data,
+            "country": form.country.data,
+            "language": current_language(),
+        }
+        return start_signup(merchant, data)
+
+    return _phone_step(merchant, form, send, "customers/signup.html", "customers/_signup_form.html")
+
+
+@bp.route("/signin", methods=["GET", "POST"])
+@limiter.limit(SEND_LIMITS, methods=["POST"])
+def signin(slug: str) -> Response:
+    """Sign in with a phone number; the answer is the same whether or not it is known."""
+    merchant = get_merchant_by_slug(slug)
+    if request.method == "GET" and (done := _signed_in_redirect(merchant)):
+        return done
+    form = SigninForm()
+    form.set_countries(current_language(), merchant.country_code)
+
+    def send() -> Pending:
+        return start_signin(merchant, form.phone.data, country=form.country.data)
+
+    return _phone_step(merchant, form, send, "customers/signin.html", "customers/_signin_form.html")
+
+
+@bp.route("/code", methods=["GET", "POST"])
+@limiter.limit(VERIFY_LIMITS, methods=["POST"])
+def code(slug: str) -> Response:
+    """Enter the code; a right one confirms the phone and signs the customer in."""
+    merchant = get_merchant_by_slug(slug)
+    pending = _pending(merchant)
+    if pending is None:
+        if current_customer(merchant.id) is not None:
+            return redirect(_profile_url(slug))
+        flash(gettext("Enter your phone number to get a code."))
+        return redirect_after_post(url_for("customers.signin", slug=slug))
+    form = CodeForm()
+    if request.method == "GET":
+        return _code_step(merchant, form=form)
+    if not form.validate_on_submit():
+        form_error = gettext("Your form expired. Please reload the page and try again.")
+        return _status(_code_step(merchant, form=form, form_error=form_error), 400)
+    try:
+        customer = finish_verification(merchant, pending, form.code.data)
+    except ServiceError as err:
+        _refused(err)
+        errors, form_error = _errors_of(err)
+        form.code.data = ""
+        response = _code_step(merchant, form=form, errors=errors, form_error=form_error)
+        return _with_retry(_status(response, err.status), err)
+    db.session.commit()
+    target = safe_next((session.get(PENDING_KEY) or {}).get("next"), _profile_url(slug))
+    sign_in_customer(customer)
+    return redirect_after_post(target)
+
+
+@bp.post("/code/resend")
+@limiter.limit(SEND_LIMITS)
+def resend(slug: str) -> Response:
+    """Send a new code to the remembered number (same hourly limit as the first send)."""
+    merchant = get_merchant_by_slug(slug)
+    pending = _pending(merchant)
+    if pending is None:
+        return redirect_after_post(url_for("customers.signin", slug=slug))
+    if not ResendForm().validate_on_submit():
+        form_error = gettext("Your form expired. Please reload the page and try again.")
+        return _status(_code_step(merchant, form_error=form_error), 400)
+    try:
+        with _even_time():
+            try:
+                pending = resend_code(merchant, pending)
+            except ServiceError:
+                db.session.rollback()
+                raise
+            db.session.commit()
+    except ServiceError as err:
+        response = _code_step(merchant, form_error=gettext(err.message))
+        return _with_retry(_status(response, err.status), err)
+    _remember(merchant, pending, (session.get(PENDING_KEY) or {}).get("next"))
+    notice = gettext("We sent you a new code.")
+    if is_htmx():
+        return _code_step(merchant, notice=notice)
+    flash(notice)
+    return redirect(url_for("customers.code", slug=slug), code=303)
+
+
+@bp.post("/signout")
+def signout(slug: str) -> Response:
+    """Sign out everywhere: every session of this customer stops working at once."""
+    merchant = get_merchant_by_slug(slug)
+    customer = current_customer(merchant.id)
+    if customer is not None:
+        sign_out_everywhere(customer)
+        db.session.commit()
+    sign_out()
+    flash(gettext("You are signed out."))
+    return redirect_after_post(url_for("customers.signin", slug=slug))

@@ -90,6 +90,11 @@ def lock_challenge(merchant_id: int, phone: str, *, create: bool) -> OtpChalleng
     return challenge
 
 
+def _lock_customer(customer_id: int) -> None:
+    """Lock the customer row (PostgreSQL) so the copy read next is the one we update."""
+    db.session.execute(select(Customer.id).where(Customer.id == customer_id).with_for_update())
+
+
 def sends_in_last_hour(challenge: OtpChallenge) -> int:
     since = utcnow() - timedelta(hours=1)
     return (
@@ -121,14 +126,23 @@ def send_code(
     customer: Customer | None,
     actor: str,
     purpose: str = "confirm",
+    deliver: bool = True,
 ) -> SentCode:
     """Send a fresh code to `phone` (E.164), replacing any earlier one.
 
     Refuses the fourth send within a rolling hour with document 000's message. A failing
     SMS gateway raises ServiceError('sms_failed'): the caller rolls back, leaving nothing.
+    `deliver=False` keeps every counter and guard but sends no SMS: sign-in uses it for
+    numbers that must not get a code, so they answer exactly like the others.
     """
     challenge = lock_challenge(merchant.id, phone, create=True)
     assert challenge is not None
+    if customer is not None:
+        # Re-read (and lock) the customer after the challenge lock: a copy loaded earlier
+        # may be stale, and its version column would fail the update with StaleDataError.
+        db.session.flush()
+        _lock_customer(customer.id)
+        db.session.refresh(customer)
     limit = current_app.config["OTP_SENDS_PER_HOUR"]
     if sends_in_last_hour(challenge) >= limit:
         raise ServiceError("too_many_sends", TOO_MANY_SENDS, field="phone", retry_after=3600)
@@ -149,7 +163,8 @@ def send_code(
         customer.confirmation_sent_at = now
     db.session.flush()
     try:
-        send_sms(phone, sms_text(merchant, code, customer.language if customer else None))
+        if deliver:
+            send_sms(phone, sms_text(merchant, code, customer.language if customer else None))
     except SmsError as exc:
         raise ServiceError("sms_failed", SEND_FAILED, field="phone", status=502) from exc
     if customer is not None:
@@ -216,7 +231,10 @@ def verify_code(
     code_ok = same_hash(_code_hash(merchant.id, phone, digits), challenge.code_hash)
     if not (token_ok and code_ok):
         raise _fail(challenge, max_attempts=max_attempts)
-    customer = db.session.get(Customer, challenge.customer_id) if challenge.customer_id else None
+    customer = None
+    if challenge.customer_id:
+        _lock_customer(challenge.customer_id)
+        customer = db.session.get(Customer, challenge.customer_id, populate_existing=True)
     if customer is None or customer.merchant_id != merchant.id or customer.deleted_at:
         raise _fail(challenge, max_attempts=max_attempts)
     challenge.consumed_at = utcnow()

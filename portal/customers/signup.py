@@ -1,0 +1,170 @@
+"""Customer sign-up and sign-in by phone and one-time code, for pages and API alike.
+
+Both entry points answer the same way whether or not the number belongs to a customer:
+a code goes only to a customer who may sign in, every other number still counts a send
+(so the hourly limit and the code page behave identically) but receives nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import update
+
+from portal.core.errors import Conflict, ServiceError
+from portal.core.phone import Phone, normalise_phone
+from portal.customers.fields import ValidationFailed, clean_fields
+from portal.customers.models import Customer, RegisteredBy
+from portal.customers.services import create_customer, find_by_phone
+from portal.extensions import db
+from portal.merchants.models import Merchant
+from portal.otp.services import UNABLE_TO_VERIFY, lock_challenge, send_code, verify_code
+
+SIGNUP = "signup"
+SIGNIN = "signin"
+PURPOSES = (SIGNUP, SIGNIN)
+FIRST_NAME_REQUIRED = "Enter your first name."
+SIGNUP_FIELDS = ("first_name", "last_name", "email")
+
+
+@dataclass(frozen=True)
+class Pending:
+    """What the caller remembers between the phone step and the code step (no code)."""
+
+    phone: str
+    purpose: str
+
+
+def may_sign_in(customer: Customer | None) -> bool:
+    """Only an existing customer who is neither blocked nor deleted gets a code."""
+    return customer is not None and not customer.is_deleted and not customer.is_blocked
+
+
+def owner_of(merchant: Merchant, e164: str) -> Customer | None:
+    """The customer who signs in with `e164`: its confirmed phone, or the pending number of
+    a customer who has none yet. A number only pending as someone's *new* phone is nobody's.
+    """
+    customer = find_by_phone(merchant.id, e164)
+    if customer is None or customer.phone == e164:
+        return customer
+    return customer if customer.phone is None else None
+
+
+def _send(merchant: Merchant, e164: str, purpose: str) -> Pending:
+    """Send a code to the customer behind `e164`, or count a silent send for anyone else."""
+    # Take the write lock (SQLite) / row lock (PostgreSQL) before reading the customer.
+    lock_challenge(merchant.id, e164, create=False)
+    customer = owner_of(merchant, e164)
+    if may_sign_in(customer):
+        assert customer is not None
+        send_code(
+            merchant, e164, customer=customer, actor=f"customer:{customer.id}", purpose=purpose
+        )
+    else:
+        send_code(merchant, e164, customer=None, actor="anonymous", purpose=purpose, deliver=False)
+    return Pending(phone=e164, purpose=purpose)
+
+
+def _signup_errors(merchant: Merchant, data: dict[str, Any]) -> tuple[Phone | None, dict]:
+    """Validate the sign-up form at once: (the phone, cleaned fields), or ValidationFailed."""
+    errors: dict[str, str] = {}
+    phone: Phone | None = None
+    try:
+        phone = normalise_phone(data.get("phone"), data.get("country") or merchant.country_code)
+    except ServiceError as exc:
+        errors["phone"] = exc.message
+    values = {key: data.get(key) for key in SIGNUP_FIELDS}
+    cleaned: dict[str, Any] = {}
+    try:
+        cleaned = clean_fields(values, merchant_id=merchant.id)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    if not (data.get("first_name") or "").strip() and "first_name" not in errors:
+        errors["first_name"] = FIRST_NAME_REQUIRED
+    if errors:
+        ordered = {
+            k: errors[k] for k in ("first_name", "last_name", "phone", "email") if k in errors
+        }
+        raise ValidationFailed(ordered | errors)
+    return phone, cleaned
+
+
+def start_signup(
+    merchant: Merchant, data: dict[str, Any], *, actor: str = "customer:signup"
+) -> Pending:
+    """Create (or reuse) an unconfirmed customer and send a code to confirm the phone.
+
+    `data`: first_name, last_name, phone, country (for reading a local number), email and
+    optionally language. A number that already belongs to a confirmed customer gets that
+    customer a sign-in code instead, so the page never tells who is registered.
+    Raises ValidationFailed for bad fields and ServiceError for send limits and SMS failure
+    (the caller rolls back, leaving no customer behind).
+    """
+    phone, cleaned = _signup_errors(merchant, data)
+    assert phone is not None
+    e164 = phone.e164
+    lock_challenge(merchant.id, e164, create=False)
+    existing = find_by_phone(merchant.id, e164)
+    if existing is not None:
+        purpose = SIGNIN if existing.phone == e164 else SIGNUP
+        return _send(merchant, e164, purpose)
+    fields = {key: value for key, value in cleaned.items() if value is not None}
+    fields["phone"] = e164
+    fields["country_code"] = phone.country_code or merchant.country_code
+    if data.get("language"):
+        fields["language"] = data["language"]
+    try:
+        with db.session.begin_nested():
+            create_customer(merchant, fields, actor=actor, registered_by=RegisteredBy.SELF)
+    except Conflict:
+        # A concurrent sign-up with the same number won: reuse its customer.
+        pass
+    return _send(merchant, e164, SIGNUP)
+
+
+def start_signin(merchant: Merchant, phone_raw: str | None, *, country: str | None) -> Pending:
+    """Send a sign-in code if the number belongs to a customer who may sign in.
+
+    The outcome is the same for every valid number; only an invalid one is refused.
+    """
+    e164 = normalise_phone(phone_raw, country or merchant.country_code).e164
+    return _send(merchant, e164, SIGNIN)
+
+
+def resend_code(merchant: Merchant, pending: Pending) -> Pending:
+    """The code page's "Send a new code": the same rules as the first send."""
+    return _send(merchant, pending.phone, pending.purpose)
+
+
+def finish_verification(merchant: Merchant, pending: Pending, code: str | None) -> Customer:
+    """Check the code; on success the phone is confirmed and the customer may be signed in.
+
+    A wrong code raises ServiceError with persist=True (commit it: the attempt counts).
+    """
+    digits = (code or "").strip()
+    if not digits:
+        raise ServiceError("code_required", "Enter the code we sent you.", field="code")
+    if not digits.isdigit() or len(digits) > 12:
+        digits = "x"  # still checked, so the attempt counts and nothing is learnt
+    known = owner_of(merchant, pending.phone)
+    actor = f"customer:{known.id}" if known is not None else "anonymous"
+    customer = verify_code(merchant, pending.phone, digits, actor=actor)
+    if not may_sign_in(customer):
+        raise ServiceError("no_code", UNABLE_TO_VERIFY, field="code")
+    return customer
+
+
+def sign_out_everywhere(customer: Customer) -> None:
+    """End every session of `customer` (all browsers), not only the current cookie.
+
+    One atomic UPDATE of session_version: it cannot lose to a concurrent profile save
+    (whose optimistic `version` check would otherwise turn sign-out into an error).
+    """
+    db.session.execute(
+        update(Customer)
+        .where(Customer.id == customer.id)
+        .values(session_version=Customer.session_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(customer, ["session_version"])

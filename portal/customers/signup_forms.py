@@ -1,0 +1,59 @@
+"""Forms of the customer sign-up, sign-in and code pages (rendering and CSRF only).
+
+The rules (valid phone, required name, code checks) live in portal.customers.signup, so
+the JSON API applies the same ones; these forms only carry labels and input attributes.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, SelectField, StringField, TelField
+
+from portal.customers.fields import country_choices
+
+
+class PhoneForm(FlaskForm):
+    """A phone number with the country used to read a local number."""
+
+    next = HiddenField()
+    country = SelectField(_l("Country"), choices=[])
+    phone = TelField(
+        _l("Phone number"),
+        render_kw={"autocomplete": "tel", "inputmode": "tel", "required": True},
+    )
+
+    def set_countries(self, language: str, default: str) -> None:
+        self.country.choices = country_choices(language)
+        if not self.country.data or self.country.data not in dict(self.country.choices):
+            self.country.data = default
+
+
+class SignupForm(PhoneForm):
+    first_name = StringField(
+        _l("First name"), render_kw={"autocomplete": "given-name", "required": True}
+    )
+    last_name = StringField(_l("Last name"), render_kw={"autocomplete": "family-name"})
+    email = EmailField(_l("Email"), render_kw={"autocomplete": "email"})
+
+
+class SigninForm(PhoneForm):
+    pass
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        render_kw={
+            "inputmode": "numeric",
+            "autocomplete": "one-time-code",
+            "pattern": "[0-9]{6}",
+            "maxlength": "6",
+            "required": True,
+            "data-autofocus": "",
+        },
+    )
+
+
+class ResendForm(FlaskForm):
+    """Only the CSRF token: the number is the one remembered in the session."""

@@ -1,0 +1,112 @@
+"""Per-IP rate limits on the anonymous endpoints, and failing closed when Redis is down."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from portal.customers.models import Customer
+from portal.extensions import db
+from tests.customers.conftest import NO_PADDING
+from tests.support.factories import unique_phone
+from tests.support.net import LOOPBACK, free_port
+
+
+@pytest.fixture
+def closed_redis_url() -> str:
+    """A Redis URL on a port where nothing listens (Redis configured but down)."""
+    return f"redis://{LOOPBACK}:{free_port()}/0"
+
+
+class TestRedisDown:
+    @pytest.fixture
+    def app_overrides(self, closed_redis_url: str) -> dict[str, Any]:
+        return NO_PADDING | {
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": closed_redis_url,
+            "REDIS_URL": closed_redis_url,
+        }
+
+    def test_signin_post_fails_closed_with_503_and_retry_after(
+        self, client, make_merchant, make_customer, outbox
+    ):
+        """No code is sent while the limits cannot be checked; the page says try again."""
+        shop = make_merchant()
+        customer = make_customer(shop)
+        response = client.post(
+            f"/shop/{shop.slug}/signin", data={"country": "BD", "phone": customer.phone}
+        )
+        assert response.status_code == 503
+        assert int(response.headers["Retry-After"]) > 0
+        assert "try again shortly" in response.get_data(as_text=True)
+        assert not outbox.messages(to=customer.phone)
+
+    def test_signup_post_fails_closed_and_creates_nothing(self, client, make_merchant, outbox):
+        """Sign-up refuses with 503 and leaves no customer."""
+        shop = make_merchant()
+        phone = unique_phone()
+        data = {"first_name": "A", "country": "BD", "phone": phone}
+        response = client.post(f"/shop/{shop.slug}/signup", data=data)
+        assert response.status_code == 503 and "Retry-After" in response.headers
+        assert (
+            db.session.scalar(select(Customer).where(Customer.unconfirmed_phone == phone)) is None
+        )
+        assert not outbox.messages(to=phone)
+
+    def test_read_only_pages_keep_working(self, client, make_merchant):
+        """GET pages touch no limit storage, so they still answer 200."""
+        shop = make_merchant()
+        assert client.get(f"/shop/{shop.slug}/signin").status_code == 200
+        assert client.get(f"/shop/{shop.slug}/signup").status_code == 200
+        assert client.get("/").status_code == 200
+
+
+class TestPerIpLimits:
+    @pytest.fixture
+    def app_overrides(self) -> dict[str, Any]:
+        return NO_PADDING | {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}
+
+    def test_sixth_signin_in_a_minute_from_one_ip_is_refused(self, client, make_merchant):
+        """The per-IP limit answers 429 with Retry-After, whatever the number."""
+        from portal.extensions import limiter
+
+        limiter.reset()
+        shop = make_merchant()
+        for _ in range(5):
+            response = client.post(
+                f"/shop/{shop.slug}/signin", data={"country": "BD", "phone": unique_phone()}
+            )
+            assert response.status_code == 303
+        refused = client.post(
+            f"/shop/{shop.slug}/signin", data={"country": "BD", "phone": unique_phone()}
+        )
+        assert refused.status_code == 429
+        assert "Retry-After" in refused.headers
+
+
+class TestRedisUp:
+    @pytest.fixture
+    def app_overrides(self, redis_url: str) -> dict[str, Any]:
+        return NO_PADDING | {
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": redis_url,
+            "REDIS_URL": redis_url,
+        }
+
+    def test_signin_works_with_limits_in_redis(
+        self, client, make_merchant, make_customer, outbox, redis_url
+    ):
+        """With Redis up the limits are counted there and codes are sent."""
+        import redis
+
+        shop = make_merchant()
+        customer = make_customer(shop)
+        response = client.post(
+            f"/shop/{shop.slug}/signin", data={"country": "BD", "phone": customer.phone}
+        )
+        assert response.status_code == 303
+        assert outbox.last_code(customer.phone)
+        with redis.Redis.from_url(redis_url) as conn:
+            assert conn.keys("*"), "the limit was not counted in Redis"
