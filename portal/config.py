@@ -29,6 +29,19 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _seconds(env: dict[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number of seconds, got {raw!r}") from exc
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative, got {raw!r}")
+    return value
+
+
 def _secret_key(env: dict[str, str], instance: Path, production: bool) -> str:
     """Production must be given a key; development keeps one generated key in instance/."""
     key = env.get("SECRET_KEY", "")
@@ -84,6 +97,7 @@ def load_config(instance_path: str, env: dict[str, str] | None = None) -> dict[s
         "OTP_MAX_ATTEMPTS": _int(env, "OTP_MAX_ATTEMPTS", 5),
         "OTP_SENDS_PER_HOUR": _int(env, "OTP_SENDS_PER_HOUR", 3),
         "OTP_IN_RESPONSES": _flag(env, "OTP_IN_RESPONSES"),
+        "SIGNIN_MIN_SECONDS": _seconds(env, "SIGNIN_MIN_SECONDS", 0.3),
         "EDIT_LINK_TTL_SECONDS": _int(env, "EDIT_LINK_TTL_SECONDS", 900),
         "JOBS_INLINE": _flag(env, "JOBS_INLINE"),
         "SESSION_COOKIE_HTTPONLY": True,
