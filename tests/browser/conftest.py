@@ -17,7 +17,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from portal.extensions import limiter
+from portal.extensions import db, limiter
 from tests.support.apps import make_test_app
 from tests.support.database import backend, upgrade
 from tests.support.live import LiveServer
@@ -58,7 +58,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 @pytest.fixture(scope="session")
-def live_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+def live_app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Flask]:
     """The app the live server runs, on its own migrated and demo-seeded database."""
     workdir = tmp_path_factory.mktemp("live")
     if backend() == "postgres":
@@ -76,7 +78,10 @@ def live_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     upgrade(app)
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
-    return app
+    yield app
+    # Close pooled connections before the database server goes away.
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
