@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import request
@@ -41,6 +42,92 @@ def int_arg(name: str, default: int, *, minimum: int = 1, maximum: int | None = 
     try:
         value = int(raw)
     except ValueError:
+        raise ServiceError(
+            "invalid", f"{name} must be an integer", field=name, status=400
+        ) from None
+    if value < minimum or (maximum is not None and value > maximum):
+        limit = f" and at most {maximum}" if maximum is not None else ""
+        raise ServiceError(
+            "invalid", f"{name} must be at least {minimum}{limit}", field=name, status=400
+        )
+    return value
+
+
+# Database ids are 32-bit; other integers (phones typed as numbers) stay within 2**53.
+INT_ID_MAX = 2**31 - 1
+INT_MAX = 2**53 - 1
+BIG_IDS = frozenset({"external_customer_id"})
+TYPE_NAMES = {str: "a string", int: "an integer", bool: "a boolean", float: "a number"}
+
+
+def check_fields(
+    data: dict[str, Any],
+    spec: dict[str, tuple[type, ...]],
+    *,
+    required: set[str] | frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    """Refuse unknown fields, missing required ones and wrong types, naming the field.
+
+    `spec` maps each known field to the accepted Python types; None is accepted for
+    optional fields. bool is never accepted where only int is (JSON true is not 1).
+    """
+    reject_unknown(data, set(spec))
+    for name in sorted(required):
+        if data.get(name) in (None, ""):
+            raise ServiceError("required", f"{name} is required", field=name)
+    for name, value in data.items():
+        if value is None and name not in required:
+            continue
+        types = spec[name]
+        wrong = not isinstance(value, types) or (isinstance(value, bool) and bool not in types)
+        if wrong:
+            expected = " or ".join(TYPE_NAMES.get(t, t.__name__) for t in types)
+            raise ServiceError("invalid", f"{name} must be {expected}", field=name)
+        if isinstance(value, int) and not isinstance(value, bool):
+            limit = INT_ID_MAX if name.endswith("id") and name not in BIG_IDS else INT_MAX
+            if abs(value) > limit:
+                raise ServiceError("invalid", f"{name} is out of range", field=name)
+    return data
+
+
+def text_or_number(value: Any) -> str | None:
+    """Document 003 types phones and postal codes as numeric; accept both spellings."""
+    if value is None:
+        return None
+    return str(value)
+
+
+def date_param(name: str, raw: Any) -> date | None:
+    """A yyyy-mm-dd date, else 400 naming the parameter."""
+    if raw in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(raw))
+    except ValueError:
+        raise ServiceError(
+            "invalid", f"{name} must be a date in the format yyyy-mm-dd", field=name, status=400
+        ) from None
+
+
+def params() -> dict[str, Any]:
+    """Query string and JSON body merged (document 003 reads either); the body wins."""
+    merged: dict[str, Any] = dict(request.args.items())
+    if request.get_data(cache=True).strip():
+        merged.update(json_body())
+    return merged
+
+
+def int_value(
+    name: str, raw: Any, default: int, *, minimum: int = 1, maximum: int | None = None
+) -> int:
+    """An integer from a query string or a body, bounded, else 400 naming it."""
+    if raw is None or raw == "":
+        return default
+    if isinstance(raw, bool):
+        raise ServiceError("invalid", f"{name} must be an integer", field=name, status=400)
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
         raise ServiceError(
             "invalid", f"{name} must be an integer", field=name, status=400
         ) from None

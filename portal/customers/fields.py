@@ -198,7 +198,9 @@ def clean_fields(
             cleaned["region_id"] = None
         else:
             try:
-                region = db.session.get(Region, int(rid))
+                number = int(rid)
+                # Out-of-range ids cannot exist and would overflow the database integer.
+                region = db.session.get(Region, number) if 0 < number <= 2**31 - 1 else None
             except (TypeError, ValueError):
                 region = None
             if region is None:
@@ -222,6 +224,10 @@ def clean_fields(
                 cleaned["external_customer_id"] = int(raw)
             except (TypeError, ValueError):
                 errors["external_customer_id"] = "Must be a whole number."
+            else:
+                if abs(cleaned["external_customer_id"]) > 2**63 - 1:
+                    del cleaned["external_customer_id"]
+                    errors["external_customer_id"] = "Must be a whole number."
     if "is_loyal" in data:
         cleaned["is_loyal"] = bool(data["is_loyal"])
     if "phone" in data:

@@ -1,0 +1,208 @@
+"""Document 000: the partner app's customer endpoints under /partner/api/v1/customer."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify
+
+from portal.api.auth import actor, current_token, per_phone, per_token, require_token
+from portal.api.serializers import echo_code, partner_customer_object
+from portal.api.validation import check_fields, json_body
+from portal.core.errors import NotFound, ServiceError
+from portal.core.phone import normalise_phone
+from portal.customers.models import Customer, RegisteredBy
+from portal.customers.services import (
+    NOT_FOUND_MESSAGE,
+    create_customer,
+    find_by_phone,
+    get_customer,
+)
+from portal.errors import json_error
+from portal.extensions import db
+from portal.merchants.models import Partner
+from portal.otp.services import UNABLE_TO_VERIFY, send_code, verify_code
+from portal.staff.models import Permission
+
+bp = Blueprint("api_partner", __name__, url_prefix="/partner/api/v1/customer")
+per_token(bp)
+
+UNABLE_TO_VERIFY_CUSTOMER = "Unable to verify customer"
+OTP_MISMATCH = "OTP does not match"
+TEXT = (str,)
+PHONE = (str, int)
+
+
+@bp.errorhandler(ServiceError)
+def service_error(err: ServiceError) -> Response:
+    """Document 000's error body, with `success: false` as its assistant endpoints show."""
+    if err.persist:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    extra = {"field": err.field} if err.field else {}
+    response = json_error(err.message, err.status, success=False, **extra)
+    if err.retry_after:
+        response.headers["Retry-After"] = str(err.retry_after)
+    return response
+
+
+def _phone(raw: object) -> str:
+    return normalise_phone(str(raw), current_token().merchant.country_code).e164
+
+
+def _customer_for(phone: str) -> Customer:
+    customer = find_by_phone(current_token().merchant_id, phone, include_deleted=False)
+    if customer is None:
+        raise NotFound(NOT_FOUND_MESSAGE)
+    return customer
+
+
+def _send(customer: Customer, phone: str):  # -> SentCode
+    return send_code(current_token().merchant, phone, customer=customer, actor=actor())
+
+
+@bp.get("/<ident>/details")
+@require_token(Permission.OVERVIEW, partner=True)
+def details(ident: str) -> Response:
+    """Name, phone and email of one customer of the token's merchant."""
+    customer = get_customer(current_token().merchant_id, ident)
+    return jsonify(name=customer.full_name, phone=customer.display_phone, email=customer.email)
+
+
+@bp.post("/confirm")
+@require_token(Permission.SYSTEM, partner=True)
+@per_phone
+def confirm() -> tuple[Response, int]:
+    """Without partner_id: create or reuse the customer and send a code (200).
+
+    With partner_id (a retailer assistant's registration): create the customer for that
+    partner with gender and age, send a code, and answer 201 "successfully created".
+    """
+    spec = {
+        "first_name": TEXT,
+        "last_name": TEXT,
+        "phone": PHONE,
+        "partner_id": (int,),
+        "gender": TEXT,
+        "age": (int,),
+        "email": TEXT,
+    }
+    data = check_fields(json_body(), spec, required={"phone"})
+    phone = _phone(data["phone"])
+    merchant = current_token().merchant
+    if data.get("partner_id") is not None:
+        return _assistant_registration(data, phone)
+    extra = {k: data[k] for k in ("gender", "age", "email") if data.get(k) is not None}
+    customer = find_by_phone(merchant.id, phone)
+    if customer is not None and (customer.deleted_at or customer.is_blocked):
+        raise ServiceError("unable", UNABLE_TO_VERIFY_CUSTOMER)
+    created = customer is None
+    if created:
+        fields = {"phone": phone, **extra}
+        fields |= {k: data[k] for k in ("first_name", "last_name") if data.get(k)}
+        customer = create_customer(
+            merchant,
+            fields,
+            actor=actor(),
+            registered_by=RegisteredBy.PARTNER,
+            partner_id=current_token().partner_id,
+        )
+    sent = _send(customer, phone)
+    db.session.commit()
+    message = "New customer created and otp sent." if created else "otp sent"
+    return jsonify(
+        success=True,
+        token=sent.token,
+        customer_id=partner_customer_object(customer, code=sent.code),
+        message=message,
+    ), 200
+
+
+def _assistant_registration(data: dict, phone: str) -> tuple[Response, int]:
+    token = current_token()
+    partner = db.session.get(Partner, data["partner_id"])
+    if partner is None or partner.merchant_id != token.merchant_id:
+        raise ServiceError("partner_invalid", "Unknown partner", field="partner_id", status=404)
+    if token.partner_id != partner.id:
+        raise ServiceError(
+            "partner_forbidden",
+            "This token cannot register customers for that partner",
+            field="partner_id",
+            status=403,
+        )
+    names = ("first_name", "last_name", "gender", "age", "email")
+    fields = {k: data[k] for k in names if data.get(k) is not None}
+    customer = create_customer(
+        token.merchant,
+        {"phone": phone, **fields},
+        actor=actor(),
+        registered_by=RegisteredBy.PARTNER,
+        partner_id=partner.id,
+    )
+    sent = _send(customer, phone)
+    db.session.commit()
+    body = {"success": True, "message": "successfully created", "status_code": 201}
+    if echo_code(sent.code):
+        body["otp"] = echo_code(sent.code)
+    return jsonify(body), 201
+
+
+@bp.post("/resend_otp")
+@require_token(Permission.SYSTEM, partner=True)
+@per_phone
+def resend_otp() -> Response:
+    """Send a new code to a known customer's phone."""
+    data = check_fields(json_body(), {"phone": PHONE}, required={"phone"})
+    phone = _phone(data["phone"])
+    customer = _customer_for(phone)
+    sent = _send(customer, phone)
+    db.session.commit()
+    body = {"success": True, "token": sent.token, "customer_id": customer.id}
+    body |= {"message": "otp sent", "otp": echo_code(sent.code)}
+    return jsonify(body)
+
+
+@bp.post("/verify_token")
+@require_token(Permission.SYSTEM, partner=True)
+@per_phone
+def verify_token() -> Response:
+    """Check the code and the token of the latest send; confirm the phone."""
+    spec = {"phone": PHONE, "otp": PHONE, "token": TEXT}
+    data = check_fields(json_body(), spec, required={"phone", "otp", "token"})
+    phone = _phone(data["phone"])
+    try:
+        customer = verify_code(
+            current_token().merchant,
+            phone,
+            str(data["otp"]),
+            actor=actor(),
+            token=data["token"],
+        )
+    except ServiceError as err:
+        raise ServiceError(err.code, UNABLE_TO_VERIFY, field="otp", persist=err.persist) from err
+    db.session.commit()
+    return jsonify(message="OTP verified.", customer_id=customer.id)
+
+
+@bp.post("/otp_resend")
+@require_token(Permission.SYSTEM, partner=True)
+@per_phone
+def otp_resend() -> Response:
+    """The retailer assistant's endpoint: phone alone resends; phone and otp verify."""
+    data = check_fields(json_body(), {"phone": PHONE, "otp": PHONE}, required={"phone"})
+    phone = _phone(data["phone"])
+    customer = _customer_for(phone)
+    if data.get("otp") in (None, ""):
+        sent = _send(customer, phone)
+        db.session.commit()
+        body = {"success": True, "status_code": 200, "message": "Successfully otp sent"}
+        if echo_code(sent.code):
+            body["otp"] = echo_code(sent.code)
+        return jsonify(body)
+    try:
+        verify_code(current_token().merchant, phone, str(data["otp"]), actor=actor())
+    except ServiceError as err:
+        raise ServiceError(
+            err.code, OTP_MISMATCH, field="otp", status=404, persist=err.persist
+        ) from err
+    db.session.commit()
+    return jsonify(success=True, status_code=200, message="OTP verified.")

@@ -1,0 +1,61 @@
+"""Webhook endpoints through the API: GET/POST /api/open/webhooks, DELETE .../<id>."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify
+
+from portal.api.auth import actor, current_token, per_token, require_token
+from portal.api.validation import check_fields, json_body
+from portal.extensions import db
+from portal.staff.models import Permission
+from portal.webhooks.models import WebhookEndpoint
+from portal.webhooks.services import (
+    get_endpoint,
+    list_endpoints,
+    register_endpoint,
+    remove_endpoint,
+)
+
+bp = Blueprint("api_webhooks", __name__, url_prefix="/api/open/webhooks")
+per_token(bp)
+
+
+def endpoint_object(endpoint: WebhookEndpoint, *, secret: str | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": endpoint.id,
+        "url": endpoint.url,
+        "is_active": endpoint.is_active,
+        "created_at": endpoint.created_at.isoformat() if endpoint.created_at else None,
+    }
+    if secret is not None:
+        body["secret"] = secret
+    return body
+
+
+@bp.get("")
+@require_token(Permission.OVERVIEW)
+def list_view() -> Response:
+    """The merchant's endpoints (secrets are never shown again)."""
+    endpoints = list_endpoints(current_token().merchant_id)
+    return jsonify(data=[endpoint_object(e) for e in endpoints])
+
+
+@bp.post("")
+@require_token(Permission.SYSTEM)
+def create_view() -> tuple[Response, int]:
+    """Register an endpoint; the answer carries its signing secret, this once."""
+    data = check_fields(json_body(), {"url": (str,)}, required={"url"})
+    new = register_endpoint(current_token().merchant, data["url"], actor=actor())
+    db.session.commit()
+    return jsonify(endpoint_object(new.endpoint, secret=new.secret)), 201
+
+
+@bp.delete("/<webhook_id>")
+@require_token(Permission.SYSTEM)
+def delete_view(webhook_id: str) -> tuple[str, int]:
+    endpoint = get_endpoint(current_token().merchant_id, webhook_id)
+    remove_endpoint(endpoint, actor=actor())
+    db.session.commit()
+    return "", 204

@@ -1,0 +1,186 @@
+"""Delivering events to webhook endpoints: signed JSON, retried with backoff, all kept.
+
+An event recorded in a transaction is queued only after that transaction commits (the
+session's after_commit hook), so a receiver never hears of something rolled back. Each
+attempt is one WebhookDelivery row; a failed one schedules the next after a delay that
+doubles each time, through the background job runner.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from datetime import timedelta
+from typing import Any
+
+import requests
+from flask import Flask, current_app, g
+from sqlalchemy import event as sa_event
+from sqlalchemy import select
+from sqlalchemy.orm import Session, SessionTransaction, object_session
+
+from portal.core.audit import on_event
+from portal.core.models import Event
+from portal.core.time import utcnow
+from portal.customers.models import Customer
+from portal.extensions import db
+from portal.jobs.runner import enqueue
+from portal.webhooks.models import WebhookDelivery, WebhookEndpoint
+from portal.webhooks.services import EVENT_TYPES
+
+PENDING = "webhooks_pending"
+SIGNATURE_HEADER = "X-Portal-Signature"
+TIMESTAMP_HEADER = "X-Portal-Timestamp"
+USER_AGENT = "customer-portal-webhooks/1"
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """`sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">` with the endpoint's secret."""
+    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "sha256=" + digest.hexdigest()
+
+
+def verify_signature(secret: str, timestamp: str, body: bytes, header: str) -> bool:
+    """What a receiver does: recompute the signature and compare in constant time."""
+    return hmac.compare_digest(sign(secret, timestamp, body), header or "")
+
+
+def backoff_seconds(attempt: int) -> float:
+    """The wait after failed attempt `attempt`: base, 2x base, 4x base, ..."""
+    base = float(current_app.config.get("WEBHOOK_BACKOFF_SECONDS", 30))
+    return min(base * 2 ** (attempt - 1), 3600.0)
+
+
+def payload(event: Event) -> dict[str, Any]:
+    """The JSON body: the event and the customer as the API shows it."""
+    from portal.api.serializers import customer_object
+
+    customer = db.session.get(Customer, event.customer_id) if event.customer_id else None
+    return {
+        "id": event.id,
+        "type": event.type,
+        "kind": event.kind,
+        "created_at": event.created_at.isoformat() if event.created_at else None,
+        "data": {
+            "customer": customer_object(customer) if customer else None,
+            "details": event.payload or {},
+        },
+    }
+
+
+@on_event
+def collect(event: Event) -> None:
+    """Remember (endpoint, event) pairs in the session until it commits."""
+    if event.type not in EVENT_TYPES:
+        return
+    session = object_session(event) or db.session
+    endpoint_ids = session.scalars(
+        select(WebhookEndpoint.id).where(
+            WebhookEndpoint.merchant_id == event.merchant_id, WebhookEndpoint.is_active
+        )
+    ).all()
+    if endpoint_ids:
+        session.info.setdefault(PENDING, []).extend((e, event.id) for e in endpoint_ids)
+
+
+def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT was released: the outer transaction may still roll back
+    pairs = session.info.pop(PENDING, None)
+    if not pairs:
+        return
+    if current_app.config.get("JOBS_INLINE"):
+        # The session cannot run SQL inside after_commit: deliver after the request.
+        g.setdefault("webhooks_ready", []).extend(pairs)
+        return
+    for endpoint_id, event_id in pairs:
+        enqueue(deliver, endpoint_id, event_id, 1)
+
+
+def _after_soft_rollback(session: Session, previous: SessionTransaction) -> None:
+    """Forget pending events when the outermost transaction rolls back.
+
+    A rolled-back SAVEPOINT keeps them: an event recorded inside it no longer exists, and
+    `deliver` skips events it cannot find.
+    """
+    if not previous.nested and previous.parent is None:
+        session.info.pop(PENDING, None)
+
+
+def _drain_inline(response: Any) -> Any:
+    for endpoint_id, event_id in g.pop("webhooks_ready", []):
+        enqueue(deliver, endpoint_id, event_id, 1)
+    return response
+
+
+def init_deliveries(app: Flask) -> None:
+    """Hook the session events once, and the inline drain for this app."""
+    if not sa_event.contains(Session, "after_commit", _after_commit):
+        sa_event.listen(Session, "after_commit", _after_commit)
+        sa_event.listen(Session, "after_soft_rollback", _after_soft_rollback)
+    app.after_request(_drain_inline)
+
+
+def deliver(endpoint_id: int, event_id: int, attempt: int = 1) -> None:
+    """Make one attempt; on failure record it and schedule the next with backoff."""
+    endpoint = db.session.get(WebhookEndpoint, endpoint_id)
+    event = db.session.get(Event, event_id)
+    if endpoint is None or event is None or not endpoint.is_active:
+        return
+    delivery = WebhookDelivery(
+        endpoint_id=endpoint.id, event_id=event.id, attempt=attempt, state="pending"
+    )
+    db.session.add(delivery)
+    db.session.commit()
+    body = json.dumps(payload(event), separators=(",", ":"), sort_keys=True).encode()
+    timestamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "X-Portal-Event": event.type,
+        "X-Portal-Delivery": str(delivery.id),
+        TIMESTAMP_HEADER: timestamp,
+        SIGNATURE_HEADER: sign(endpoint.secret, timestamp, body),
+    }
+    error: str | None = None
+    status: int | None = None
+    try:
+        response = requests.post(
+            endpoint.url,
+            data=body,
+            headers=headers,
+            timeout=float(current_app.config.get("WEBHOOK_TIMEOUT_SECONDS", 5)),
+            allow_redirects=False,
+        )
+        status = response.status_code
+        if not 200 <= status < 300:
+            error = f"HTTP {status}"
+    except requests.RequestException as exc:
+        error = f"{type(exc).__name__}: {exc}"[:500]
+    now = utcnow()
+    delivery.status_code = status
+    delivery.error = error
+    delivery.finished_at = now
+    max_attempts = int(current_app.config.get("WEBHOOK_MAX_ATTEMPTS", 5))
+    delay = backoff_seconds(attempt)
+    if current_app.config.get("JOBS_INLINE"):
+        # Inline jobs run inside the request: a retry would make it wait out the backoff.
+        max_attempts = 1
+    if error is None:
+        delivery.state = "succeeded"
+    elif attempt < max_attempts:
+        delivery.state = "retrying"
+        delivery.next_attempt_at = now + timedelta(seconds=delay)
+    else:
+        delivery.state = "failed"
+    db.session.commit()
+    if delivery.state == "retrying":
+        enqueue(retry_later, endpoint_id, event_id, attempt + 1, delay)
+
+
+def retry_later(endpoint_id: int, event_id: int, attempt: int, delay: float) -> None:
+    """Wait out the backoff, then try again (a job of its own, never the request)."""
+    time.sleep(delay)
+    deliver(endpoint_id, event_id, attempt)
