@@ -7,6 +7,7 @@ from flask import Blueprint, Response, jsonify
 from portal.api.auth import actor, current_token, per_phone, per_token, require_token
 from portal.api.serializers import echo_code, partner_customer_object
 from portal.api.validation import check_fields, json_body
+from portal.assist.services import Outcome, register_walk_in
 from portal.core.errors import NotFound, ServiceError
 from portal.core.phone import normalise_phone
 from portal.customers.models import Customer, RegisteredBy
@@ -27,6 +28,7 @@ per_token(bp)
 
 UNABLE_TO_VERIFY_CUSTOMER = "Unable to verify customer"
 OTP_MISMATCH = "OTP does not match"
+ALREADY_REGISTERED = "This customer is already registered; verify them with resend_otp."
 TEXT = (str,)
 PHONE = (str, int)
 
@@ -118,6 +120,7 @@ def confirm() -> tuple[Response, int]:
 
 
 def _assistant_registration(data: dict, phone: str) -> tuple[Response, int]:
+    """The retailer-assistant form of /confirm: the same rules as the /assist/ pages."""
     token = current_token()
     partner = db.session.get(Partner, data["partner_id"])
     if partner is None or partner.merchant_id != token.merchant_id:
@@ -129,20 +132,15 @@ def _assistant_registration(data: dict, phone: str) -> tuple[Response, int]:
             field="partner_id",
             status=403,
         )
-    names = ("first_name", "last_name", "gender", "age", "email")
-    fields = {k: data[k] for k in names if data.get(k) is not None}
-    customer = create_customer(
-        token.merchant,
-        {"phone": phone, **fields},
-        actor=actor(),
-        registered_by=RegisteredBy.PARTNER,
-        partner_id=partner.id,
+    registration = register_walk_in(
+        token.merchant, {**data, "phone": phone}, partner_id=partner.id, actor=actor()
     )
-    sent = _send(customer, phone)
+    if registration.outcome is Outcome.ALREADY_REGISTERED:
+        raise ServiceError("already_registered", ALREADY_REGISTERED, field="phone")
     db.session.commit()
     body = {"success": True, "message": "successfully created", "status_code": 201}
-    if echo_code(sent.code):
-        body["otp"] = echo_code(sent.code)
+    if registration.sent is not None and echo_code(registration.sent.code):
+        body["otp"] = echo_code(registration.sent.code)
     return jsonify(body), 201
 
 

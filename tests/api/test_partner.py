@@ -182,3 +182,34 @@ def test_codes_echoed_only_with_otp_in_responses(client, shop, outbox):
     phone = unique_phone()
     response = client.post(f"{BASE}/confirm", json={"phone": local_bd(phone)}, headers=auth(token))
     assert response.json["customer_id"]["otp"] == outbox.last_code(phone)
+
+
+def test_assistant_registration_shares_the_assist_page_rules(client, shop, make_customer):
+    """Names are required, a confirmed customer is not duplicated, an unconfirmed one reused."""
+    merchant, partner, token = shop
+    nameless = {"phone": local_bd(unique_phone()), "partner_id": partner.id}
+    missing = client.post(f"{BASE}/confirm", json=nameless, headers=auth(token))
+    assert missing.status_code == 422
+    assert missing.json["success"] is False
+
+    confirmed = make_customer(merchant)
+    body = {"first_name": "Rina", "last_name": "Akter", "partner_id": partner.id}
+    again = client.post(
+        f"{BASE}/confirm", json={**body, "phone": local_bd(confirmed.phone)}, headers=auth(token)
+    )
+    assert again.status_code == 422
+    assert "already registered" in again.json["message"]
+
+    phone = unique_phone()
+    first = client.post(
+        f"{BASE}/confirm", json={**body, "phone": local_bd(phone)}, headers=auth(token)
+    )
+    second = client.post(
+        f"{BASE}/confirm", json={**body, "phone": local_bd(phone)}, headers=auth(token)
+    )
+    assert (first.status_code, second.status_code) == (201, 201)
+    from portal.customers.models import Customer
+    from portal.extensions import db
+
+    rows = db.session.scalars(db.select(Customer).where(Customer.unconfirmed_phone == phone)).all()
+    assert len(rows) == 1 and rows[0].partner_id == partner.id
