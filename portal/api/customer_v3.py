@@ -81,8 +81,9 @@ def update() -> tuple[Response, int] | Response:
     result = submit_profile(customer, data, actor=_actor(customer), language=language)
     if result.has_errors:
         db.session.rollback()
+        # Document 002: "in either case" the answer is the form; has_errors tells them apart.
         body = {"customer_id": customer.public_id, "form": result.schema, "has_errors": True}
-        return jsonify(body | {"errors": result.errors}), 422
+        return jsonify(body | {"errors": result.errors}), 200
     db.session.commit()
     return jsonify(customer_id=customer.public_id, form=result.schema, has_errors=False)
 

@@ -520,8 +520,9 @@ def partner_paths() -> dict[str, Schema]:
 def v3_paths() -> dict[str, Schema]:
     tag = "Signed-in customer (document 002)"
     profile = {
-        "200": answer("The form schema", ref("ProfileForm")),
-        "422": answer("The form with errors", ref("ProfileForm")),
+        "200": answer(
+            "The form schema; has_errors is true when the data was refused", ref("ProfileForm")
+        ),
     }
     language = {"200": answer("The language", ref("Language"))}
     return {

@@ -66,7 +66,7 @@ def test_update_post_saves_and_reports_errors(client, make_merchant, make_custom
     assert ok.json["has_errors"] is False
     assert client.get(f"{BASE}/").json["first_name"] == "New"
     bad = client.post(f"{BASE}/update/", json={"first_name": "Newer", "email": "not-an-email"})
-    assert bad.status_code == 422
+    assert bad.status_code == 200
     assert bad.json["has_errors"] is True
     assert "email" in bad.json["form"]["errors"]
     assert client.get(f"{BASE}/").json["first_name"] == "New"
