@@ -148,6 +148,25 @@ class Customer(CreatedModifiedMixin, db.Model):
         Index("ix_customers_merchant_email", "merchant_id", "email"),
         Index("ix_customers_merchant_name", "merchant_id", "full_name"),
         Index("ix_customers_merchant_partner", "merchant_id", "partner_id", "created_at"),
+        # Migration 0002 (search): category + status + date filters together, and
+        # trigram indexes for substring search on PostgreSQL (plain indexes on SQLite).
+        Index(
+            "ix_customers_merchant_category_status_created",
+            "merchant_id",
+            "category_code",
+            "registration_status",
+            "created_at",
+            "id",
+        ),
+        *(
+            Index(
+                f"ix_customers_{column}_trgm",
+                column,
+                postgresql_using="gin",
+                postgresql_ops={column: "gin_trgm_ops"},
+            )
+            for column in ("full_name", "email", "address")
+        ),
     )
 
     @property

@@ -99,6 +99,9 @@ def _clean_name(name: str | None) -> str:
         raise ServiceError("name_required", "Enter a name for the category.", field="name")
     if len(text) > NAME_MAX:
         raise ServiceError("name_too_long", "The name can be at most 100 characters.", field="name")
+    # PostgreSQL refuses NUL in text (a 500); refuse it on every database alike.
+    if "\x00" in text:
+        raise ServiceError("name_invalid", "Remove the invalid characters.", field="name")
     return text
 
 

@@ -2,4 +2,213 @@
 
 from __future__ import annotations
 
-from portal.merchants.views import bp  # noqa: F401
+import tempfile
+from functools import lru_cache
+from typing import Any
+
+from flask import (
+    Response,
+    current_app,
+    flash,
+    redirect,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext
+
+from portal.core.errors import ServiceError
+from portal.core.phone import format_phone
+from portal.customers.fields import ValidationFailed
+from portal.customers.search import (
+    CustomerFilters,
+    count_customers,
+    parse_filters,
+    search_customers,
+)
+from portal.extensions import db, limiter
+from portal.htmx import redirect_after_post, render_page_or_partial
+from portal.merchants.categories import category_choices
+from portal.merchants.export import (
+    export_filename,
+    queue_export_email,
+    stream_csv,
+    write_xlsx,
+)
+from portal.merchants.list_forms import filter_form, parse_page, parse_per_page, row_labels
+from portal.merchants.views import bp
+from portal.sessions import current_staff
+from portal.staff.access import console_reader, staff_actor
+
+# Longer lists are mailed: writing XLSX runs at about 15,000 rows a second.
+INLINE_XLSX_MAX = 50_000
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filters_or_errors() -> tuple[CustomerFilters, dict[str, str]]:
+    try:
+        return parse_filters(request.args), {}
+    except ValidationFailed as err:
+        return CustomerFilters(), {k: gettext(v) for k, v in err.errors.items()}
+
+
+# Parsing a number is the slowest part of a table row; the same pages are shown again and again.
+cached_format_phone = lru_cache(maxsize=8192)(format_phone)
+
+
+def has_endpoint(name: str) -> bool:
+    """True once a page exists (the console grows as pages are added)."""
+    return name in current_app.view_functions
+
+
+@bp.app_context_processor
+def console_helpers() -> dict[str, Any]:
+    """`has_endpoint` (e.g. for the console navigation) and `format_phone` for templates."""
+    return {"has_endpoint": has_endpoint, "format_phone": cached_format_phone}
+
+
+@bp.get("/customers")
+@console_reader
+def customers() -> Response:
+    """The merchant's customers, filtered by the query string (bookmarkable)."""
+    user = current_staff()
+    assert user is not None
+    merchant_id = user.merchant_id
+    categories = category_choices(merchant_id)
+    form = filter_form(request.args, categories)
+    filters, errors = _filters_or_errors()
+    per_page = parse_per_page(request.args.get("per_page"))
+    page = parse_page(request.args.get("page"), per_page)
+    cursor = request.args.get("cursor") or None
+    try:
+        result = search_customers(merchant_id, filters, page=page, per_page=per_page, cursor=cursor)
+    except ServiceError:
+        # A stale or edited cursor: start from the first page of the same filters.
+        result = search_customers(merchant_id, filters, page=1, per_page=per_page)
+        page = 1
+    base_args = {**filters.as_args(), "per_page": str(per_page)}
+    if per_page == 25:
+        base_args.pop("per_page")
+    next_url = (
+        url_for(".customers", **base_args, page=page + 1, cursor=result.next_cursor)
+        if result.has_next
+        else None
+    )
+    prev_url = url_for(".customers", **base_args, page=page - 1) if page > 1 else None
+    category_names, status_names = row_labels(categories)
+    return render_page_or_partial(
+        "merchants/customers.html",
+        "merchants/_customer_table.html",
+        form=form,
+        errors=errors,
+        filters=filters,
+        result=result,
+        page_number=page,
+        per_page=per_page,
+        next_url=next_url,
+        prev_url=prev_url,
+        first_url=url_for(".customers", **base_args) if page > 2 else None,
+        export_args=filters.as_args(),
+        category_names=category_names,
+        status_names=status_names,
+        can_write=user.can_write,
+        bulk_enabled=has_endpoint("merchants.bulk_action") and user.can_write,
+        link_rows=has_endpoint("merchants.customer"),
+    )
+
+
+def _export_filters() -> CustomerFilters | None:
+    try:
+        return parse_filters(request.args)
+    except ValidationFailed:
+        return None
+
+
+@bp.get("/customers/export.xlsx")
+@console_reader
+@limiter.limit("30 per hour")
+def export_xlsx() -> Response:
+    """The current filtered list as an Excel file, written to a temporary file and streamed."""
+    user = current_staff()
+    assert user is not None
+    filters = _export_filters()
+    if filters is None:
+        flash(gettext("Fix the filters before exporting."), "error")
+        return redirect(url_for(".customers", **request.args))
+    if count_customers(user.merchant_id, filters, cap=INLINE_XLSX_MAX + 1) > INLINE_XLSX_MAX:
+        flash(
+            gettext(
+                "This list is too long to download directly. Use “Email me the Excel file” "
+                "or download the CSV file."
+            ),
+            "error",
+        )
+        return redirect(url_for(".customers", **filters.as_args()))
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - send_file closes (and so deletes) it
+    try:
+        write_xlsx(user.merchant_id, filters, handle)
+    except Exception:
+        handle.close()
+        raise
+    handle.seek(0)
+    return send_file(
+        handle,
+        mimetype=XLSX_MIME,
+        as_attachment=True,
+        download_name=export_filename(user.merchant, "xlsx"),
+        max_age=0,
+    )
+
+
+@bp.get("/customers/export.csv")
+@console_reader
+@limiter.limit("30 per hour")
+def export_csv() -> Any:
+    """The current filtered list as CSV, streamed while it is read."""
+    user = current_staff()
+    assert user is not None
+    filters = _export_filters()
+    if filters is None:
+        flash(gettext("Fix the filters before exporting."), "error")
+        return redirect(url_for(".customers", **request.args))
+    response = Response(
+        stream_with_context(stream_csv(user.merchant_id, filters)),
+        mimetype="text/csv",
+    )
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{export_filename(user.merchant, "csv")}"'
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/customers/export/email")
+@console_reader
+@limiter.limit("10 per hour")
+def export_email() -> Response:
+    """Queue the Excel file of the current filters and mail it to the signed-in user."""
+    user = current_staff()
+    assert user is not None
+    args = request.form
+    try:
+        filters = parse_filters(args)
+        queue_export_email(
+            user.merchant,
+            filters,
+            to=user.email,
+            actor=staff_actor(user),
+            month=args.get("month") or None,
+        )
+    except ServiceError as err:
+        db.session.rollback()
+        flash(gettext(err.message), "error")
+        return redirect_after_post(url_for(".customers"))
+    db.session.commit()
+    flash(
+        gettext(
+            "The Excel file is being prepared and will be sent to %(email)s.", email=user.email
+        ),
+        "success",
+    )
+    return redirect_after_post(url_for(".customers", **filters.as_args()))

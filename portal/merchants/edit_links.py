@@ -69,6 +69,9 @@ def recent_links(customer: Customer, *, limit: int = 10) -> list[EditLink]:
 
 def revoke_customer_link(customer: Customer, link_id: int, *, actor: str) -> EditLink:
     """Revoke one of this customer's links; any other id is NotFound."""
+    # The URL converter takes any digits; past the column's range the driver would raise.
+    if not 0 < link_id <= 2**31 - 1:
+        raise NotFound("Unable to find this link.", code="link_unknown")
     link = db.session.scalar(
         select(EditLink).where(
             EditLink.id == link_id,

@@ -1,0 +1,1 @@
+"""Benchmarks for the merchant console's customer list and exports (not tests)."""

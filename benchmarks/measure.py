@@ -1,0 +1,315 @@
+"""Measure the customer list and exports on a database loaded by generate.py.
+
+    python benchmarks/measure.py pages  --database-url URL   # list requests, median ms
+    python benchmarks/measure.py export --database-url URL   # XLSX vs bare XlsxWriter, CSV
+    python benchmarks/measure.py wrk    --database-url URL   # gunicorn + wrk vs bare Flask
+
+Times are server-side: the Flask test client calls the app in-process, so they include
+routing, the queries and template rendering, and no network. Prints JSON lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.generate import OWNER_EMAIL, OWNER_PASSWORD, SLUG  # noqa: E402
+
+
+def _app(database_url: str):
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("SECRET_KEY", "bench-not-secret")
+    os.environ["RATELIMIT_ENABLED"] = "0"
+    from portal import create_app
+
+    app = create_app()
+    app.config.update(WTF_CSRF_ENABLED=False)
+    return app
+
+
+def _merchant(app):
+    from sqlalchemy import func, select
+
+    from portal.customers.models import Customer
+    from portal.extensions import db
+    from portal.merchants.models import Merchant
+
+    merchant = db.session.scalar(select(Merchant).where(Merchant.slug == SLUG))
+    n = db.session.scalar(select(func.count()).where(Customer.merchant_id == merchant.id))
+    return merchant, n
+
+
+def _timings_ms(call, *, repeat: int = 15, warm: int = 2) -> list[float]:
+    for _ in range(warm):
+        call()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def _median_ms(call, *, repeat: int = 15, warm: int = 2) -> float:
+    return statistics.median(_timings_ms(call, repeat=repeat, warm=warm))
+
+
+def cases(merchant, n: int) -> list[tuple[str, str]]:
+    """(label, query string) of every list request the issue asks to measure."""
+    from portal.customers.models import Customer
+    from portal.customers.search import CustomerFilters, _encode, _key_of, search_customers
+    from portal.extensions import db
+
+    depth = max(2, min(200, n // 25))  # page 200 when there are that many
+    before = search_customers(merchant.id, CustomerFilters(), page=depth - 1, per_page=25)
+    cursor = _encode(_key_of(before.items[-1], "LATEST_CUSTOMER"))
+    someone = db.session.get(Customer, n // 3)
+    local_phone = "0" + someone.phone[4:12]  # +88017xxxxxxxx typed as 017xxxxxx
+    return [
+        ("first page", ""),
+        (f"page {depth} (offset)", f"page={depth}"),
+        (f"page {depth} (keyset cursor)", f"page={depth}&cursor={cursor}"),
+        ("search name, common (budi)", "keyword=budi&search_in=NAME"),
+        ("search name, no match", "keyword=xyzzy&search_in=NAME"),
+        ("search email, rare", f"keyword={n // 2}@&search_in=EMAIL"),
+        ("search phone, local form", f"keyword={local_phone}&search_in=PHONE"),
+        ("search phone, international", f"keyword=%2B{someone.phone[1:12]}&search_in=PHONE"),
+        ("search address, common (gulshan)", "keyword=gulshan&search_in=ADDRESS"),
+        ("search address, rare", "keyword=Road 7, House 3,&search_in=ADDRESS"),
+        (
+            "date + category + status",
+            "created_from=2025-01-01&created_to=2025-06-30&category=Y&status=1",
+        ),
+        ("sort by last order", "order_by=LAST_ORDER"),
+        (f"sort by last order, page {depth}", f"order_by=LAST_ORDER&page={depth}"),
+    ]
+
+
+def measure_pages(database_url: str, repeat: int) -> None:
+    app = _app(database_url)
+    with app.app_context():
+        merchant, n = _merchant(app)
+        backend = app.extensions["sqlalchemy"].engine.dialect.name
+        todo = cases(merchant, n)
+    client = app.test_client()
+    response = client.post("/login", data={"email": OWNER_EMAIL, "password": OWNER_PASSWORD})
+    assert response.status_code == 303, response.status_code
+    for label, query in todo:
+        url = "/merchant/customers" + ("?" + query if query else "")
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        rows = len(re.findall(r'<th scope="row"', response.get_data(as_text=True)))
+        times = _timings_ms(lambda url=url: client.get(url), repeat=repeat)
+        ms, best = statistics.median(times), min(times)
+        print(
+            json.dumps(
+                {
+                    "backend": backend,
+                    "customers": n,
+                    "case": label,
+                    "median_ms": round(ms, 2),
+                    "min_ms": round(best, 2),
+                    "rows": rows,
+                }
+            ),
+            flush=True,
+        )
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure_export_child(database_url: str, kind: str) -> None:
+    """One export in this process, so peak memory is its own."""
+    import xlsxwriter
+
+    from portal.customers.search import CustomerFilters
+    from portal.merchants.export import WORKBOOK_OPTIONS, stream_csv, write_xlsx
+
+    app = _app(database_url)
+    with app.app_context():
+        merchant, n = _merchant(app)
+        base_mb = _peak_mb()
+        started = time.perf_counter()
+        with tempfile.TemporaryFile() as handle:
+            if kind == "xlsx":
+                rows = write_xlsx(merchant.id, CustomerFilters(), handle)
+            elif kind == "csv":
+                rows = 0
+                for chunk in stream_csv(merchant.id, CustomerFilters()):
+                    handle.write(chunk.encode())
+                    rows += chunk.count("\n")
+                rows -= 1
+            else:  # bare XlsxWriter: the same number of rows of the same shape, no database
+                from itertools import islice
+
+                from portal.merchants.export import COLUMNS, _cells, iter_customer_rows
+
+                source = iter_customer_rows(merchant.id, CustomerFilters(), COLUMNS, batch=5000)
+                pool = [_cells(r) for r in islice(source, 5000)]
+                base_mb = _peak_mb()
+                started = time.perf_counter()
+                workbook = xlsxwriter.Workbook(handle, WORKBOOK_OPTIONS)
+                sheet = workbook.add_worksheet("Customers")
+                for row in range(1, n + 1):
+                    for col, value in enumerate(pool[row % len(pool)]):
+                        if value:
+                            sheet.write_string(row, col, value)
+                workbook.close()
+                rows = n
+            seconds = time.perf_counter() - started
+            size = handle.tell()
+    print(
+        json.dumps(
+            {
+                "export": kind,
+                "rows": rows,
+                "seconds": round(seconds, 2),
+                "rows_per_s": round(rows / seconds),
+                "peak_rss_mb": round(_peak_mb(), 1),
+                "rss_before_mb": round(base_mb, 1),
+                "file_mb": round(size / 1e6, 1),
+            }
+        ),
+        flush=True,
+    )
+
+
+def measure_export(database_url: str) -> None:
+    for kind in ("bare", "xlsx", "csv"):
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "export-child",
+                "--kind",
+                kind,
+                "--database-url",
+                database_url,
+            ],
+            check=True,
+        )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve(app_spec: str, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-w",
+            "2",
+            "-k",
+            "sync",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            app_spec,
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    return process, f"http://127.0.0.1:{port}"
+
+
+def _wrk(url: str, cookie: str | None, seconds: int) -> float:
+    cmd = ["wrk", "-t2", "-c8", f"-d{seconds}s", url]
+    if cookie:
+        cmd[1:1] = ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def measure_wrk(database_url: str, seconds: int) -> None:
+    import requests
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "bench-not-secret",
+        "RATELIMIT_ENABLED": "0",
+    }
+    bare, bare_url = _serve("benchmarks.bare_app:app", env)
+    try:
+        bare_rps = _wrk(bare_url + "/", None, seconds)
+    finally:
+        bare.terminate()
+        bare.wait()
+    ours, url = _serve("app:app", env)
+    try:
+        session = requests.Session()
+        form = session.get(url + "/login").text
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form) or re.search(
+            r'name="csrf_token" value="([^"]+)"', form
+        )
+        data = {"email": OWNER_EMAIL, "password": OWNER_PASSWORD}
+        if token:
+            data["csrf_token"] = token.group(1)
+        session.post(url + "/login", data=data, allow_redirects=False).raise_for_status()
+        cookie = "; ".join(f"{k}={v}" for k, v in session.cookies.items())
+        page = session.get(url + "/merchant/customers", allow_redirects=False)
+        assert page.status_code == 200, page.status_code
+        ours_rps = _wrk(url + "/merchant/customers", cookie, seconds)
+    finally:
+        ours.terminate()
+        ours.wait()
+    print(
+        json.dumps(
+            {
+                "wrk": "2 sync gunicorn workers, wrk -t2 -c8",
+                "bare_flask_25_rows_rps": bare_rps,
+                "customer_list_rps": ours_rps,
+                "ratio": round(ours_rps / bare_rps, 2),
+            }
+        ),
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("what", choices=["pages", "export", "export-child", "wrk"])
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--kind", default="xlsx")
+    args = parser.parse_args()
+    if args.what == "pages":
+        measure_pages(args.database_url, args.repeat)
+    elif args.what == "export":
+        measure_export(args.database_url)
+    elif args.what == "export-child":
+        measure_export_child(args.database_url, args.kind)
+    else:
+        measure_wrk(args.database_url, args.seconds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,495 @@
+"""Finding a merchant's customers: filters, keyset paging and capped counts.
+
+The console list, the export and the JSON API share this module. Every query is
+scoped to one merchant and leaves soft-deleted customers out.
+
+Speed rules (see benchmarks/README.md): pages are read in index order and stop early;
+deep pages follow a keyset cursor; phone search is a range on the E.164 column; name,
+email and address search use trigram indexes on PostgreSQL; a count never reads more
+than COUNT_CAP + 1 rows (SCAN_COUNT_CAP + 1 for SQLite substring searches, which scan),
+and is reported as inexact beyond that.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, tuple_
+from sqlalchemy.orm import lazyload
+
+from portal.core.errors import ServiceError
+from portal.core.phone import phone_search_prefix
+from portal.customers.fields import ValidationFailed
+from portal.customers.models import Customer, RegistrationStatus
+from portal.extensions import db
+from portal.merchants.models import Merchant
+
+SEARCH_IN = ("NAME", "EMAIL", "PHONE", "ADDRESS")
+ORDER_BY = ("LATEST_CUSTOMER", "LAST_ORDER")
+STATUSES = tuple(s.value for s in RegistrationStatus)
+KEYWORD_MAX = 50
+PER_PAGE_MAX = 100
+COUNT_CAP = 10_000
+SCAN_COUNT_CAP = 1_000
+CATEGORY_RE = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+# Query names: the console's first, then document 003's.
+ARG_NAMES = {
+    "keyword": ("keyword", "q"),
+    "search_in": ("search_in", "type"),
+    "created_from": ("created_from", "create_from"),
+    "created_to": ("created_to", "create_to"),
+    "category": ("category",),
+    "status": ("status", "registration_status"),
+    "order_by": ("order_by",),
+}
+
+
+@dataclass(frozen=True)
+class CustomerFilters:
+    keyword: str | None = None
+    search_in: str = "NAME"
+    created_from: date | None = None
+    created_to: date | None = None
+    category: str | None = None
+    status: str | None = None
+    order_by: str = "LATEST_CUSTOMER"
+
+    @property
+    def is_filtered(self) -> bool:
+        """True when anything narrows the list (the sort order does not)."""
+        return bool(
+            self.keyword or self.created_from or self.created_to or self.category or self.status
+        )
+
+    def as_args(self) -> dict[str, str]:
+        """The console's query string for these filters (empty values left out)."""
+        args = {
+            "keyword": self.keyword or "",
+            "search_in": self.search_in if self.keyword else "",
+            "created_from": self.created_from.isoformat() if self.created_from else "",
+            "created_to": self.created_to.isoformat() if self.created_to else "",
+            "category": self.category or "",
+            "status": self.status or "",
+            "order_by": self.order_by if self.order_by != "LATEST_CUSTOMER" else "",
+        }
+        return {key: value for key, value in args.items() if value}
+
+
+@dataclass
+class CustomerPage:
+    items: list[Customer]
+    page: int
+    per_page: int
+    total: int
+    total_is_exact: bool
+    has_next: bool
+    next_cursor: str | None
+    # True when `total` is the database's estimate (PostgreSQL substring searches).
+    total_is_estimate: bool = False
+
+
+def _first(args: Mapping[str, Any], field: str) -> str:
+    for name in ARG_NAMES[field]:
+        value = args.get(name)
+        if value not in (None, ""):
+            return str(value).strip()
+    return ""
+
+
+def _parse_date(raw: str, field: str, errors: dict[str, str]) -> date | None:
+    if not raw:
+        return None
+    if DATE_RE.match(raw):
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            pass
+    errors[field] = "Enter the date as yyyy-mm-dd."
+    return None
+
+
+def parse_filters(args: Mapping[str, Any]) -> CustomerFilters:
+    """Read filters from query arguments (console or document 003 names), checking each.
+
+    Raises ValidationFailed naming every bad field, so pages and the API can say which.
+    """
+    errors: dict[str, str] = {}
+    keyword = _first(args, "keyword")
+    if len(keyword) > KEYWORD_MAX:
+        errors["keyword"] = f"Use at most {KEYWORD_MAX} characters."
+    search_in = (_first(args, "search_in") or "NAME").upper()
+    if search_in not in SEARCH_IN:
+        errors["search_in"] = "Choose Name, Email, Phone or Address."
+    created_from = _parse_date(_first(args, "created_from"), "created_from", errors)
+    created_to = _parse_date(_first(args, "created_to"), "created_to", errors)
+    if created_from and created_to and created_from > created_to:
+        errors["created_to"] = "The end date must not be before the start date."
+    category = _first(args, "category")
+    if category and not CATEGORY_RE.match(category):
+        errors["category"] = "Choose a category from the list."
+    status = _first(args, "status").upper()
+    if status and status not in STATUSES:
+        errors["status"] = "Choose a status from the list."
+    order_by = (_first(args, "order_by") or "LATEST_CUSTOMER").upper()
+    if order_by not in ORDER_BY:
+        errors["order_by"] = "Sort by latest customer or last order."
+    if errors:
+        raise ValidationFailed(errors)
+    return CustomerFilters(
+        keyword=keyword or None,
+        search_in=search_in,
+        created_from=created_from,
+        created_to=created_to,
+        category=category or None,
+        status=status or None,
+        order_by=order_by,
+    )
+
+
+def _like_pattern(keyword: str) -> str:
+    escaped = keyword.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _keyword_condition(merchant_id: int, filters: CustomerFilters) -> ColumnElement[bool] | None:
+    keyword = filters.keyword
+    if not keyword:
+        return None
+    if filters.search_in == "PHONE":
+        country = db.session.scalar(select(Merchant.country_code).where(Merchant.id == merchant_id))
+        prefix = phone_search_prefix(keyword, country)
+        if prefix is None:
+            return literal(False)
+        # E.164 holds only "+" and digits; ":" sorts right after "9", closing the range.
+        upper = prefix + ":"
+        return or_(
+            and_(Customer.phone >= prefix, Customer.phone < upper),
+            and_(Customer.unconfirmed_phone >= prefix, Customer.unconfirmed_phone < upper),
+        )
+    column = {
+        "NAME": Customer.full_name,
+        "EMAIL": Customer.email,
+        "ADDRESS": Customer.address,
+    }[filters.search_in]
+    pattern = _like_pattern(keyword)
+    if db.session.get_bind().dialect.name == "sqlite":
+        # SQLite's LIKE already ignores ASCII case; ilike's lower() on every row costs more.
+        return column.like(pattern, escape="\\")
+    return column.ilike(pattern, escape="\\")
+
+
+def _uses_scan(filters: CustomerFilters) -> bool:
+    """SQLite substring search: no trigram index, so rows are scanned (see _read)."""
+    return (
+        bool(filters.keyword)
+        and filters.search_in != "PHONE"
+        and db.session.get_bind().dialect.name == "sqlite"
+    )
+
+
+def _conditions(
+    merchant_id: int,
+    filters: CustomerFilters,
+    *,
+    keyword: bool = True,
+    unindexed: bool = False,
+) -> list[ColumnElement[bool]]:
+    """The WHERE terms; `unindexed` writes the merchant term so SQLite will not walk an
+    index with it (a full scan beats index order when few rows match)."""
+    merchant_column = Customer.merchant_id + 0 if unindexed else Customer.merchant_id
+    conditions: list[ColumnElement[bool]] = [
+        merchant_column == merchant_id,
+        Customer.deleted_at.is_(None),
+    ]
+    matching = _keyword_condition(merchant_id, filters) if keyword else None
+    if matching is not None:
+        conditions.append(matching)
+    if filters.created_from:
+        start = datetime.combine(filters.created_from, time.min, tzinfo=UTC)
+        conditions.append(Customer.created_at >= start)
+    if filters.created_to:
+        end = datetime.combine(filters.created_to + timedelta(days=1), time.min, tzinfo=UTC)
+        conditions.append(Customer.created_at < end)
+    if filters.category:
+        conditions.append(Customer.category_code == filters.category)
+    if filters.status:
+        conditions.append(Customer.registration_status == filters.status)
+    return conditions
+
+
+def _uses_trigram(filters: CustomerFilters) -> bool:
+    """PostgreSQL substring search: answered by a trigram index."""
+    return (
+        bool(filters.keyword)
+        and filters.search_in != "PHONE"
+        and db.session.get_bind().dialect.name == "postgresql"
+    )
+
+
+def _estimate(where: list[ColumnElement[bool]]) -> int:
+    """PostgreSQL's own row estimate for these conditions (planning only, no rows read)."""
+    connection = db.session.connection()
+    compiled = select(Customer.id).where(*where).compile(dialect=connection.dialect)
+    plan = connection.exec_driver_sql(
+        "EXPLAIN (FORMAT JSON) " + compiled.string, compiled.params
+    ).scalar()
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def _count_conditions(merchant_id: int, filters: CustomerFilters) -> list[ColumnElement[bool]]:
+    return _conditions(merchant_id, filters, unindexed=_uses_scan(filters))
+
+
+# --- keyset cursors ------------------------------------------------------------------
+#
+# LATEST_CUSTOMER walks (created_at, id) downwards. LAST_ORDER walks two segments so
+# that both backends use the (merchant_id, last_order_at, id) index: first customers
+# with orders by (last_order_at, id) downwards, then those without by id downwards.
+
+
+@dataclass(frozen=True)
+class _Key:
+    segment: int  # 0: created_at / with orders; 1: customers without orders
+    at: datetime | None
+    id: int
+
+
+def _encode(key: _Key) -> str:
+    raw = json.dumps([key.segment, key.at.isoformat() if key.at else None, key.id])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> _Key:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        segment, at, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        moment = datetime.fromisoformat(at) if at is not None else None
+        if segment not in (0, 1) or not isinstance(pk, int) or (segment == 0 and moment is None):
+            raise ValueError(cursor)
+        return _Key(segment, moment, pk)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+        raise ServiceError(
+            "cursor_invalid", "That page link is no longer valid.", field="cursor"
+        ) from exc
+
+
+def _key_of(customer_row: Any, order_by: str) -> _Key:
+    if order_by == "LAST_ORDER":
+        if customer_row.last_order_at is None:
+            return _Key(1, None, customer_row.id)
+        return _Key(0, customer_row.last_order_at, customer_row.id)
+    return _Key(0, customer_row.created_at, customer_row.id)
+
+
+def _segments(
+    conditions: list[ColumnElement[bool]], order_by: str, after: _Key | None
+) -> list[tuple[list[ColumnElement[bool]], list[Any]]]:
+    """(where, order) per segment still to read, starting after the cursor."""
+    if order_by != "LAST_ORDER":
+        where = list(conditions)
+        if after is not None:
+            where.append(
+                tuple_(Customer.created_at, Customer.id)
+                < tuple_(literal(after.at, Customer.created_at.type), literal(after.id))
+            )
+        return [(where, [Customer.created_at.desc(), Customer.id.desc()])]
+    with_orders = [*conditions, Customer.last_order_at.is_not(None)]
+    without = [*conditions, Customer.last_order_at.is_(None)]
+    result = []
+    if after is None or after.segment == 0:
+        if after is not None:
+            with_orders.append(
+                tuple_(Customer.last_order_at, Customer.id)
+                < tuple_(literal(after.at, Customer.last_order_at.type), literal(after.id))
+            )
+        result.append((with_orders, [Customer.last_order_at.desc(), Customer.id.desc()]))
+    if after is not None and after.segment == 1:
+        without.append(Customer.id < after.id)
+    result.append((without, [Customer.id.desc()]))
+    return result
+
+
+def _count_upto(where: list[ColumnElement[bool]], cap: int) -> int:
+    inner = select(literal(1)).select_from(Customer).where(*where).limit(cap)
+    return db.session.scalar(select(func.count()).select_from(inner.subquery())) or 0
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """How to read a SQLite substring search: first the newest WINDOW rows in list order
+    (enough when the term is common), else a full scan sorted afterwards (rare terms)."""
+
+    matching: ColumnElement[bool]
+    unindexed: list[ColumnElement[bool]]
+
+
+SCAN_WINDOW = 3000
+
+
+def _read(
+    columns: Sequence[Any],
+    where: list[ColumnElement[bool]],
+    order: list[Any],
+    *,
+    limit: int,
+    offset: int = 0,
+    scan: _Scan | None = None,
+) -> list[Any]:
+    def run(conditions: list[ColumnElement[bool]]) -> list[Any]:
+        stmt: Select[Any] = select(*columns).where(*conditions).order_by(*order)
+        if columns and columns[0] is Customer:
+            stmt = stmt.options(lazyload(Customer.merchant), lazyload(Customer.region))
+        result = db.session.execute(stmt.limit(limit).offset(offset))
+        return list(result.scalars() if len(columns) == 1 else result)
+
+    if scan is None:
+        return run(where)
+    window = select(Customer.id).where(*where).order_by(*order).limit(SCAN_WINDOW)
+    rows = run([Customer.id.in_(window), scan.matching])
+    if len(rows) >= limit:
+        return rows
+    return run([*scan.unindexed, scan.matching])
+
+
+def _fetch(
+    merchant_id: int,
+    filters: CustomerFilters,
+    columns: Sequence[Any],
+    *,
+    limit: int,
+    offset: int = 0,
+    after: _Key | None = None,
+) -> list[Any]:
+    """Up to `limit` rows in list order, skipping `offset` rows or starting after a key."""
+    scanning = _uses_scan(filters)
+    conditions = _conditions(merchant_id, filters, keyword=not scanning)
+    segments = _segments(conditions, filters.order_by, after)
+    scans: list[_Scan | None] = [None] * len(segments)
+    if scanning:
+        matching = _keyword_condition(merchant_id, filters)
+        assert matching is not None
+        unindexed = _conditions(merchant_id, filters, keyword=False, unindexed=True)
+        scans = [
+            _Scan(matching, where) for where, _ in _segments(unindexed, filters.order_by, after)
+        ]
+    rows: list[Any] = []
+    for (where, order), scan in zip(segments, scans, strict=True):
+        if offset:
+            # A later segment only starts once this one's rows are used up: count them.
+            got = _read(columns, where, order, limit=limit - len(rows), offset=offset, scan=scan)
+            if not got:
+                counted = [*where, scan.matching] if scan else where
+                offset = max(0, offset - _count_upto(counted, offset))
+                continue
+            offset = 0
+        else:
+            got = _read(columns, where, order, limit=limit - len(rows), scan=scan)
+        rows.extend(got)
+        if len(rows) >= limit:
+            break
+    return rows
+
+
+def _check_paging(page: int, per_page: int) -> None:
+    if not isinstance(per_page, int) or not 1 <= per_page <= PER_PAGE_MAX:
+        raise ServiceError(
+            "per_page_invalid", f"Show between 1 and {PER_PAGE_MAX} rows.", field="per_page"
+        )
+    if not isinstance(page, int) or page < 1:
+        raise ServiceError("page_invalid", "Pages start at 1.", field="page")
+
+
+def search_customers(
+    merchant_id: int,
+    filters: CustomerFilters,
+    *,
+    page: int = 1,
+    per_page: int = 25,
+    cursor: str | None = None,
+) -> CustomerPage:
+    """One page of the merchant's customers matching `filters`.
+
+    With `cursor` (from a previous page's next_cursor) the page is read by keyset, which
+    costs the same at any depth; otherwise `page` is an offset for shallow pages. The
+    total is exact up to COUNT_CAP, beyond that `total_is_exact` is False ("10,000+");
+    PostgreSQL substring searches report the planner's estimate (`total_is_estimate`).
+    """
+    _check_paging(page, per_page)
+    after = _decode(cursor) if cursor else None
+    offset = 0 if after else (page - 1) * per_page
+    rows = _fetch(merchant_id, filters, [Customer], limit=per_page + 1, offset=offset, after=after)
+    has_next = len(rows) > per_page
+    items = rows[:per_page]
+    estimated = False
+    if not has_next and after is None and (items or offset == 0):
+        total, exact = offset + len(items), True
+    elif _uses_trigram(filters):
+        # Counting trigram matches costs a second index scan, as slow as the page itself
+        # when the term is made of common trigrams; the planner's estimate costs nothing.
+        seen = offset + len(items) + (1 if has_next else 0)
+        total, exact, estimated = (
+            max(_estimate(_conditions(merchant_id, filters)), seen),
+            False,
+            True,
+        )
+    else:
+        # Without a trigram index every counted row is scanned: count less far there.
+        cap = SCAN_COUNT_CAP if _uses_scan(filters) else COUNT_CAP
+        counted = _count_upto(_count_conditions(merchant_id, filters), cap + 1)
+        total, exact = min(counted, cap), counted <= cap
+    next_cursor = _encode(_key_of(items[-1], filters.order_by)) if has_next and items else None
+    return CustomerPage(
+        items=items,
+        page=page,
+        per_page=per_page,
+        total=total,
+        total_is_exact=exact,
+        has_next=has_next,
+        next_cursor=next_cursor,
+        total_is_estimate=estimated,
+    )
+
+
+def count_customers(merchant_id: int, filters: CustomerFilters, *, cap: int) -> int:
+    """How many customers match, counting no further than `cap` (cheap at any size)."""
+    return _count_upto(_count_conditions(merchant_id, filters), cap)
+
+
+def _iter_rows(
+    merchant_id: int, filters: CustomerFilters, columns: Sequence[Any], batch: int
+) -> Iterator[Any]:
+    after: _Key | None = None
+    while True:
+        rows = _fetch(merchant_id, filters, columns, limit=batch, after=after)
+        yield from rows
+        if len(rows) < batch:
+            return
+        after = _key_of(rows[-1], filters.order_by)
+
+
+def iter_customers(
+    merchant_id: int, filters: CustomerFilters, *, batch: int = 2000
+) -> Iterator[Customer]:
+    """Every matching customer in list order, read in keyset batches (flat memory)."""
+    for customer in _iter_rows(merchant_id, filters, [Customer], batch):
+        yield customer
+        db.session.expunge(customer)
+
+
+def iter_customer_rows(
+    merchant_id: int, filters: CustomerFilters, columns: Sequence[Any], *, batch: int = 5000
+) -> Iterator[Any]:
+    """Like iter_customers but plain rows of `columns` (must include id, created_at and
+    last_order_at): what exports use, as building objects would dominate their time."""
+    return _iter_rows(merchant_id, filters, columns, batch)

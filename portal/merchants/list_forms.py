@@ -1,0 +1,94 @@
+"""The customer list's filter form (GET, no CSRF): labels and choices for the page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SearchField, SelectChoice, SelectField
+
+from portal.customers.search import COUNT_CAP, PER_PAGE_MAX
+
+PER_PAGE_CHOICES = (10, 25, 50, 100)
+DEFAULT_PER_PAGE = 25
+# Offsets stay shallow; further pages are reached with the keyset "Next" link.
+MAX_OFFSET = COUNT_CAP
+
+SEARCH_IN_CHOICES = [
+    SelectChoice("NAME", _l("Name")),
+    SelectChoice("EMAIL", _l("Email")),
+    SelectChoice("PHONE", _l("Phone")),
+    SelectChoice("ADDRESS", _l("Address")),
+]
+STATUS_CHOICES = [
+    SelectChoice("", _l("Any status")),
+    SelectChoice("0", _l("Unregistered")),
+    SelectChoice("1", _l("Registered")),
+    SelectChoice("4", _l("Blocked")),
+    SelectChoice("T", _l("Inactive")),
+    SelectChoice("R", _l("Requested")),
+]
+# The built-in categories' names, marked for translation (custom names are the merchant's).
+BUILTIN_CATEGORY_LABELS = {"N": _l("Customer"), "Y": _l("Reseller"), "D": _l("Dropshipper")}
+STATUS_NAMES = {choice.value: choice.label for choice in STATUS_CHOICES if choice.value}
+ORDER_CHOICES = [
+    SelectChoice("LATEST_CUSTOMER", _l("Latest customer")),
+    SelectChoice("LAST_ORDER", _l("Last order")),
+]
+
+
+class CustomerFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    keyword = SearchField(_l("Search"), render_kw={"maxlength": 50, "autocomplete": "off"})
+    search_in = SelectField(_l("Search in"), choices=SEARCH_IN_CHOICES, default="NAME")
+    created_from = DateField(_l("Created from"))
+    created_to = DateField(_l("Created to"))
+    category = SelectField(_l("Category"), choices=[], default="")
+    status = SelectField(_l("Status"), choices=STATUS_CHOICES, default="")
+    order_by = SelectField(_l("Sort by"), choices=ORDER_CHOICES, default="LATEST_CUSTOMER")
+    per_page = SelectField(
+        _l("Rows per page"),
+        choices=[SelectChoice(str(n)) for n in PER_PAGE_CHOICES],
+        default=str(DEFAULT_PER_PAGE),
+    )
+
+
+def filter_form(args: Any, categories: list[tuple[str, str]]) -> CustomerFilterForm:
+    """The form filled from the query string, with the merchant's categories."""
+    form = CustomerFilterForm(formdata=args)
+    form.category.choices = [
+        SelectChoice("", _l("All categories")),
+        *(SelectChoice(code, BUILTIN_CATEGORY_LABELS.get(code, name)) for code, name in categories),
+    ]
+    return form
+
+
+def row_labels(categories: list[tuple[str, str]]) -> tuple[dict[str, str], dict[str, str]]:
+    """Category and status names for table cells, translated once per page, not per row."""
+    category_names = {
+        code: str(BUILTIN_CATEGORY_LABELS.get(code, name)) for code, name in categories
+    }
+    return category_names, {code: str(label) for code, label in STATUS_NAMES.items()}
+
+
+def parse_per_page(raw: str | None) -> int:
+    """One of the offered sizes; anything larger is cut to the maximum, never more."""
+    try:
+        value = int(raw or DEFAULT_PER_PAGE)
+    except ValueError:
+        return DEFAULT_PER_PAGE
+    if value in PER_PAGE_CHOICES:
+        return value
+    return PER_PAGE_MAX if value > PER_PAGE_MAX else DEFAULT_PER_PAGE
+
+
+def parse_page(raw: str | None, per_page: int) -> int:
+    """A page number from 1 up to the deepest page reached by offset."""
+    try:
+        value = int(raw or 1)
+    except ValueError:
+        return 1
+    return max(1, min(value, MAX_OFFSET // per_page))
