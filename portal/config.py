@@ -70,13 +70,31 @@ def _database_url(env: dict[str, str], instance: Path) -> str:
     return url
 
 
+# Tuning knobs whose defaults live beside the code that uses them; set only when given.
+LIMIT_SETTINGS = (
+    "API_RATELIMIT_PER_TOKEN",
+    "API_RATELIMIT_PER_PHONE",
+    "ASSIST_REGISTER_LIMIT",
+    "ASSIST_SEND_LIMIT",
+    "ASSIST_VERIFY_LIMIT",
+)
+COUNT_SETTINGS = ("WEBHOOK_MAX_ATTEMPTS", "WEBHOOK_BACKOFF_SECONDS", "WEBHOOK_TIMEOUT_SECONDS")
+
+
+def _tuning(env: dict[str, str]) -> dict[str, Any]:
+    """The optional rate-limit strings and webhook numbers that the environment sets."""
+    given: dict[str, Any] = {name: env[name] for name in LIMIT_SETTINGS if env.get(name)}
+    given |= {name: _int(env, name, 0) for name in COUNT_SETTINGS if env.get(name)}
+    return given
+
+
 def load_config(instance_path: str, env: dict[str, str] | None = None) -> dict[str, Any]:
     """Build the Flask config mapping from environment variables."""
     env = dict(os.environ if env is None else env)
     instance = Path(instance_path)
     production = env.get("PORTAL_ENV", "development") == "production"
     redis_url = env.get("REDIS_URL") or None
-    return {
+    return _tuning(env) | {
         "PORTAL_ENV": "production" if production else "development",
         "SECRET_KEY": _secret_key(env, instance, production),
         "SQLALCHEMY_DATABASE_URI": _database_url(env, instance),

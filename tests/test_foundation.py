@@ -440,3 +440,14 @@ def test_harness_committing_app_leaves_tables_empty(app: Flask) -> None:
 def test_harness_postgres_only_runs_on_postgres(app: Flask) -> None:
     """Tests marked postgres_only run against PostgreSQL (and are skipped on SQLite)."""
     assert db.session.connection().dialect.name == "postgresql"
+
+
+def test_load_config_takes_tuning_knobs_only_when_given(tmp_path: Path) -> None:
+    """Limits and webhook numbers come from the environment; absent ones keep code defaults."""
+    env = {"API_RATELIMIT_PER_TOKEN": "5 per minute", "WEBHOOK_MAX_ATTEMPTS": "2"}
+    config = load_config(str(tmp_path), env)
+    assert config["API_RATELIMIT_PER_TOKEN"] == "5 per minute"
+    assert config["WEBHOOK_MAX_ATTEMPTS"] == 2
+    assert "ASSIST_SEND_LIMIT" not in config
+    with pytest.raises(ConfigError, match="WEBHOOK_BACKOFF_SECONDS"):
+        load_config(str(tmp_path), {"WEBHOOK_BACKOFF_SECONDS": "soon"})

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from portal import create_app
+from portal.config import COUNT_SETTINGS, LIMIT_SETTINGS
 
 from .client import IsolatedClient, IsolatedCliRunner
 
@@ -35,6 +36,8 @@ CONFIG_VARIABLES = (
     "OTP_IN_RESPONSES",
     "EDIT_LINK_TTL_SECONDS",
     "JOBS_INLINE",
+    *LIMIT_SETTINGS,
+    *COUNT_SETTINGS,
 )
 
 
