@@ -155,6 +155,9 @@ def clean_fields(
             text = _text(data[field])
             if text is not None and len(text) > MAX_LENGTHS[field]:
                 errors[field] = f"Use at most {MAX_LENGTHS[field]} characters."
+            elif text is not None and "\x00" in text:
+                # PostgreSQL refuses NUL in text (a 500); refuse it on every database alike.
+                errors[field] = "Remove the invalid characters."
             else:
                 cleaned[field] = text
     if "email" in data:
