@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -239,17 +240,99 @@ def _serve(app_spec: str, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
     return process, f"http://127.0.0.1:{port}"
 
 
-def _wrk(url: str, cookie: str | None, seconds: int) -> float:
+def _wrk(url: str, cookie: str | None, seconds: int) -> tuple[float, int]:
+    """(requests per second, requests completed) of one wrk run."""
     cmd = ["wrk", "-t2", "-c8", f"-d{seconds}s", url]
     if cookie:
         cmd[1:1] = ["-H", f"Cookie: {cookie}"]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    done = int(re.search(r"(\d+) requests in", out).group(1))
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), done
 
 
-def measure_wrk(database_url: str, seconds: int) -> None:
+def _tree_cpu_seconds(root: int) -> float:
+    """User + system CPU seconds of a process and its children (Linux /proc), so a wrk
+    run can be priced per request: what the server burns, whatever else loads the box."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pids, total = [root], 0.0
+    while pids:
+        pid = pids.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+        pids.extend(int(child) for child in children)
+    return total
+
+
+def _postmaster(database_url: str) -> int | None:
+    """The local PostgreSQL server's pid (its backends are children), if it runs here."""
+    port = re.search(r"@(?:127\.0\.0\.1|localhost):(\d+)/", database_url)
+    if port is None:
+        return None
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if args[0].endswith(b"/postgres") and f"{port.group(1)}".encode() in args:
+            return int(cmdline.parent.name)
+    return None
+
+
+def _priced_wrk(
+    server: subprocess.Popen, url: str, cookie: str | None, seconds: int, database_url: str
+) -> dict[str, float | None]:
+    postmaster = _postmaster(database_url)
+    app_before = _tree_cpu_seconds(server.pid)
+    db_before = _tree_cpu_seconds(postmaster) if postmaster else 0.0
+    rps, done = _wrk(url, cookie, seconds)
+    app_ms = (_tree_cpu_seconds(server.pid) - app_before) * 1000 / max(done, 1)
+    db_ms = (
+        (_tree_cpu_seconds(postmaster) - db_before) * 1000 / max(done, 1) if postmaster else None
+    )
+    return {"rps": rps, "app_cpu_ms": round(app_ms, 2), "db_cpu_ms": db_ms and round(db_ms, 2)}
+
+
+def _http_cookies(session: Any) -> None:
+    """Production cookies are Secure, which `requests` keeps off plain http: lift the flag
+    on this throwaway client's copies (wrk sends the header anyway)."""
+    for cookie in session.cookies:
+        cookie.secure = False
+
+
+def _signed_in_cookie(url: str) -> str:
+    """Sign the benchmark owner in through the login form; the session's Cookie header."""
     import requests
 
+    session = requests.Session()
+    form = session.get(url + "/login", timeout=10).text
+    _http_cookies(session)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form) or re.search(
+        r'name="csrf_token" value="([^"]+)"', form
+    )
+    data = {"email": OWNER_EMAIL, "password": OWNER_PASSWORD}
+    if token:
+        data["csrf_token"] = token.group(1)
+    signed_in = session.post(url + "/login", data=data, allow_redirects=False, timeout=10)
+    assert signed_in.status_code == 303, signed_in.status_code
+    _http_cookies(session)
+    page = session.get(url + "/merchant/customers", allow_redirects=False, timeout=10)
+    assert page.status_code == 200, page.status_code
+    return "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+
+
+def measure_wrk(database_url: str, seconds: int, rounds: int) -> None:
+    """Bare Flask and the list page, each under its own 2-worker gunicorn, in alternating
+    rounds (bare, list, bare, list...) so that both meet the same background load.
+
+    The portal runs with its production settings (PORTAL_ENV=production: secure cookies,
+    HSTS); wrk sends the session cookie as a header, which plain HTTP allows. Prints the
+    median of the rounds and each round; CPU is per request, of the gunicorn processes
+    (app) and of the local PostgreSQL server (db).
+    """
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -257,36 +340,42 @@ def measure_wrk(database_url: str, seconds: int) -> None:
         "RATELIMIT_ENABLED": "0",
     }
     bare, bare_url = _serve("benchmarks.bare_app:app", env)
+    ours, url = _serve("app:app", {**env, "PORTAL_ENV": "production"})
+    results: list[tuple[dict, dict]] = []
     try:
-        bare_rps = _wrk(bare_url + "/", None, seconds)
+        cookie = _signed_in_cookie(url)
+        _wrk(url + "/merchant/customers", cookie, 1)  # warm both up: templates, pools
+        _wrk(bare_url + "/", None, 1)
+        for _ in range(rounds):
+            results.append(
+                (
+                    _priced_wrk(bare, bare_url + "/", None, seconds, database_url),
+                    _priced_wrk(ours, url + "/merchant/customers", cookie, seconds, database_url),
+                )
+            )
     finally:
-        bare.terminate()
-        bare.wait()
-    ours, url = _serve("app:app", env)
-    try:
-        session = requests.Session()
-        form = session.get(url + "/login").text
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form) or re.search(
-            r'name="csrf_token" value="([^"]+)"', form
-        )
-        data = {"email": OWNER_EMAIL, "password": OWNER_PASSWORD}
-        if token:
-            data["csrf_token"] = token.group(1)
-        session.post(url + "/login", data=data, allow_redirects=False).raise_for_status()
-        cookie = "; ".join(f"{k}={v}" for k, v in session.cookies.items())
-        page = session.get(url + "/merchant/customers", allow_redirects=False)
-        assert page.status_code == 200, page.status_code
-        ours_rps = _wrk(url + "/merchant/customers", cookie, seconds)
-    finally:
-        ours.terminate()
-        ours.wait()
+        for server in (bare, ours):
+            server.terminate()
+            server.wait()
+
+    def median(side: int, key: str) -> float | None:
+        values = [r[side][key] for r in results if r[side][key] is not None]
+        return round(statistics.median(values), 2) if values else None
+
+    bare_rps, list_rps = median(0, "rps"), median(1, "rps")
     print(
         json.dumps(
             {
-                "wrk": "2 sync gunicorn workers, wrk -t2 -c8",
+                "wrk": f"2 sync gunicorn workers, wrk -t2 -c8 -d{seconds}s, {rounds} rounds, "
+                "PORTAL_ENV=production",
                 "bare_flask_25_rows_rps": bare_rps,
-                "customer_list_rps": ours_rps,
-                "ratio": round(ours_rps / bare_rps, 2),
+                "customer_list_rps": list_rps,
+                "ratio": round(list_rps / bare_rps, 2) if bare_rps and list_rps else None,
+                "round_ratios": [round(o["rps"] / b["rps"], 2) for b, o in results],
+                "bare_cpu_ms_per_request": median(0, "app_cpu_ms"),
+                "list_cpu_ms_per_request": median(1, "app_cpu_ms"),
+                "bare_db_cpu_ms_per_request": median(0, "db_cpu_ms"),
+                "list_db_cpu_ms_per_request": median(1, "db_cpu_ms"),
             }
         ),
         flush=True,
@@ -299,6 +388,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3, help="wrk: bare/list rounds")
     parser.add_argument("--kind", default="xlsx")
     args = parser.parse_args()
     if args.what == "pages":
@@ -308,7 +398,7 @@ def main() -> None:
     elif args.what == "export-child":
         measure_export_child(args.database_url, args.kind)
     else:
-        measure_wrk(args.database_url, args.seconds)
+        measure_wrk(args.database_url, args.seconds, args.rounds)
 
 
 if __name__ == "__main__":

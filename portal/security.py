@@ -46,6 +46,8 @@ def refuse_nul_bytes() -> None:
 
     Checked once for every request, so no query, filter or download stream meets one.
     """
+    # Cache the raw body first: views that read it after us (get_data) still see it.
+    request.get_data(cache=True)
     fields = [*request.args.lists(), *request.form.lists()]
     suspect = any(_has_nul(key) or _has_nul(values) for key, values in fields)
     if not suspect and request.is_json:

@@ -7,7 +7,8 @@ Speed rules (see benchmarks/README.md): pages are read in index order and stop e
 deep pages follow a keyset cursor; phone search is a range on the E.164 column; name,
 email and address search use trigram indexes on PostgreSQL; a count never reads more
 than COUNT_CAP + 1 rows (SCAN_COUNT_CAP + 1 for SQLite substring searches, which scan),
-and is reported as inexact beyond that.
+and is reported as inexact beyond that; that "more than" answer is then remembered for a
+few seconds per merchant and filters (count_cache.py), exact totals never are.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import binascii
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -26,6 +27,7 @@ from sqlalchemy.orm import lazyload
 
 from portal.core.errors import ServiceError
 from portal.core.phone import phone_search_prefix
+from portal.customers.count_cache import capped_counts
 from portal.customers.fields import ValidationFailed
 from portal.customers.models import Customer, RegistrationStatus
 from portal.extensions import db
@@ -84,9 +86,24 @@ class CustomerFilters:
         return {key: value for key, value in args.items() if value}
 
 
+# What a list row shows, plus the keyset columns: plain rows are cheaper than objects.
+ROW_COLUMNS = (
+    Customer.id,
+    Customer.full_name,
+    Customer.phone,
+    Customer.unconfirmed_phone,
+    Customer.email,
+    Customer.category_code,
+    Customer.registration_status,
+    Customer.created_at,
+    Customer.last_order_at,
+)
+
+
 @dataclass
 class CustomerPage:
-    items: list[Customer]
+    # Customer objects, or rows of the `columns` search_customers was given.
+    items: list[Any]
     page: int
     per_page: int
     total: int
@@ -410,6 +427,19 @@ def _check_paging(page: int, per_page: int) -> None:
         raise ServiceError("page_invalid", "Pages start at 1.", field="page")
 
 
+def _capped_total(merchant_id: int, filters: CustomerFilters, cap: int) -> tuple[int, bool]:
+    """(total, exact): counted up to cap + 1, unless a count of the same filters went past
+    the cap a few seconds ago (see count_cache: a big merchant's answer stays "more than")."""
+    key = replace(filters, order_by=ORDER_BY[0])  # the order does not change the count
+    memory = capped_counts()
+    if memory.over_cap(merchant_id, key, cap):
+        return cap, False
+    counted = _count_upto(_count_conditions(merchant_id, filters), cap + 1)
+    if counted > cap:
+        memory.remember_over_cap(merchant_id, key, cap)
+    return min(counted, cap), counted <= cap
+
+
 def search_customers(
     merchant_id: int,
     filters: CustomerFilters,
@@ -417,8 +447,12 @@ def search_customers(
     page: int = 1,
     per_page: int = 25,
     cursor: str | None = None,
+    columns: Sequence[Any] = (Customer,),
 ) -> CustomerPage:
     """One page of the merchant's customers matching `filters`.
+
+    `columns` other than the default Customer objects (e.g. ROW_COLUMNS) give plain rows;
+    they must include id, created_at and last_order_at for the next page's cursor.
 
     With `cursor` (from a previous page's next_cursor) the page is read by keyset, which
     costs the same at any depth; otherwise `page` is an offset for shallow pages. The
@@ -428,7 +462,7 @@ def search_customers(
     _check_paging(page, per_page)
     after = _decode(cursor) if cursor else None
     offset = 0 if after else (page - 1) * per_page
-    rows = _fetch(merchant_id, filters, [Customer], limit=per_page + 1, offset=offset, after=after)
+    rows = _fetch(merchant_id, filters, columns, limit=per_page + 1, offset=offset, after=after)
     has_next = len(rows) > per_page
     items = rows[:per_page]
     estimated = False
@@ -446,8 +480,7 @@ def search_customers(
     else:
         # Without a trigram index every counted row is scanned: count less far there.
         cap = SCAN_COUNT_CAP if _uses_scan(filters) else COUNT_CAP
-        counted = _count_upto(_count_conditions(merchant_id, filters), cap + 1)
-        total, exact = min(counted, cap), counted <= cap
+        total, exact = _capped_total(merchant_id, filters, cap)
     next_cursor = _encode(_key_of(items[-1], filters.order_by)) if has_next and items else None
     return CustomerPage(
         items=items,

@@ -22,21 +22,24 @@ from portal.core.errors import ServiceError
 from portal.core.phone import format_phone
 from portal.customers.fields import ValidationFailed
 from portal.customers.search import (
+    ROW_COLUMNS,
     CustomerFilters,
     count_customers,
     parse_filters,
     search_customers,
 )
 from portal.extensions import db, limiter
-from portal.htmx import redirect_after_post, render_page_or_partial
-from portal.merchants.categories import category_choices
+from portal.htmx import is_htmx, redirect_after_post, render_page_or_partial
+from portal.merchants.category_cache import list_category_choices
 from portal.merchants.export import (
     export_filename,
     queue_export_email,
     stream_csv,
     write_xlsx,
 )
-from portal.merchants.list_forms import filter_form, parse_page, parse_per_page, row_labels
+from portal.merchants.list_forms import parse_page, parse_per_page, row_labels
+from portal.merchants.list_fragments import fixed_fragment, rendered_filter_form
+from portal.merchants.list_rows import table_rows
 from portal.merchants.views import bp
 from portal.sessions import current_staff
 from portal.staff.access import console_reader, staff_actor
@@ -64,8 +67,13 @@ def has_endpoint(name: str) -> bool:
 
 @bp.app_context_processor
 def console_helpers() -> dict[str, Any]:
-    """`has_endpoint` (e.g. for the console navigation) and `format_phone` for templates."""
-    return {"has_endpoint": has_endpoint, "format_phone": cached_format_phone}
+    """`has_endpoint` (e.g. for the console navigation), `format_phone` and
+    `fixed_fragment` (HTML kept per language, see list_fragments.py) for templates."""
+    return {
+        "has_endpoint": has_endpoint,
+        "format_phone": cached_format_phone,
+        "fixed_fragment": fixed_fragment,
+    }
 
 
 @bp.get("/customers")
@@ -75,17 +83,20 @@ def customers() -> Response:
     user = current_staff()
     assert user is not None
     merchant_id = user.merchant_id
-    categories = category_choices(merchant_id)
-    form = filter_form(request.args, categories)
+    categories = list_category_choices(merchant_id)
     filters, errors = _filters_or_errors()
     per_page = parse_per_page(request.args.get("per_page"))
     page = parse_page(request.args.get("page"), per_page)
     cursor = request.args.get("cursor") or None
     try:
-        result = search_customers(merchant_id, filters, page=page, per_page=per_page, cursor=cursor)
+        result = search_customers(
+            merchant_id, filters, page=page, per_page=per_page, cursor=cursor, columns=ROW_COLUMNS
+        )
     except ServiceError:
         # A stale or edited cursor: start from the first page of the same filters.
-        result = search_customers(merchant_id, filters, page=1, per_page=per_page)
+        result = search_customers(
+            merchant_id, filters, page=1, per_page=per_page, columns=ROW_COLUMNS
+        )
         page = 1
     base_args = {**filters.as_args(), "per_page": str(per_page)}
     if per_page == 25:
@@ -97,10 +108,24 @@ def customers() -> Response:
     )
     prev_url = url_for(".customers", **base_args, page=page - 1) if page > 1 else None
     category_names, status_names = row_labels(categories)
+    bulk_enabled = has_endpoint("merchants.bulk_action") and user.can_write
+    row_html = table_rows(
+        result.items,
+        bulk=bulk_enabled,
+        href=_row_href(),
+        category_names=category_names,
+        status_names=status_names,
+        no_name=gettext("(no name)"),
+        format_phone=cached_format_phone,
+    )
+    # htmx swaps only the table: the form is rendered (or reused) for whole pages only.
+    form_html = (
+        None if is_htmx() else rendered_filter_form(merchant_id, request.args, errors, categories)
+    )
     return render_page_or_partial(
         "merchants/customers.html",
         "merchants/_customer_table.html",
-        form=form,
+        filter_form_html=form_html,
         errors=errors,
         filters=filters,
         result=result,
@@ -110,12 +135,20 @@ def customers() -> Response:
         prev_url=prev_url,
         first_url=url_for(".customers", **base_args) if page > 2 else None,
         export_args=filters.as_args(),
-        category_names=category_names,
-        status_names=status_names,
+        row_html=row_html,
         can_write=user.can_write,
-        bulk_enabled=has_endpoint("merchants.bulk_action") and user.can_write,
-        link_rows=has_endpoint("merchants.customer"),
+        bulk_enabled=bulk_enabled,
     )
+
+
+def _row_href() -> tuple[str, str] | None:
+    """The customer page's URL split around the id, or None while that page does not
+    exist: a row then needs no url_for of its own."""
+    if not has_endpoint("merchants.customer"):
+        return None
+    marker = "987654321"
+    before, _, after = url_for(".customer", customer_id=int(marker)).partition(marker)
+    return before, after
 
 
 def _export_filters() -> CustomerFilters | None:

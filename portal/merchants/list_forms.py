@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SearchField, SelectChoice, SelectField
@@ -56,7 +59,7 @@ class CustomerFilterForm(FlaskForm):
     )
 
 
-def filter_form(args: Any, categories: list[tuple[str, str]]) -> CustomerFilterForm:
+def filter_form(args: Any, categories: Sequence[tuple[str, str]]) -> CustomerFilterForm:
     """The form filled from the query string, with the merchant's categories."""
     form = CustomerFilterForm(formdata=args)
     form.category.choices = [
@@ -66,8 +69,16 @@ def filter_form(args: Any, categories: list[tuple[str, str]]) -> CustomerFilterF
     return form
 
 
-def row_labels(categories: list[tuple[str, str]]) -> tuple[dict[str, str], dict[str, str]]:
-    """Category and status names for table cells, translated once per page, not per row."""
+def row_labels(categories: Sequence[tuple[str, str]]) -> tuple[dict[str, str], dict[str, str]]:
+    """Category and status names for table cells, translated once per language and
+    category list (catalogs do not change while the app runs), not per row or page."""
+    return _row_labels(str(get_locale()), tuple(categories))
+
+
+@lru_cache(maxsize=256)
+def _row_labels(
+    _language: str, categories: tuple[tuple[str, str], ...]
+) -> tuple[dict[str, str], dict[str, str]]:
     category_names = {
         code: str(BUILTIN_CATEGORY_LABELS.get(code, name)) for code, name in categories
     }

@@ -174,12 +174,15 @@ def test_list_queries_do_not_grow_with_rows(owner_client, shop, make_customer, q
     """One list page runs a small fixed number of queries, whatever the row count (no N+1)."""
     for _ in range(30):
         make_customer(shop, last_order_at=None)
+    # The first page also loads the categories, kept a few seconds (category_cache.py).
+    with query_counter() as cold:
+        owner_client.get("/merchant/customers?per_page=10")
     with query_counter() as few:
         owner_client.get("/merchant/customers?per_page=10")
     with query_counter() as many:
         owner_client.get("/merchant/customers?per_page=100&order_by=LAST_ORDER")
     assert many.count == few.count
-    assert many.count <= 5
+    assert max(cold.count, many.count) <= 5
 
 
 def test_list_other_merchant_rows_invisible(owner_client, make_merchant, make_customer):

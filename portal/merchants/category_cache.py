@@ -1,0 +1,102 @@
+"""The customer list's category choices, kept a few seconds per merchant.
+
+Why: the list page asked the database for the merchant's categories on every request,
+for the filter form and the row labels: one more round trip (and about a tenth of the
+page's CPU) for a list that changes a few times a year. It is kept per app (one per
+process) for TTL_SECONDS. Any ORM change to a Category in this process forgets that
+merchant's list at once (bulk statements forget all), so a category created, renamed or
+deleted here shows on the next page; a change made by another process shows at the
+latest TTL_SECONDS later (until then a new category's rows show its code).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from portal.merchants.categories import category_choices
+from portal.merchants.models import Category
+
+TTL_SECONDS = 5.0
+MAX_MERCHANTS = 1024
+EXTENSION = "list_category_choices"
+# App setting to change the TTL (seconds; 0 turns the memory off).
+TTL_SETTING = "CATEGORY_CHOICES_CACHE_SECONDS"
+
+Choices = tuple[tuple[str, str], ...]
+
+
+class KeptChoices:
+    """merchant id -> (category choices, time they expire)."""
+
+    def __init__(self, ttl: float = TTL_SECONDS, clock: Callable[[], float] = time.monotonic):
+        self.ttl = ttl
+        self.clock = clock
+        self._kept: dict[int, tuple[Choices, float]] = {}
+
+    def get(self, merchant_id: int, load: Callable[[int], list[tuple[str, str]]]) -> Choices:
+        kept = self._kept.get(merchant_id)
+        now = self.clock()
+        if kept is not None and kept[1] > now:
+            return kept[0]
+        choices = tuple(load(merchant_id))
+        if self.ttl > 0:
+            if len(self._kept) >= MAX_MERCHANTS:
+                self._kept.clear()
+            self._kept[merchant_id] = (choices, now + self.ttl)
+        return choices
+
+    def forget(self, merchant_id: int | None = None) -> None:
+        if merchant_id is None:
+            self._kept.clear()
+        else:
+            self._kept.pop(merchant_id, None)
+
+
+def list_category_choices(merchant_id: int) -> Choices:
+    """(code, name) of the merchant's categories, as category_choices gives them."""
+    memory = current_app.extensions.get(EXTENSION)
+    if memory is None:
+        ttl = float(current_app.config.get(TTL_SETTING, TTL_SECONDS))
+        memory = current_app.extensions[EXTENSION] = KeptChoices(ttl)
+    return memory.get(merchant_id, category_choices)
+
+
+def _memory_if_any() -> KeptChoices | None:
+    return current_app.extensions.get(EXTENSION) if has_app_context() else None
+
+
+def _after_flush(session: Session, _flush_context: Any) -> None:
+    memory = _memory_if_any()
+    if memory is None:
+        return
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Category):
+            memory.forget(obj.merchant_id)
+
+
+def _on_statement(state: ORMExecuteState) -> None:
+    if not (state.is_update or state.is_delete or state.is_insert):
+        return
+    table = getattr(state.statement, "table", None)
+    touches = table is Category.__table__ or any(
+        mapper.class_ is Category for mapper in state.all_mappers
+    )
+    memory = _memory_if_any()
+    if touches and memory is not None:
+        memory.forget()
+
+
+def listen() -> None:
+    """Hook the session events once per process (every app shares the Session class)."""
+    if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "do_orm_execute", _on_statement)
+
+
+listen()
