@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from portal.customers.services import set_language
+from portal.errors import json_error, wants_json
 from portal.extensions import db
 from portal.i18n.locale import is_supported
 from portal.sessions import current_customer
@@ -26,12 +37,21 @@ def safe_next(target: str | None, default: str | None = None) -> str:
     return default or url_for("site.home")
 
 
+def _unsupported() -> Response:
+    """A clear 400 page (or JSON for API clients) naming the languages on offer."""
+    names = ", ".join(current_app.config["LANGUAGES"].values())
+    message = gettext("This language is not available. Choose one of: %(names)s.", names=names)
+    if wants_json():
+        return json_error(message, 400)
+    return make_response(render_template("errors/error.html", status=400, message=message), 400)
+
+
 @bp.post("/language")
 def switch_language() -> Response:
     """Keep the visitor's choice in the session; a signed-in customer's profile keeps it too."""
     code = request.form.get("language", "")
     if not is_supported(code):
-        abort(400, description="Unsupported language")
+        return _unsupported()
     session["language"] = code
     customer = current_customer()
     if customer is not None:
