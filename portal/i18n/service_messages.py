@@ -27,6 +27,7 @@ SERVICE_MESSAGES: tuple[str, ...] = (
     N_("Choose a district from the list."),
     N_("Unknown category."),
     N_("Must be a whole number."),
+    N_("Remove the invalid characters."),
     N_("Use at most %(max)s characters."),
     N_("Choose one of the options."),
     N_("This phone number already belongs to another customer."),

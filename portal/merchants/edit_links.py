@@ -9,18 +9,8 @@ from portal.core.errors import NotFound, ServiceError
 from portal.customers.models import Customer, EditLink
 from portal.extensions import db
 from portal.links.services import PURPOSES, IssuedLink, issue_link, link_status, revoke_link
+from portal.links.sms import link_sms_text
 from portal.otp.sms import SmsError, send_sms
-
-PURPOSE_LABELS: dict[str, str] = {
-    "billing": "billing address",
-    "shipping": "shipping address",
-    "card": "payment card",
-}
-
-
-def link_message(merchant_name: str, purpose: str, url: str) -> str:
-    """The SMS text: who sends it, what the link is for, the link."""
-    return f"{merchant_name}: update your {PURPOSE_LABELS.get(purpose, purpose)} here: {url}"
 
 
 def send_link_by_sms(customer: Customer, purpose: str, *, actor: str, base_url: str) -> IssuedLink:
@@ -37,7 +27,8 @@ def send_link_by_sms(customer: Customer, purpose: str, *, actor: str, base_url: 
     issued = issue_link(customer, purpose, actor=actor)
     url = base_url.rstrip("/") + issued.url_path
     try:
-        send_sms(phone, link_message(customer.merchant.name, purpose, url))
+        text = link_sms_text(customer.merchant.name, purpose, url, customer.language)
+        send_sms(phone, text)
     except SmsError as exc:
         raise ServiceError(
             "sms_failed", "The text message could not be sent. Try again later.", status=502
@@ -87,9 +78,7 @@ def revoke_customer_link(customer: Customer, link_id: int, *, actor: str) -> Edi
 
 __all__ = [
     "PURPOSES",
-    "PURPOSE_LABELS",
     "issue_link",
-    "link_message",
     "link_status",
     "recent_links",
     "revoke_customer_link",

@@ -142,6 +142,21 @@ def test_send_link_by_sms_reaches_the_customer(
     assert "/l/" in outbox.last(customer.phone)["text"]
 
 
+def test_link_sms_is_in_the_customers_language(
+    app, client, make_merchant, make_staff, make_customer, outbox
+):
+    """A Bengali-speaking customer gets the link text in Bengali, not the staff's English."""
+    merchant = make_merchant()
+    sign_in(client, make_staff(merchant))
+    customer = make_customer(merchant, language="bn")
+    client.post(
+        f"/merchant/customers/{customer.id}/links", data={"purpose": "shipping", "send": "sms"}
+    )
+    text = outbox.last(customer.phone)["text"]
+    assert "/l/" in text
+    assert "update your" not in text
+
+
 def test_htmx_order_paging_shows_date_errors_in_partial(
     app, client, make_merchant, make_staff, make_customer
 ):
