@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Hashable
-from typing import Any
 
-from flask import current_app, has_app_context
-from sqlalchemy import event
-from sqlalchemy.orm import ORMExecuteState, Session
+from flask import current_app
 
+from portal.core.merchant_memory import app_memory, forget_on_change
 from portal.customers.models import Customer
 
 TTL_SECONDS = 5.0
@@ -70,50 +68,8 @@ class CappedCounts:
 
 def capped_counts() -> CappedCounts:
     """The current app's memory (created on first use, so every app has its own)."""
-    extensions = current_app.extensions
-    memory = extensions.get(EXTENSION)
-    if memory is None:
-        memory = CappedCounts(float(current_app.config.get(TTL_SETTING, TTL_SECONDS)))
-        extensions[EXTENSION] = memory
-    return memory
+    ttl = float(current_app.config.get(TTL_SETTING, TTL_SECONDS))
+    return app_memory(EXTENSION, lambda: CappedCounts(ttl))
 
 
-def _memory_if_any() -> CappedCounts | None:
-    return current_app.extensions.get(EXTENSION) if has_app_context() else None
-
-
-def _after_flush(session: Session, _flush_context: Any) -> None:
-    """Customers added, changed or deleted through the ORM: forget their merchants."""
-    memory = _memory_if_any()
-    if memory is None:
-        return
-    touched = {
-        obj.merchant_id
-        for obj in (*session.new, *session.dirty, *session.deleted)
-        if isinstance(obj, Customer)
-    }
-    for merchant_id in touched:
-        memory.forget(merchant_id)
-
-
-def _on_statement(state: ORMExecuteState) -> None:
-    """A bulk UPDATE or DELETE of customers (merchant not known here): forget everything."""
-    if not (state.is_update or state.is_delete):
-        return
-    table = getattr(state.statement, "table", None)
-    touches = table is Customer.__table__ or any(
-        mapper.class_ is Customer for mapper in state.all_mappers
-    )
-    memory = _memory_if_any()
-    if touches and memory is not None:
-        memory.forget()
-
-
-def listen() -> None:
-    """Hook the session events once per process (every app shares the Session class)."""
-    if not event.contains(Session, "after_flush", _after_flush):
-        event.listen(Session, "after_flush", _after_flush)
-        event.listen(Session, "do_orm_execute", _on_statement)
-
-
-listen()
+forget_on_change(Customer, EXTENSION)

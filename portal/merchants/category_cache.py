@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
 
-from flask import current_app, has_app_context
-from sqlalchemy import event
-from sqlalchemy.orm import ORMExecuteState, Session
+from flask import current_app
 
+from portal.core.merchant_memory import app_memory, forget_on_change
 from portal.merchants.categories import category_choices
 from portal.merchants.models import Category
 
@@ -60,43 +58,8 @@ class KeptChoices:
 
 def list_category_choices(merchant_id: int) -> Choices:
     """(code, name) of the merchant's categories, as category_choices gives them."""
-    memory = current_app.extensions.get(EXTENSION)
-    if memory is None:
-        ttl = float(current_app.config.get(TTL_SETTING, TTL_SECONDS))
-        memory = current_app.extensions[EXTENSION] = KeptChoices(ttl)
-    return memory.get(merchant_id, category_choices)
+    ttl = float(current_app.config.get(TTL_SETTING, TTL_SECONDS))
+    return app_memory(EXTENSION, lambda: KeptChoices(ttl)).get(merchant_id, category_choices)
 
 
-def _memory_if_any() -> KeptChoices | None:
-    return current_app.extensions.get(EXTENSION) if has_app_context() else None
-
-
-def _after_flush(session: Session, _flush_context: Any) -> None:
-    memory = _memory_if_any()
-    if memory is None:
-        return
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, Category):
-            memory.forget(obj.merchant_id)
-
-
-def _on_statement(state: ORMExecuteState) -> None:
-    if not (state.is_update or state.is_delete or state.is_insert):
-        return
-    table = getattr(state.statement, "table", None)
-    touches = table is Category.__table__ or any(
-        mapper.class_ is Category for mapper in state.all_mappers
-    )
-    memory = _memory_if_any()
-    if touches and memory is not None:
-        memory.forget()
-
-
-def listen() -> None:
-    """Hook the session events once per process (every app shares the Session class)."""
-    if not event.contains(Session, "after_flush", _after_flush):
-        event.listen(Session, "after_flush", _after_flush)
-        event.listen(Session, "do_orm_execute", _on_statement)
-
-
-listen()
+forget_on_change(Category, EXTENSION)
