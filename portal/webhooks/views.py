@@ -120,16 +120,7 @@ def create_token_view() -> Response:
         db.session.rollback()
         return _page(token_form=form, errors={"token": gettext(err.message)}, status=422)
     db.session.commit()
-    return Response(
-        render_template(
-            "webhooks/shown_once.html",
-            title=gettext("Your new API token"),
-            value=new.plain,
-            active_nav="webhooks.endpoints",
-        ),
-        status=201,
-        mimetype="text/html",
-    )
+    return _shown_once(gettext("Your new API token"), new.plain)
 
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["GET", "POST"])
@@ -143,15 +134,12 @@ def revoke_token_view(token_id: int) -> Response:
         db.session.commit()
         flash(gettext("The token was revoked. Requests using it now get 401."), "success")
         return redirect_after_post(url_for("webhooks.endpoints"))
-    html = render_template(
-        "webhooks/confirm.html",
+    return _confirm(
+        form,
         heading=gettext("Revoke the token %(prefix)s…?", prefix=token.prefix),
         explanation=gettext("Every integration using it stops working at once."),
         button=gettext("Yes, revoke"),
-        form=form,
-        active_nav="webhooks.endpoints",
     )
-    return Response(html, mimetype="text/html")
 
 
 @bp.post("/endpoints")
@@ -168,16 +156,7 @@ def create_endpoint_view() -> Response:
         db.session.rollback()
         return _page(endpoint_form=form, errors={"url": gettext(err.message)}, status=422)
     db.session.commit()
-    return Response(
-        render_template(
-            "webhooks/shown_once.html",
-            title=gettext("Signing secret for %(url)s", url=new.endpoint.url),
-            value=new.secret,
-            active_nav="webhooks.endpoints",
-        ),
-        status=201,
-        mimetype="text/html",
-    )
+    return _shown_once(gettext("Signing secret for %(url)s", url=new.endpoint.url), new.secret)
 
 
 @bp.route("/endpoints/<int:endpoint_id>/remove", methods=["GET", "POST"])
@@ -191,11 +170,29 @@ def remove_endpoint_view(endpoint_id: int) -> Response:
         db.session.commit()
         flash(gettext("The endpoint was removed."), "success")
         return redirect_after_post(url_for("webhooks.endpoints"))
-    html = render_template(
-        "webhooks/confirm.html",
+    return _confirm(
+        form,
         heading=gettext("Remove the endpoint %(url)s?", url=endpoint.url),
         explanation=gettext("No more events will be sent to it. Past deliveries stay listed."),
         button=gettext("Yes, remove"),
+    )
+
+
+def _shown_once(title: str, value: str) -> Response:
+    """A new secret, shown this one time only (201: something was created)."""
+    html = render_template(
+        "webhooks/shown_once.html", title=title, value=value, active_nav="webhooks.endpoints"
+    )
+    return Response(html, status=201, mimetype="text/html")
+
+
+def _confirm(form: ConfirmForm, *, heading: str, explanation: str, button: str) -> Response:
+    """The confirmation step before a destructive action."""
+    html = render_template(
+        "webhooks/confirm.html",
+        heading=heading,
+        explanation=explanation,
+        button=button,
         form=form,
         active_nav="webhooks.endpoints",
     )
