@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import (
     Response,
-    current_app,
     flash,
     redirect,
     request,
@@ -60,17 +59,11 @@ def _filters_or_errors() -> tuple[CustomerFilters, dict[str, str]]:
 cached_format_phone = lru_cache(maxsize=8192)(format_phone)
 
 
-def has_endpoint(name: str) -> bool:
-    """True once a page exists (the console grows as pages are added)."""
-    return name in current_app.view_functions
-
-
 @bp.app_context_processor
 def console_helpers() -> dict[str, Any]:
-    """`has_endpoint` (e.g. for the console navigation), `format_phone` and
-    `fixed_fragment` (HTML kept per language, see list_fragments.py) for templates."""
+    """`format_phone` and `fixed_fragment` (HTML kept per language, see
+    list_fragments.py) for templates."""
     return {
-        "has_endpoint": has_endpoint,
         "format_phone": cached_format_phone,
         "fixed_fragment": fixed_fragment,
     }
@@ -108,7 +101,7 @@ def customers() -> Response:
     )
     prev_url = url_for(".customers", **base_args, page=page - 1) if page > 1 else None
     category_names, status_names = row_labels(categories)
-    bulk_enabled = has_endpoint("merchants.bulk_action") and user.can_write
+    bulk_enabled = user.can_write
     row_html = table_rows(
         result.items,
         bulk=bulk_enabled,
@@ -141,11 +134,8 @@ def customers() -> Response:
     )
 
 
-def _row_href() -> tuple[str, str] | None:
-    """The customer page's URL split around the id, or None while that page does not
-    exist: a row then needs no url_for of its own."""
-    if not has_endpoint("merchants.customer"):
-        return None
+def _row_href() -> tuple[str, str]:
+    """The customer page's URL split around the id: a row then needs no url_for of its own."""
     marker = "987654321"
     before, _, after = url_for(".customer", customer_id=int(marker)).partition(marker)
     return before, after

@@ -74,9 +74,7 @@ def _load(customer_id: int, *, include_deleted: bool = False) -> Customer:
 
 
 def _list_url() -> str:
-    if "merchants.customers" in current_app.view_functions:
-        return url_for("merchants.customers")
-    return url_for("merchants.new_customer")
+    return url_for("merchants.customers")
 
 
 def _customer_url(customer: Customer) -> str:

@@ -28,7 +28,7 @@ def table_rows(
     rows: Iterable[Any],
     *,
     bulk: bool,
-    href: tuple[str, str] | None,
+    href: tuple[str, str],
     category_names: Mapping[str, str],
     status_names: Mapping[str, str],
     no_name: str,
@@ -37,7 +37,7 @@ def table_rows(
     """<tr> elements for rows of search.ROW_COLUMNS, in that order (id, full_name, phone,
     unconfirmed_phone, email, category_code, registration_status, created_at,
     last_order_at); unpacked by position, as a Row's attributes cost more."""
-    before, after = (_escaped(href[0]), _escaped(href[1])) if href else ("", "")
+    before, after = _escaped(href[0]), _escaped(href[1])
     parts: list[str] = []
     for cid, full_name, phone, unconfirmed, email, category, status, created, last in rows:
         cid = int(cid)
@@ -48,7 +48,7 @@ def table_rows(
             if bulk
             else ""
         )
-        link = f'<a href="{before}{cid}{after}">{name}</a>' if href else name
+        link = f'<a href="{before}{cid}{after}">{name}</a>'
         # isoformat() starts with yyyy-mm-dd, and costs a tenth of strftime.
         parts.append(
             f"<tr>{select}"

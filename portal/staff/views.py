@@ -7,7 +7,6 @@ from typing import Any
 from flask import (
     Blueprint,
     Response,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -41,9 +40,7 @@ def home_for(user: StaffUser) -> str:
     """Assistants work in /assist/, merchant users in the customer list."""
     if user.is_assistant:
         return "/assist/"
-    if "merchants.customers" in current_app.view_functions:
-        return url_for("merchants.customers")
-    return "/merchant/customers"
+    return url_for("merchants.customers")
 
 
 @bp.route("/login", methods=["GET", "POST"])
