@@ -3,14 +3,37 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.wsgi import FileWrapper
 
 from .net import LOOPBACK
 from .outbox import SmsOutbox
+
+
+def read_files_at_once(app: Any) -> Any:
+    """WSGI middleware: a file response (static files) is read and closed before sending.
+
+    werkzeug's development server skips closing the response when the browser drops the
+    connection mid-send (its clean-up reads the reset socket first and raises), which
+    leaves the file open for the garbage collector to warn about. Generators still stream.
+    """
+
+    def wsgi(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        body = app(environ, start_response)
+        if not isinstance(body, FileWrapper):
+            return body
+        try:
+            return [b"".join(body)]
+        finally:
+            body.close()
+
+    return wsgi
 
 
 class LiveServer:
@@ -40,7 +63,7 @@ class LiveServer:
 
     def start(self) -> LiveServer:
         # Port 0: the kernel picks a free port, so two runs never race for one.
-        self._server = make_server(LOOPBACK, 0, self.app, threaded=True)
+        self._server = make_server(LOOPBACK, 0, read_files_at_once(self.app), threaded=True)
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="live-server", daemon=True
         )
