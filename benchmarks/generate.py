@@ -246,11 +246,13 @@ def load(database_url: str, n: int, *, batch: int = 20_000) -> dict[str, float]:
     from portal import create_app
     from portal.extensions import db
     from portal.merchants.models import Category, Merchant
+    from portal.migrating import attach_migrations
     from portal.staff.accounts import hash_password
     from portal.staff.models import StaffUser
 
     app = create_app()
     timings: dict[str, float] = {}
+    attach_migrations(app)
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         sqlite = db.engine.dialect.name == "sqlite"

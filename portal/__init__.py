@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -32,13 +31,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from portal import models  # noqa: F401  (every table registered before migrations run)
-    from portal.extensions import csrf, db, limiter, login_manager, migrate
+    from portal.extensions import csrf, db, limiter, login_manager
     from portal.i18n.locale import init_babel
     from portal.jobs.runner import init_jobs
     from portal.sessions import init_login
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -82,8 +80,10 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from portal.commands import init_commands
+    from portal.migrating import init_migration_commands
 
     init_commands(app)
+    init_migration_commands(app)
 
 
 def register_security(app: Flask) -> None:

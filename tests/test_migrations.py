@@ -13,6 +13,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
 from portal.extensions import db
+from portal.migrating import attach_migrations
 from tests.support.apps import make_test_app
 from tests.support.database import downgrade, upgrade
 
@@ -38,6 +39,7 @@ def test_migrations_match_models(app: Flask) -> None:
 
 def test_migrations_have_single_head(app: Flask) -> None:
     """One head: two people's migrations were not left branched."""
+    attach_migrations(app)
     config = app.extensions["migrate"].migrate.get_config()
     heads = ScriptDirectory.from_config(config).get_heads()
     assert len(heads) == 1, f"several heads, merge them: {heads}"

@@ -15,7 +15,6 @@ import time
 from datetime import timedelta
 from typing import Any
 
-import requests
 from flask import Flask, current_app, g
 from sqlalchemy import event as sa_event
 from sqlalchemy import select
@@ -146,6 +145,8 @@ def deliver(endpoint_id: int, event_id: int, attempt: int = 1) -> None:
     }
     error: str | None = None
     status: int | None = None
+    import requests  # here, not at the top: web workers that never deliver skip ~6 MB
+
     try:
         response = requests.post(
             endpoint.url,

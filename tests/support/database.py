@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from portal.extensions import db
+from portal.migrating import attach_migrations
 
 BACKENDS = ("sqlite", "postgres")
 # Statements the test harness adds around the app's own; not counted by QueryCounter.
@@ -79,6 +80,7 @@ def _logging_kept() -> Iterator[None]:
 
 def upgrade(app: Flask, revision: str = "head") -> None:
     """Apply the Alembic migrations in migrations/ to the app's database."""
+    attach_migrations(app)
     with _alembic_env_tamed(), app.app_context():
         flask_migrate.upgrade(revision=revision)
         db.engine.dispose()
@@ -86,6 +88,7 @@ def upgrade(app: Flask, revision: str = "head") -> None:
 
 def downgrade(app: Flask, revision: str = "base") -> None:
     """Undo migrations down to `revision`."""
+    attach_migrations(app)
     with _alembic_env_tamed(), app.app_context():
         flask_migrate.downgrade(revision=revision)
         db.engine.dispose()
