@@ -13,6 +13,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from portal.customers.text_index import include_name
+
 config = context.config
 if config.config_file_name:
     # Keep the application's loggers: Alembic's ini would silence them otherwise.
@@ -51,6 +53,7 @@ def run_online() -> None:
     options = dict(migrate_ext.configure_args)
     options.setdefault("process_revision_directives", skip_empty_autogenerate)
     options.setdefault("render_as_batch", engine.dialect.name == "sqlite")
+    options.setdefault("include_name", include_name)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=metadata, **options)
         with context.begin_transaction():

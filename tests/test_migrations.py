@@ -12,6 +12,7 @@ from flask import Flask
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
+from portal.customers.text_index import include_name
 from portal.extensions import db
 from portal.migrating import attach_migrations
 from tests.support.apps import make_test_app
@@ -20,7 +21,9 @@ from tests.support.database import downgrade, upgrade
 
 def schema_diff(connection: Connection) -> list[object]:
     """What `flask db migrate` would generate: empty when the models match the database."""
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": True, "include_name": include_name}
+    )
     return list(compare_metadata(context, db.metadata))
 
 

@@ -30,10 +30,14 @@ from portal.core.phone import phone_search_prefix
 from portal.customers.count_cache import capped_counts
 from portal.customers.fields import ValidationFailed
 from portal.customers.models import Customer, RegistrationStatus
+from portal.customers.text_index import matching_ids
+from portal.customers.trigram_pieces import rare_pieces, samples
 from portal.extensions import db
 from portal.merchants.models import Merchant
 
 SEARCH_IN = ("NAME", "EMAIL", "PHONE", "ADDRESS")
+# The columns a substring search reads, by "Search in" choice (phone is a range instead).
+TEXT_COLUMNS = {"NAME": "full_name", "EMAIL": "email", "ADDRESS": "address"}
 ORDER_BY = ("LATEST_CUSTOMER", "LAST_ORDER")
 STATUSES = tuple(s.value for s in RegistrationStatus)
 KEYWORD_MAX = 50
@@ -192,16 +196,20 @@ def _keyword_condition(merchant_id: int, filters: CustomerFilters) -> ColumnElem
             and_(Customer.phone >= prefix, Customer.phone < upper),
             and_(Customer.unconfirmed_phone >= prefix, Customer.unconfirmed_phone < upper),
         )
-    column = {
-        "NAME": Customer.full_name,
-        "EMAIL": Customer.email,
-        "ADDRESS": Customer.address,
-    }[filters.search_in]
+    column = getattr(Customer, TEXT_COLUMNS[filters.search_in])
     pattern = _like_pattern(keyword)
     if db.session.get_bind().dialect.name == "sqlite":
         # SQLite's LIKE already ignores ASCII case; ilike's lower() on every row costs more.
         return column.like(pattern, escape="\\")
-    return column.ilike(pattern, escape="\\")
+    rare = rare_pieces(keyword, samples().values(merchant_id, column))
+    if rare is None:
+        return column.ilike(pattern, escape="\\")
+    # The trigram index sees only the rare pieces; `column || ''` hides the whole term
+    # from it, so the term is checked on the rows found (see trigram_pieces.py).
+    return and_(
+        *(column.ilike(_like_pattern(piece), escape="\\") for piece in rare),
+        column.concat("").ilike(pattern, escape="\\"),
+    )
 
 
 def _uses_scan(filters: CustomerFilters) -> bool:
@@ -345,10 +353,21 @@ def _count_upto(where: list[ColumnElement[bool]], cap: int) -> int:
 @dataclass(frozen=True)
 class _Scan:
     """How to read a SQLite substring search: first the newest WINDOW rows in list order
-    (enough when the term is common), else a full scan sorted afterwards (rare terms)."""
+    (enough when the term is common), else the rows the FTS5 trigram index finds
+    (text_index.py), or a full scan when the term is too short for it; both sorted
+    afterwards."""
 
     matching: ColumnElement[bool]
     unindexed: list[ColumnElement[bool]]
+    text_ids: Select[tuple[int]] | None = None
+
+    @property
+    def rest(self) -> list[ColumnElement[bool]]:
+        """Conditions that find every match without walking the list's index."""
+        found = [*self.unindexed, self.matching]
+        if self.text_ids is not None:
+            found.append(Customer.id.in_(self.text_ids))
+        return found
 
 
 SCAN_WINDOW = 3000
@@ -376,7 +395,7 @@ def _read(
     rows = run([Customer.id.in_(window), scan.matching])
     if len(rows) >= limit:
         return rows
-    return run([*scan.unindexed, scan.matching])
+    return run(scan.rest)
 
 
 def _fetch(
@@ -395,10 +414,12 @@ def _fetch(
     scans: list[_Scan | None] = [None] * len(segments)
     if scanning:
         matching = _keyword_condition(merchant_id, filters)
-        assert matching is not None
+        assert matching is not None and filters.keyword
         unindexed = _conditions(merchant_id, filters, keyword=False, unindexed=True)
+        text_ids = matching_ids(TEXT_COLUMNS[filters.search_in], filters.keyword)
         scans = [
-            _Scan(matching, where) for where, _ in _segments(unindexed, filters.order_by, after)
+            _Scan(matching, where, text_ids)
+            for where, _ in _segments(unindexed, filters.order_by, after)
         ]
     rows: list[Any] = []
     for (where, order), scan in zip(segments, scans, strict=True):
@@ -406,7 +427,7 @@ def _fetch(
             # A later segment only starts once this one's rows are used up: count them.
             got = _read(columns, where, order, limit=limit - len(rows), offset=offset, scan=scan)
             if not got:
-                counted = [*where, scan.matching] if scan else where
+                counted = scan.rest if scan else where
                 offset = max(0, offset - _count_upto(counted, offset))
                 continue
             offset = 0

@@ -1,0 +1,125 @@
+"""Substring search through its indexes: SQLite's FTS5 trigram table, PostgreSQL's
+rare-piece trigram plan. Whatever path a search takes, it must find exactly what a plain
+case-insensitive LIKE over the column finds."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from sqlalchemy import text
+
+from portal.customers import search as search_module
+from portal.customers.search import CustomerFilters, search_customers
+from portal.customers.trigram_pieces import pieces, rare_pieces
+from portal.extensions import db
+
+
+@pytest.fixture
+def shop(make_merchant):
+    return make_merchant()
+
+
+def _found(shop, keyword: str, search_in: str = "NAME") -> list[str]:
+    page = search_customers(shop.id, CustomerFilters(keyword=keyword, search_in=search_in))
+    column = {"NAME": "full_name", "ADDRESS": "address"}[search_in]
+    return sorted(getattr(c, column) for c in page.items)
+
+
+def _is_sqlite(app: Flask) -> bool:
+    return db.engine.dialect.name == "sqlite"
+
+
+@pytest.fixture
+def index_path(monkeypatch) -> None:
+    """On SQLite, shrink the newest-rows window so searches go to the FTS5 index (the
+    window is not used on PostgreSQL, whose searches always use the trigram indexes)."""
+    monkeypatch.setattr(search_module, "SCAN_WINDOW", 1)
+
+
+def test_fts_index_follows_insert_update_and_delete(
+    app, shop, make_customer, index_path, query_counter
+):
+    """The triggers keep the FTS5 table in step with every write to a customer row."""
+    if not _is_sqlite(app):
+        pytest.skip("SQLite's FTS5 index")
+    kept = make_customer(shop, first_name="Wulandari", last_name="Kusuma")
+    make_customer(shop, first_name="Rahmat", last_name="Hidayat")
+    with query_counter() as queries:
+        assert _found(shop, "landa") == ["Wulandari Kusuma"]
+    assert any("customers_text MATCH" in s for s in queries.statements)
+
+    kept.full_name = "Wulan Sari"
+    db.session.flush()
+    assert _found(shop, "landa") == []
+    assert _found(shop, "lan sa") == ["Wulan Sari"]
+
+    db.session.delete(kept)
+    db.session.flush()
+    assert _found(shop, "lan sa") == []
+    assert _found(shop, "hidayat") == ["Rahmat Hidayat"]
+
+
+@pytest.mark.parametrize(
+    "keyword, expected",
+    [
+        ('"the"', ['Bob "the" Builder']),
+        ("AND", ["Sandra Ands"]),
+        ("a*b", []),
+        ("x:y", []),
+        ("NEAR(", []),
+        ("BUDI", ["budi santoso"]),  # ASCII case is ignored, as LIKE does
+        ("bu", ['Bob "the" Builder', "budi santoso"]),  # too short for FTS5: scanned
+    ],
+)
+def test_search_matches_like_semantics(shop, make_customer, index_path, keyword, expected):
+    """Quotes and FTS5 query syntax in the term are plain text; short terms still work."""
+    for name in ('Bob "the" Builder', "Sandra Ands", "budi santoso"):
+        make_customer(shop, first_name=name, last_name="")
+    assert _found(shop, keyword) == sorted(expected)
+
+
+def test_fts_tables_are_left_out_of_model_comparison(app: Flask) -> None:
+    """The FTS5 table exists on SQLite (migration 0003) and nowhere on PostgreSQL."""
+    names = set(
+        db.session.scalars(
+            text("SELECT name FROM sqlite_master WHERE name LIKE 'customers_text%'")
+            if _is_sqlite(app)
+            else text("SELECT tablename FROM pg_tables WHERE tablename LIKE 'customers_text%'")
+        )
+    )
+    if _is_sqlite(app):
+        assert "customers_text" in names
+    else:
+        assert names == set()
+
+
+def test_pieces_keep_word_boundaries() -> None:
+    """Each word keeps one character of context; a piece pg_trgm cannot index is dropped."""
+    assert pieces("Road 7, House 3,") == ["Road ", " 7,", " House ", " 3,"]
+    assert pieces("7, House") == [" House"]  # a lone "7" at the edge gives no trigram
+    assert pieces("gulshan") == ["gulshan"]
+    assert pieces("a.b@c") == [".b@", "@c"]  # "a" (edge, one letter) has no trigram
+
+
+def test_rare_pieces_choose_only_uncommon_pieces() -> None:
+    """Common words are left to the recheck; a common or one-piece term is left whole."""
+    sample = [f"road {r}, house {h}, gulshan" for r in range(1, 101) for h in range(1, 6)]
+    assert rare_pieces("Road 7, House 3,", sample) == [" 7,"]  # " 3," is in a fifth
+    assert rare_pieces("gulshan", sample) is None  # one piece
+    assert rare_pieces("House 3, Gul", sample) is None  # the whole term is common
+    assert rare_pieces("Road 7, House 3,", sample[:50]) is None  # too small a sample
+
+
+@pytest.mark.postgres_only
+def test_postgres_gives_the_index_only_rare_pieces(shop, make_customer, query_counter):
+    """A term of common words is answered through its rare pieces, with the same rows."""
+    for r in range(1, 51):
+        for h in range(1, 4):
+            make_customer(shop, address=f"Road {r}, House {h}, Gulshan")
+    make_customer(shop, address="Road 17, House 33, Gulshan")
+    with query_counter() as queries:
+        found = _found(shop, "Road 7, House 3,", "ADDRESS")
+    assert found == ["Road 7, House 3, Gulshan"]
+    page_sql = [s for s in queries.statements if "ILIKE" in s.upper() and "||" in s]
+    assert page_sql, queries.statements
+    assert _found(shop, "road 1, house 1", "ADDRESS") == ["Road 1, House 1, Gulshan"]
