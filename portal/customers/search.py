@@ -31,7 +31,7 @@ from portal.customers.count_cache import capped_counts
 from portal.customers.fields import ValidationFailed
 from portal.customers.models import Customer, RegistrationStatus
 from portal.customers.text_index import matching_ids
-from portal.customers.trigram_pieces import rare_pieces, samples
+from portal.customers.trigram_pieces import samples
 from portal.extensions import db
 from portal.merchants.models import Merchant
 
@@ -201,7 +201,7 @@ def _keyword_condition(merchant_id: int, filters: CustomerFilters) -> ColumnElem
     if db.session.get_bind().dialect.name == "sqlite":
         # SQLite's LIKE already ignores ASCII case; ilike's lower() on every row costs more.
         return column.like(pattern, escape="\\")
-    rare = rare_pieces(keyword, samples().values(merchant_id, column))
+    rare = samples().rare_pieces(merchant_id, column, keyword)
     if rare is None:
         return column.ilike(pattern, escape="\\")
     # The trigram index sees only the rare pieces; `column || ''` hides the whole term

@@ -58,17 +58,32 @@ def pieces(keyword: str) -> list[str]:
 
 @dataclass
 class Samples:
-    """Newest values per (merchant, column), lowercased, kept SAMPLE_SECONDS."""
+    """Newest values per (merchant, column), lowercased, kept SAMPLE_SECONDS, with the
+    pieces chosen for each term asked (a page asks twice: for its rows and its count)."""
 
     ttl: float = SAMPLE_SECONDS
     clock: Callable[[], float] = time.monotonic
     _kept: dict[tuple[int, str], tuple[float, list[str]]] = field(default_factory=dict)
+    _chosen: dict[tuple[int, str, str], list[str] | None] = field(default_factory=dict)
+
+    def rare_pieces(
+        self, merchant_id: int, column: ColumnElement[str], keyword: str
+    ) -> list[str] | None:
+        """rare_pieces() of `keyword` against this merchant's sample of `column`."""
+        values = self.values(merchant_id, column)
+        key = (merchant_id, column.key, keyword)
+        if key not in self._chosen:
+            if len(self._chosen) > 4096:
+                self._chosen.clear()
+            self._chosen[key] = rare_pieces(keyword, values)
+        return self._chosen[key]
 
     def values(self, merchant_id: int, column: ColumnElement[str]) -> list[str]:
         key = (merchant_id, column.key)
         kept = self._kept.get(key)
         if kept is not None and kept[0] > self.clock():
             return kept[1]
+        self._chosen = {k: v for k, v in self._chosen.items() if k[:2] != key}
         rows = db.session.scalars(
             select(column)
             .where(Customer.merchant_id == merchant_id, Customer.deleted_at.is_(None))
