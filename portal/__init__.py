@@ -33,6 +33,7 @@ def register_extensions(app: Flask) -> None:
     from portal import models  # noqa: F401  (every table registered before migrations run)
     from portal.extensions import csrf, db, limiter, login_manager
     from portal.i18n.locale import init_babel
+    from portal.jobs.after_commit import init_after_commit
     from portal.jobs.runner import init_jobs
     from portal.sessions import init_login
 
@@ -43,6 +44,7 @@ def register_extensions(app: Flask) -> None:
     init_login(app)
     init_babel(app)
     init_jobs(app)
+    init_after_commit(app)
 
 
 def register_blueprints(app: Flask) -> None:

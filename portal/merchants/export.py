@@ -25,7 +25,7 @@ from portal.core.mail import send_mail
 from portal.core.time import as_utc
 from portal.customers.models import Customer
 from portal.customers.search import CustomerFilters, iter_customer_rows, parse_filters
-from portal.jobs.runner import enqueue
+from portal.jobs.after_commit import enqueue_after_commit
 from portal.merchants.models import BUILTIN_CATEGORIES, Merchant
 
 HEADERS = (
@@ -198,7 +198,10 @@ def queue_export_email(
     actor: str,
     month: str | None = None,
 ) -> None:
-    """Build and mail the export in the background: large lists take minutes to write."""
+    """Build and mail the export in the background: large lists take minutes to write.
+
+    The job starts once the caller commits, so no file goes out for a rolled-back request.
+    """
     from portal.core.audit import record_audit
 
     month_filters(filters, month)  # refuse a bad month now, not in the job
@@ -210,4 +213,4 @@ def queue_export_email(
         action="customers.export_emailed",
         changes={"filters": filters_to_args(filters), "to": to, "month": month},
     )
-    enqueue(email_export_job, merchant.id, filters_to_args(filters), to, month)
+    enqueue_after_commit(email_export_job, merchant.id, filters_to_args(filters), to, month)

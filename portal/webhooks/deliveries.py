@@ -1,7 +1,7 @@
 """Delivering events to webhook endpoints: signed JSON, retried with backoff, all kept.
 
-An event recorded in a transaction is queued only after that transaction commits (the
-session's after_commit hook), so a receiver never hears of something rolled back. Each
+An event recorded in a transaction is queued only after that transaction commits
+(portal/jobs/after_commit.py), so a receiver never hears of something rolled back. Each
 attempt is one WebhookDelivery row; a failed one schedules the next after a delay that
 doubles each time, through the background job runner.
 """
@@ -15,21 +15,20 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, current_app, g
-from sqlalchemy import event as sa_event
+from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import Session, SessionTransaction, object_session
+from sqlalchemy.orm import object_session
 
 from portal.core.audit import on_event
 from portal.core.models import Event
 from portal.core.time import utcnow
 from portal.customers.models import Customer
 from portal.extensions import db
+from portal.jobs.after_commit import enqueue_after_commit
 from portal.jobs.runner import enqueue
 from portal.webhooks.models import WebhookDelivery, WebhookEndpoint
 from portal.webhooks.services import EVENT_TYPES
 
-PENDING = "webhooks_pending"
 SIGNATURE_HEADER = "X-Portal-Signature"
 TIMESTAMP_HEADER = "X-Portal-Timestamp"
 USER_AGENT = "customer-portal-webhooks/1"
@@ -80,46 +79,8 @@ def collect(event: Event) -> None:
             WebhookEndpoint.merchant_id == event.merchant_id, WebhookEndpoint.is_active
         )
     ).all()
-    if endpoint_ids:
-        session.info.setdefault(PENDING, []).extend((e, event.id) for e in endpoint_ids)
-
-
-def _after_commit(session: Session) -> None:
-    if session.in_nested_transaction():
-        return  # a SAVEPOINT was released: the outer transaction may still roll back
-    pairs = session.info.pop(PENDING, None)
-    if not pairs:
-        return
-    if current_app.config.get("JOBS_INLINE"):
-        # The session cannot run SQL inside after_commit: deliver after the request.
-        g.setdefault("webhooks_ready", []).extend(pairs)
-        return
-    for endpoint_id, event_id in pairs:
-        enqueue(deliver, endpoint_id, event_id, 1)
-
-
-def _after_soft_rollback(session: Session, previous: SessionTransaction) -> None:
-    """Forget pending events when the outermost transaction rolls back.
-
-    A rolled-back SAVEPOINT keeps them: an event recorded inside it no longer exists, and
-    `deliver` skips events it cannot find.
-    """
-    if not previous.nested and previous.parent is None:
-        session.info.pop(PENDING, None)
-
-
-def _drain_inline(response: Any) -> Any:
-    for endpoint_id, event_id in g.pop("webhooks_ready", []):
-        enqueue(deliver, endpoint_id, event_id, 1)
-    return response
-
-
-def init_deliveries(app: Flask) -> None:
-    """Hook the session events once, and the inline drain for this app."""
-    if not sa_event.contains(Session, "after_commit", _after_commit):
-        sa_event.listen(Session, "after_commit", _after_commit)
-        sa_event.listen(Session, "after_soft_rollback", _after_soft_rollback)
-    app.after_request(_drain_inline)
+    for endpoint_id in endpoint_ids:
+        enqueue_after_commit(deliver, endpoint_id, event.id, 1, session=session)
 
 
 def deliver(endpoint_id: int, event_id: int, attempt: int = 1) -> None:

@@ -186,3 +186,25 @@ def test_export_email_refuses_anonymous(client, mail_folder):
     response = client.post("/merchant/customers/export/email")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert mail_folder.messages() == []
+
+
+def test_export_email_waits_for_commit(app, shop, mail_folder):
+    """The mail job starts only after the request's transaction commits; a rollback
+    drops it along with its audit row (portal/jobs/after_commit.py)."""
+    from portal.customers.search import CustomerFilters
+    from portal.merchants.export import queue_export_email
+
+    with app.test_request_context():
+        queue_export_email(shop, CustomerFilters(), to="gone@toko.test", actor="test")
+        db.session.rollback()
+        app.process_response(app.response_class())
+    assert mail_folder.messages() == []
+
+    with app.test_request_context():
+        queue_export_email(shop, CustomerFilters(), to="kept@toko.test", actor="test")
+        assert mail_folder.messages() == []  # queued, not yet committed
+        db.session.commit()
+        app.process_response(app.response_class())
+    assert [m["To"] for m in mail_folder.messages()] == ["kept@toko.test"]
+    audits = db.session.query(AuditEntry).filter_by(action="customers.export_emailed").all()
+    assert [a.changes["to"] for a in audits] == ["kept@toko.test"]
