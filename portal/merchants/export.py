@@ -15,14 +15,15 @@ import re
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import date, datetime
-from typing import IO, Any
+from datetime import date
+from typing import IO
 
 import xlsxwriter
+from sqlalchemy import case, func
 
 from portal.core.errors import ServiceError
 from portal.core.mail import send_mail
-from portal.core.time import as_utc
+from portal.core.sql_text import text_or_empty, utc_minute
 from portal.customers.models import Customer
 from portal.customers.search import CustomerFilters, iter_customer_rows, parse_filters
 from portal.jobs.after_commit import enqueue_after_commit
@@ -40,20 +41,30 @@ HEADERS = (
     "Created at",
     "Last order at",
 )
-COLUMNS = (
-    Customer.id,
-    Customer.public_id,
-    Customer.full_name,
-    Customer.phone,
-    Customer.unconfirmed_phone,
-    Customer.email,
-    Customer.address,
-    Customer.category_code,
-    Customer.registration_status,
-    Customer.active_state,
-    Customer.created_at,
-    Customer.last_order_at,
+# The keyset columns the paging needs, then the cells in HEADERS order, formatted by the
+# database (see portal/core/sql_text.py): rows arrive ready to write.
+KEYSET_COLUMNS = (Customer.id, Customer.created_at, Customer.last_order_at)
+CELL_COLUMNS = (
+    text_or_empty(Customer.public_id),
+    text_or_empty(Customer.full_name),
+    func.coalesce(Customer.phone, Customer.unconfirmed_phone, ""),
+    text_or_empty(Customer.email),
+    text_or_empty(Customer.address),
+    case(
+        BUILTIN_CATEGORIES,
+        value=Customer.category_code,
+        else_=text_or_empty(Customer.category_code),
+    ),
+    text_or_empty(Customer.registration_status),
+    text_or_empty(Customer.active_state),
+    text_or_empty(utc_minute(Customer.created_at)),
+    text_or_empty(utc_minute(Customer.last_order_at)),
 )
+COLUMNS = (
+    *KEYSET_COLUMNS,
+    *(cell.label(f"cell_{i}") for i, cell in enumerate(CELL_COLUMNS)),
+)
+FIRST_CELL = len(KEYSET_COLUMNS)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 WORKBOOK_OPTIONS = {
@@ -64,30 +75,10 @@ WORKBOOK_OPTIONS = {
 }
 
 
-def _when(value: datetime | None) -> str:
-    moment = as_utc(value)
-    return moment.strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
-def _cells(row: Any) -> tuple[str, ...]:
-    """One export row as text, in HEADERS order."""
-    return (
-        row.public_id or "",
-        row.full_name or "",
-        row.phone or row.unconfirmed_phone or "",
-        row.email or "",
-        row.address or "",
-        BUILTIN_CATEGORIES.get(row.category_code, row.category_code or ""),
-        row.registration_status or "",
-        row.active_state or "",
-        _when(row.created_at),
-        _when(row.last_order_at),
-    )
-
-
-def _rows(merchant_id: int, filters: CustomerFilters) -> Iterator[tuple[str, ...]]:
+def export_rows(merchant_id: int, filters: CustomerFilters) -> Iterator[tuple[str, ...]]:
+    """The filtered customers in list order, each as its cells in HEADERS order."""
     for row in iter_customer_rows(merchant_id, filters, COLUMNS):
-        yield _cells(row)
+        yield tuple(row[FIRST_CELL:])
 
 
 def write_xlsx(
@@ -95,7 +86,7 @@ def write_xlsx(
     filters: CustomerFilters,
     fileobj: IO[bytes] | str,
     *,
-    rows: Callable[[int, CustomerFilters], Iterator[tuple[str, ...]]] = _rows,
+    rows: Callable[[int, CustomerFilters], Iterator[tuple[str, ...]]] = export_rows,
 ) -> int:
     """Write the filtered customers as one XLSX sheet; memory stays flat at any size.
 
@@ -129,7 +120,7 @@ def stream_csv(merchant_id: int, filters: CustomerFilters) -> Iterator[str]:
     writer = csv.writer(buffer)
     writer.writerow(HEADERS)
     pending = 0
-    for cells in _rows(merchant_id, filters):
+    for cells in export_rows(merchant_id, filters):
         writer.writerow([csv_safe(value) for value in cells])
         pending += 1
         if pending >= 1000:

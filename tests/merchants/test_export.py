@@ -208,3 +208,47 @@ def test_export_email_waits_for_commit(app, shop, mail_folder):
     assert [m["To"] for m in mail_folder.messages()] == ["kept@toko.test"]
     audits = db.session.query(AuditEntry).filter_by(action="customers.export_emailed").all()
     assert [a.changes["to"] for a in audits] == ["kept@toko.test"]
+
+
+def test_export_cells_formatted_by_the_database(shop, make_customer):
+    """Every cell of a row, as the database formats it: UTC minutes, the unconfirmed
+    number when there is no confirmed one, category labels, empty text for NULL."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from portal.merchants.export import export_rows
+
+    jakarta = timezone(timedelta(hours=7))
+    customer = make_customer(
+        shop,
+        confirmed=False,
+        first_name="Dewi",
+        last_name="Lestari",
+        email=None,
+        address="Jl. Merdeka 1",
+        category_code="D",
+        created_at=datetime(2026, 3, 4, 9, 5, 59, tzinfo=jakarta),
+        last_order_at=None,
+    )
+    make_customer(
+        shop,
+        first_name="Eko",
+        last_name="",
+        category_code="VIP",
+        created_at=datetime(2025, 12, 31, 23, 59, tzinfo=UTC),
+        last_order_at=datetime(2026, 1, 1, 0, 1, tzinfo=UTC),
+    )
+    rows = list(export_rows(shop.id, CustomerFilters()))
+    assert rows[0] == (
+        customer.public_id,
+        "Dewi Lestari",
+        customer.unconfirmed_phone,
+        "",
+        "Jl. Merdeka 1",
+        "Dropshipper",
+        customer.registration_status,
+        customer.active_state,
+        "2026-03-04 02:05",
+        "",
+    )
+    assert rows[1][5] == "VIP"  # a custom category is shown by its code
+    assert rows[1][8:] == ("2025-12-31 23:59", "2026-01-01 00:01")
