@@ -1,4 +1,4 @@
-"""Command line: seed-demo, create-merchant, create-assistant, tokens create."""
+"""Command line: seed-demo, create-merchant, create-assistant, tokens create, webhooks resume."""
 
 from __future__ import annotations
 
@@ -121,3 +121,24 @@ def init_commands(app: Flask) -> None:
         click.echo(new.plain)
 
     app.cli.add_command(tokens)
+
+    webhooks = AppGroup("webhooks", help="Webhook deliveries.")
+
+    @webhooks.command("resume")
+    @click.option(
+        "--older-than",
+        default=600,
+        show_default=True,
+        type=click.IntRange(min=0),
+        help="Seconds an attempt must be overdue before it counts as lost.",
+    )
+    def resume_webhooks_command(older_than: int) -> None:
+        """Queue again the deliveries whose retry was lost (run it from cron)."""
+        from datetime import timedelta
+
+        from portal.webhooks.deliveries import resume_interrupted
+
+        count = resume_interrupted(timedelta(seconds=older_than))
+        click.echo(f"Requeued {count} webhook deliveries.")
+
+    app.cli.add_command(webhooks)

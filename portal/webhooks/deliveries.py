@@ -16,8 +16,8 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
-from sqlalchemy.orm import object_session
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import aliased, object_session
 
 from portal.core.audit import on_event
 from portal.core.models import Event
@@ -32,6 +32,8 @@ from portal.webhooks.services import EVENT_TYPES
 SIGNATURE_HEADER = "X-Portal-Signature"
 TIMESTAMP_HEADER = "X-Portal-Timestamp"
 USER_AGENT = "customer-portal-webhooks/1"
+# The attempt being looked at, beside the later attempts of the same delivery.
+Stuck = aliased(WebhookDelivery)
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -146,3 +148,49 @@ def retry_later(endpoint_id: int, event_id: int, attempt: int, delay: float) -> 
     """Wait out the backoff, then try again (a job of its own, never the request)."""
     time.sleep(delay)
     deliver(endpoint_id, event_id, attempt)
+
+
+def resume_interrupted(older_than: timedelta) -> int:
+    """Requeue deliveries whose next step was lost, e.g. the process stopped meanwhile.
+
+    An attempt left "retrying" past its time plus `older_than`, or left "pending" (the
+    process died while sending) for `older_than`, with no later attempt for the same
+    endpoint and event, gets its next attempt queued; a pending one is first marked
+    failed. Returns how many were requeued. Run it from cron every few minutes; a
+    grace longer than the longest backoff keeps it from racing a retry that is waiting.
+    """
+    now = utcnow()
+    cutoff = now - older_than
+    later = (
+        select(WebhookDelivery.id)
+        .where(
+            WebhookDelivery.endpoint_id == Stuck.endpoint_id,
+            WebhookDelivery.event_id == Stuck.event_id,
+            WebhookDelivery.attempt > Stuck.attempt,
+        )
+        .exists()
+    )
+    stuck = db.session.scalars(
+        select(Stuck)
+        .where(
+            or_(
+                and_(Stuck.state == "retrying", Stuck.next_attempt_at < cutoff),
+                and_(Stuck.state == "pending", Stuck.created_at < cutoff),
+            ),
+            ~later,
+        )
+        .order_by(Stuck.id)
+    ).all()
+    max_attempts = int(current_app.config.get("WEBHOOK_MAX_ATTEMPTS", 5))
+    queued = []
+    for delivery in stuck:
+        if delivery.state == "pending":
+            delivery.state = "failed" if delivery.attempt >= max_attempts else "retrying"
+            delivery.error = "Interrupted before an answer arrived."
+            delivery.finished_at = now
+        if delivery.state == "retrying":
+            queued.append((delivery.endpoint_id, delivery.event_id, delivery.attempt + 1))
+    db.session.commit()
+    for endpoint_id, event_id, attempt in queued:
+        enqueue(deliver, endpoint_id, event_id, attempt)
+    return len(queued)

@@ -129,3 +129,55 @@ def test_other_event_types_are_not_sent(committing_app, make_merchant, receiver)
     db.session.commit()
     time.sleep(0.5)
     assert receiver.requests == []
+
+
+def test_resume_requeues_lost_retries_once(committing_app, make_merchant, receiver):
+    """`flask webhooks resume` sends the next attempt of a retry whose job was lost (and
+    of an attempt cut off while sending), then leaves them alone on the next run."""
+    from datetime import timedelta
+
+    from portal.core.time import utcnow
+
+    merchant = make_merchant()
+    # Events first, the endpoint after: nothing is delivered until the sweep.
+    lost = record_event(merchant_id=merchant.id, type="customer.deleted")
+    cut = record_event(merchant_id=merchant.id, type="customer.status_changed", kind="block")
+    waiting = record_event(merchant_id=merchant.id, type="customer.deleted")
+    db.session.commit()
+    endpoint = register_endpoint(merchant, receiver.url, actor="tests").endpoint
+    db.session.flush()
+    hour_ago = utcnow() - timedelta(hours=1)
+    db.session.add_all(
+        [
+            WebhookDelivery(
+                endpoint_id=endpoint.id,
+                event_id=lost.id,
+                attempt=1,
+                state="retrying",
+                status_code=500,
+                next_attempt_at=hour_ago,
+            ),
+            WebhookDelivery(
+                endpoint_id=endpoint.id, event_id=cut.id, attempt=2, created_at=hour_ago
+            ),
+            WebhookDelivery(
+                endpoint_id=endpoint.id,
+                event_id=waiting.id,
+                attempt=1,
+                state="retrying",
+                next_attempt_at=utcnow() + timedelta(seconds=30),
+            ),
+        ]
+    )
+    db.session.commit()
+    runner = committing_app.test_cli_runner()
+    result = runner.invoke(args=["webhooks", "resume", "--older-than", "60"])
+    assert result.exit_code == 0 and "Requeued 2" in result.output, result.output
+    received = receiver.wait_for(2)
+    assert sorted(json.loads(r.body)["id"] for r in received) == sorted([lost.id, cut.id])
+    _wait_until(lambda: [d.state for d in _deliveries()].count("succeeded") == 2)
+    attempts = {(d.event_id, d.attempt): d.state for d in _deliveries()}
+    assert attempts[(cut.id, 2)] == "retrying"  # marked as cut off, then retried
+    assert attempts[(lost.id, 2)] == attempts[(cut.id, 3)] == "succeeded"
+    again = runner.invoke(args=["webhooks", "resume", "--older-than", "60"])
+    assert "Requeued 0" in again.output
