@@ -31,7 +31,7 @@ from portal.customers.count_cache import capped_counts
 from portal.customers.fields import ValidationFailed
 from portal.customers.models import Customer, RegistrationStatus
 from portal.customers.text_index import matching_ids
-from portal.customers.trigram_pieces import samples
+from portal.customers.trigram_pieces import piece_conditions, samples
 from portal.extensions import db
 from portal.merchants.models import Merchant
 
@@ -204,10 +204,10 @@ def _keyword_condition(merchant_id: int, filters: CustomerFilters) -> ColumnElem
     rare = samples().rare_pieces(merchant_id, column, keyword)
     if rare is None:
         return column.ilike(pattern, escape="\\")
-    # The trigram index sees only the rare pieces; `column || ''` hides the whole term
+    # The indexes see only the rare pieces; `column || ''` hides the whole term
     # from it, so the term is checked on the rows found (see trigram_pieces.py).
     return and_(
-        *(column.ilike(_like_pattern(piece), escape="\\") for piece in rare),
+        *piece_conditions(column, rare, _like_pattern),
         column.concat("").ilike(pattern, escape="\\"),
     )
 

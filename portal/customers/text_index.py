@@ -30,8 +30,14 @@ def is_text_index_table(name: str | None) -> bool:
 
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
-    """Alembic's autogenerate filter: leave these tables out of model comparisons."""
-    return not (type_ == "table" and is_text_index_table(name))
+    """Alembic's autogenerate filter: leave out the search structures that migrations
+    own and models do not declare (this FTS5 table; PostgreSQL's word indexes, whose
+    expressions use functions SQLite lacks)."""
+    from portal.customers.trigram_pieces import WORD_INDEXES
+
+    if type_ == "table":
+        return not is_text_index_table(name)
+    return not (type_ == "index" and name in WORD_INDEXES.values())
 
 
 def _phrase(keyword: str) -> str:

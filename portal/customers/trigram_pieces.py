@@ -1,4 +1,4 @@
-"""Which part of a substring search PostgreSQL's trigram index should answer.
+"""Which part of a substring search PostgreSQL's indexes should answer.
 
 pg_trgm answers `ILIKE '%term%'` by intersecting the posting lists of every trigram of
 the term. When each of them is common the index reads almost every row's entry several
@@ -11,6 +11,12 @@ in the term, since pg_trgm pads whole words and those boundary trigrams are the
 selective ones. A sample of the merchant's newest values tells how common each piece is;
 the index is given only the rare pieces and the whole term is checked on the rows they
 find. The sample only steers speed: the answer is the same whichever pieces are chosen.
+
+A piece that is a whole word (" 7," in the term above) goes to the word index of its
+column when there is one (migration 0004: the column's words as an array, GIN-indexed):
+the posting list of the word "7" is far shorter than those of the trigrams "  7" (every
+word starting with 7) and " 7 ". Only plain ASCII words go there, so the database's
+locale cannot split or fold them differently from Python.
 """
 
 from __future__ import annotations
@@ -20,7 +26,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Text, cast, func, literal_column, select
+from sqlalchemy.dialects.postgresql import ARRAY, array
 
 from portal.core.merchant_memory import app_memory
 from portal.customers.models import Customer
@@ -37,6 +44,9 @@ RARE_SHARE = 0.05
 COMMON_SHARE = 0.01
 MAX_PIECES = 3
 EXTENSION = "trigram_samples"
+ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
+# column key -> name of its word index (migration 0004)
+WORD_INDEXES = {"address": "ix_customers_address_words"}
 
 
 def pieces(keyword: str) -> list[str]:
@@ -119,3 +129,40 @@ def rare_pieces(keyword: str, values: list[str]) -> list[str] | None:
     if not rare or len(rare) == len(cut):
         return None
     return rare
+
+
+def whole_word(piece: str) -> str | None:
+    """The lowercased word of a piece bounded on both sides by ASCII punctuation or
+    spaces (" 7,"), when the word is plain ASCII letters and digits; else None."""
+    inner, first, last = piece[1:-1], piece[:1], piece[-1:]
+    if not (first.isascii() and last.isascii() and ASCII_WORD.fullmatch(inner)):
+        return None
+    if first.isalnum() or last.isalnum():
+        return None
+    return inner.lower()
+
+
+def words_of(column: ColumnElement[str]) -> ColumnElement[list[str]]:
+    """The expression migration 0004 indexes: the value's words, lowercased."""
+    return func.regexp_split_to_array(
+        func.lower(column), literal_column("'[^[:alnum:]]+'"), type_=ARRAY(Text)
+    )
+
+
+def piece_conditions(
+    column: ColumnElement[str], rare: list[str], like: Callable[[str], str]
+) -> list[ColumnElement[bool]]:
+    """Index conditions for the chosen pieces: whole words through the column's word
+    index when it has one, the rest as trigram LIKEs (`like` makes the pattern)."""
+    words = [word for piece in rare if (word := whole_word(piece))]
+    if column.key not in WORD_INDEXES:
+        words = []
+    conditions: list[ColumnElement[bool]] = []
+    if words:
+        conditions.append(words_of(column).op("@>")(cast(array(words), ARRAY(Text))))
+    conditions += [
+        column.ilike(like(piece), escape="\\")
+        for piece in rare
+        if not (words and whole_word(piece))
+    ]
+    return conditions

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from portal.customers import search as search_module
 from portal.customers.search import CustomerFilters, search_customers
-from portal.customers.trigram_pieces import pieces, rare_pieces
+from portal.customers.trigram_pieces import pieces, rare_pieces, whole_word
 from portal.extensions import db
 
 
@@ -101,6 +101,15 @@ def test_pieces_keep_word_boundaries() -> None:
     assert pieces("a.b@c") == [".b@", "@c"]  # "a" (edge, one letter) has no trigram
 
 
+def test_whole_words_are_plain_ascii_between_separators() -> None:
+    """Only a piece with a separator on each side and an ASCII word goes to a word index."""
+    assert whole_word(" 7,") == "7"
+    assert whole_word(" House ") == "house"
+    assert whole_word("Road ") is None  # may continue on the left in the data
+    assert whole_word(" Şişli ") is None  # the database's locale might split it otherwise
+    assert whole_word("é7,") is None
+
+
 def test_rare_pieces_choose_only_uncommon_pieces() -> None:
     """Common words are left to the recheck; a common or one-piece term is left whole."""
     sample = [f"road {r}, house {h}, gulshan" for r in range(1, 101) for h in range(1, 6)]
@@ -122,4 +131,5 @@ def test_postgres_gives_the_index_only_rare_pieces(shop, make_customer, query_co
     assert found == ["Road 7, House 3, Gulshan"]
     page_sql = [s for s in queries.statements if "ILIKE" in s.upper() and "||" in s]
     assert page_sql, queries.statements
+    assert "regexp_split_to_array" in page_sql[0]  # " 7," went to the word index
     assert _found(shop, "road 1, house 1", "ADDRESS") == ["Road 1, House 1, Gulshan"]
