@@ -383,11 +383,16 @@ def _read(
     scan: _Scan | None = None,
 ) -> list[Any]:
     def run(conditions: list[ColumnElement[bool]]) -> list[Any]:
-        stmt: Select[Any] = select(*columns).where(*conditions).order_by(*order)
+        stmt: Select[Any] = (
+            select(*columns).where(*conditions).order_by(*order).limit(limit).offset(offset)
+        )
         if columns and columns[0] is Customer:
             stmt = stmt.options(lazyload(Customer.merchant), lazyload(Customer.region))
-        result = db.session.execute(stmt.limit(limit).offset(offset))
-        return list(result.scalars() if len(columns) == 1 else result)
+            return list(db.session.execute(stmt).scalars())
+        # Plain columns skip the ORM's per-row loading (exports read millions of rows);
+        # the flush keeps autoflush's promise that pending changes are seen.
+        db.session.flush()
+        return list(db.session.connection().execute(stmt))
 
     if scan is None:
         return run(where)

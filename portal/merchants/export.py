@@ -19,7 +19,7 @@ from datetime import date
 from typing import IO
 
 import xlsxwriter
-from sqlalchemy import case, func
+from sqlalchemy import DateTime, case, func, type_coerce
 
 from portal.core.errors import ServiceError
 from portal.core.mail import send_mail
@@ -43,7 +43,13 @@ HEADERS = (
 )
 # The keyset columns the paging needs, then the cells in HEADERS order, formatted by the
 # database (see portal/core/sql_text.py): rows arrive ready to write.
-KEYSET_COLUMNS = (Customer.id, Customer.created_at, Customer.last_order_at)
+# The timestamps are read as plain DateTime: they only feed the next batch's keyset, and
+# the app's UTCDateTime conversion on every row cost an eighth of the export's overhead.
+KEYSET_COLUMNS = (
+    Customer.id,
+    type_coerce(Customer.created_at, DateTime(timezone=True)).label("created_at"),
+    type_coerce(Customer.last_order_at, DateTime(timezone=True)).label("last_order_at"),
+)
 CELL_COLUMNS = (
     text_or_empty(Customer.public_id),
     text_or_empty(Customer.full_name),
