@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from babel import Locale
 from flask import Flask, current_app, request, session
 from flask_babel import get_locale
 
 from portal.extensions import babel
+from portal.i18n.jinja_gettext import gettext_context
 
 
 def supported_languages() -> dict[str, str]:
@@ -16,17 +20,25 @@ def is_supported(code: str | None) -> bool:
     return bool(code) and code in current_app.config["LANGUAGES"]
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
     """A signed-in customer's preferred language wins, then the session, then the browser."""
     from portal.sessions import current_customer
 
     customer = current_customer()
     if customer is not None and is_supported(customer.language):
-        return str(customer.language)
+        return parsed_locale(str(customer.language))
     chosen = session.get("language")
     if is_supported(chosen):
-        return str(chosen)
-    return request.accept_languages.best_match(list(current_app.config["LANGUAGES"])) or "en"
+        return parsed_locale(str(chosen))
+    best = request.accept_languages.best_match(list(current_app.config["LANGUAGES"]))
+    return parsed_locale(best or "en")
+
+
+@lru_cache(maxsize=16)
+def parsed_locale(code: str) -> Locale:
+    """Babel's Locale for a supported code, parsed once: Flask-Babel parses a string the
+    selector returns on every request (a file-system check each time), not a Locale."""
+    return Locale.parse(code)
 
 
 def current_language() -> str:
@@ -35,6 +47,7 @@ def current_language() -> str:
 
 def init_babel(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    app.context_processor(gettext_context)
 
     @app.context_processor
     def language_context() -> dict[str, object]:
