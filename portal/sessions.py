@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Flask, session
 from flask_login import AnonymousUserMixin, current_user, login_user, logout_user
+from sqlalchemy import bindparam, select
 
 from portal.customers.models import Customer
 from portal.extensions import db, login_manager
@@ -66,6 +67,11 @@ class CustomerPrincipal:
         return getattr(self.customer, name)
 
 
+# Built once: Session.get builds and keys a new statement on every call, and the signed-in
+# staff user is read on every console request (the same row and joins as get: a fresh read).
+STAFF_BY_ID = select(StaffUser).where(StaffUser.id == bindparam("pk"))
+
+
 def load_principal(user_id: str) -> StaffPrincipal | CustomerPrincipal | None:
     try:
         kind, pk, version = user_id.split(":")
@@ -73,7 +79,7 @@ def load_principal(user_id: str) -> StaffPrincipal | CustomerPrincipal | None:
     except ValueError:
         return None
     if kind == "staff":
-        user = db.session.get(StaffUser, pk_int)
+        user = db.session.execute(STAFF_BY_ID, {"pk": pk_int}).scalar_one_or_none()
         if user and user.is_active and user.session_version == version_int:
             return StaffPrincipal(user)
     elif kind == "customer":
