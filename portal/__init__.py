@@ -31,7 +31,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from portal import models  # noqa: F401  (every table registered before migrations run)
+    from portal.csrf_tokens import init_csrf_tokens
     from portal.extensions import csrf, db, limiter, login_manager
+    from portal.fragments import init_fragments
     from portal.i18n.locale import init_babel
     from portal.jobs.after_commit import init_after_commit
     from portal.jobs.runner import init_jobs
@@ -39,10 +41,12 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     csrf.init_app(app)
+    init_csrf_tokens(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     init_login(app)
     init_babel(app)
+    init_fragments(app)
     init_jobs(app)
     init_after_commit(app)
 

@@ -37,7 +37,7 @@ from portal.merchants.export import (
     write_xlsx,
 )
 from portal.merchants.list_forms import parse_page, parse_per_page, row_labels
-from portal.merchants.list_fragments import fixed_fragment, rendered_filter_form
+from portal.merchants.list_fragments import rendered_filter_form
 from portal.merchants.list_rows import table_rows
 from portal.merchants.views import bp
 from portal.sessions import current_staff
@@ -61,12 +61,8 @@ cached_format_phone = lru_cache(maxsize=8192)(format_phone)
 
 @bp.app_context_processor
 def console_helpers() -> dict[str, Any]:
-    """`format_phone` and `fixed_fragment` (HTML kept per language, see
-    list_fragments.py) for templates."""
-    return {
-        "format_phone": cached_format_phone,
-        "fixed_fragment": fixed_fragment,
-    }
+    """`format_phone` for templates."""
+    return {"format_phone": cached_format_phone}
 
 
 @bp.get("/customers")
