@@ -272,6 +272,17 @@ def _estimate(where: list[ColumnElement[bool]]) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
+def _kept_estimate(merchant_id: int, filters: CustomerFilters) -> int:
+    """The planner's estimate for these filters, kept a few seconds (count_cache.py)."""
+    key = replace(filters, order_by=ORDER_BY[0])
+    memory = capped_counts()
+    value = memory.estimate(merchant_id, key)
+    if value is None:
+        value = _estimate(_conditions(merchant_id, filters))
+        memory.remember_estimate(merchant_id, key, value)
+    return value
+
+
 def _count_conditions(merchant_id: int, filters: CustomerFilters) -> list[ColumnElement[bool]]:
     return _conditions(merchant_id, filters, unindexed=_uses_scan(filters))
 
@@ -498,11 +509,7 @@ def search_customers(
         # Counting trigram matches costs a second index scan, as slow as the page itself
         # when the term is made of common trigrams; the planner's estimate costs nothing.
         seen = offset + len(items) + (1 if has_next else 0)
-        total, exact, estimated = (
-            max(_estimate(_conditions(merchant_id, filters)), seen),
-            False,
-            True,
-        )
+        total, exact, estimated = max(_kept_estimate(merchant_id, filters), seen), False, True
     else:
         # Without a trigram index every counted row is scanned: count less far there.
         cap = SCAN_COUNT_CAP if _uses_scan(filters) else COUNT_CAP

@@ -142,3 +142,22 @@ def test_list_page_counts_exactly_after_a_delete(client, shop, make_staff, make_
     db.session.commit()
     html = client.get("/merchant/customers?per_page=10").get_data(as_text=True)
     assert "11 customers" in html and "More than" not in html
+
+
+@pytest.mark.postgres_only
+def test_substring_estimate_is_kept_and_forgotten_on_change(shop, make_customer, query_counter):
+    """PostgreSQL's estimate for a substring search is planned once, then kept while
+    paging; a change to the merchant's customers plans it afresh."""
+    filters = CustomerFilters(keyword="Customer")
+    with query_counter() as first:
+        page = search_customers(shop.id, filters, per_page=1)
+    assert page.total_is_estimate
+    with query_counter() as second:
+        again = search_customers(shop.id, filters, per_page=1, page=2)
+    assert again.total_is_estimate and again.total >= page.total  # never below rows seen
+    explains = [s for s in first.statements + second.statements if s.startswith("EXPLAIN")]
+    assert len(explains) == 1
+    make_customer(shop, category_code="N")
+    with query_counter() as third:
+        search_customers(shop.id, filters, per_page=1)
+    assert any(s.startswith("EXPLAIN") for s in third.statements)
