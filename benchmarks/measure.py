@@ -239,9 +239,14 @@ def _serve(app_spec: str, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
     return process, f"http://127.0.0.1:{port}"
 
 
+# Sign-in and wrk present the same browser: Flask-Login's session protection otherwise
+# sees another client on every request and rewrites the session cookie each time.
+USER_AGENT = "Mozilla/5.0 (portal benchmark)"
+
+
 def _wrk(url: str, cookie: str | None, seconds: int) -> tuple[float, int]:
     """(requests per second, requests completed) of one wrk run."""
-    cmd = ["wrk", "-t2", "-c8", f"-d{seconds}s", url]
+    cmd = ["wrk", "-t2", "-c8", f"-d{seconds}s", "-H", f"User-Agent: {USER_AGENT}", url]
     if cookie:
         cmd[1:1] = ["-H", f"Cookie: {cookie}"]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
@@ -307,6 +312,7 @@ def _signed_in_cookie(url: str) -> str:
     import requests
 
     session = requests.Session()
+    session.headers["User-Agent"] = USER_AGENT
     form = session.get(url + "/login", timeout=10).text
     _http_cookies(session)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form) or re.search(
