@@ -371,6 +371,8 @@ class _Scan:
     matching: ColumnElement[bool]
     unindexed: list[ColumnElement[bool]]
     text_ids: Select[tuple[int]] | None = None
+    # False when the merchant's sample holds no match: the window would be read in vain.
+    window: bool = True
 
     @property
     def rest(self) -> list[ColumnElement[bool]]:
@@ -407,6 +409,8 @@ def _read(
 
     if scan is None:
         return run(where)
+    if not scan.window:
+        return run(scan.rest)
     window = select(Customer.id).where(*where).order_by(*order).limit(SCAN_WINDOW)
     rows = run([Customer.id.in_(window), scan.matching])
     if len(rows) >= limit:
@@ -432,9 +436,14 @@ def _fetch(
         matching = _keyword_condition(merchant_id, filters)
         assert matching is not None and filters.keyword
         unindexed = _conditions(merchant_id, filters, keyword=False, unindexed=True)
-        text_ids = matching_ids(TEXT_COLUMNS[filters.search_in], filters.keyword)
+        column = getattr(Customer, TEXT_COLUMNS[filters.search_in])
+        sample = samples()
+        text_ids = matching_ids(
+            column.key, filters.keyword, sample.rare_pieces(merchant_id, column, filters.keyword)
+        )
+        window = sample.share(merchant_id, column, filters.keyword) != 0.0
         scans = [
-            _Scan(matching, where, text_ids)
+            _Scan(matching, where, text_ids, window)
             for where, _ in _segments(unindexed, filters.order_by, after)
         ]
     rows: list[Any] = []

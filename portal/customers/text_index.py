@@ -44,10 +44,20 @@ def _phrase(keyword: str) -> str:
     return '"' + keyword.replace('"', '""') + '"'
 
 
-def matching_ids(column: str, keyword: str) -> Select[tuple[int]] | None:
-    """Ids of customers whose `column` contains `keyword` (or a case-folded variant of it),
-    or None when the keyword is too short for the index."""
+def matching_ids(
+    column: str, keyword: str, pieces: list[str] | None = None
+) -> Select[tuple[int]] | None:
+    """Ids of customers whose `column` contains `keyword` (or a case-folded variant), or
+    None when the keyword is too short for the index.
+
+    With `pieces` (the rare parts of the keyword, see trigram_pieces.py) the index is
+    asked for rows holding all of them instead: fewer, rarer trigrams, the same rows
+    once the caller's LIKE has checked the whole keyword. Pieces too short for a
+    trigram are left out, as FTS5 would match nothing for them.
+    """
     if column not in COLUMNS or len(keyword) < MIN_CHARS:
         return None
-    match: ColumnElement[bool] = literal_column(TABLE).op("MATCH")(f"{column} : {_phrase(keyword)}")
+    usable = [piece for piece in pieces or () if len(piece) >= MIN_CHARS]
+    query = " AND ".join(f"{column} : {_phrase(part)}" for part in usable or [keyword])
+    match: ColumnElement[bool] = literal_column(TABLE).op("MATCH")(query)
     return select(literal_column("rowid")).select_from(table(TABLE)).where(match)

@@ -36,6 +36,7 @@ from portal.extensions import db
 # A word as pg_trgm sees it: letters and digits (Python's \w without the underscore).
 WORD = re.compile(r"[^\W_]+")
 SAMPLE_SIZE = 1000
+MIN_SAMPLE = 100
 SAMPLE_SECONDS = 600.0
 # A piece found in at most this share of the sample is worth giving to the index ...
 RARE_SHARE = 0.05
@@ -88,6 +89,12 @@ class Samples:
             self._chosen[key] = rare_pieces(keyword, values)
         return self._chosen[key]
 
+    def share(self, merchant_id: int, column: ColumnElement[str], keyword: str) -> float | None:
+        """How much of the sample contains `keyword`; None when the sample is too small
+        to tell."""
+        values = self.values(merchant_id, column)
+        return _share(keyword, values) if len(values) >= MIN_SAMPLE else None
+
     def values(self, merchant_id: int, column: ColumnElement[str]) -> list[str]:
         key = (merchant_id, column.key)
         kept = self._kept.get(key)
@@ -120,7 +127,7 @@ def rare_pieces(keyword: str, values: list[str]) -> list[str] | None:
     """The pieces of `keyword` the index should be given instead of the whole term, or
     None when the whole term is the better (or only) choice."""
     cut = pieces(keyword)
-    if len(cut) < 2 or len(values) < 100:
+    if len(cut) < 2 or len(values) < MIN_SAMPLE:
         return None
     if _share(keyword, values) >= COMMON_SHARE:
         return None

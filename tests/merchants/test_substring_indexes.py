@@ -4,12 +4,16 @@ case-insensitive LIKE over the column finds."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from flask import Flask
 from sqlalchemy import text
 
 from portal.customers import search as search_module
+from portal.customers import trigram_pieces
 from portal.customers.search import CustomerFilters, search_customers
+from portal.customers.text_index import matching_ids
 from portal.customers.trigram_pieces import pieces, rare_pieces, whole_word
 from portal.extensions import db
 
@@ -119,17 +123,42 @@ def test_rare_pieces_choose_only_uncommon_pieces() -> None:
     assert rare_pieces("Road 7, House 3,", sample[:50]) is None  # too small a sample
 
 
-@pytest.mark.postgres_only
-def test_postgres_gives_the_index_only_rare_pieces(shop, make_customer, query_counter):
-    """A term of common words is answered through its rare pieces, with the same rows."""
+def test_index_is_given_only_rare_pieces(app, shop, make_customer, query_counter, monkeypatch):
+    """A term of common words is answered through its rare pieces, with the same rows:
+    PostgreSQL's word and trigram indexes, SQLite's FTS5 table (without the window read,
+    as the sample of the newest 100 holds no match)."""
+    monkeypatch.setattr(trigram_pieces, "SAMPLE_SIZE", 100)
+    old = datetime(2024, 1, 1, tzinfo=UTC)
     for r in range(1, 51):
         for h in range(1, 4):
-            make_customer(shop, address=f"Road {r}, House {h}, Gulshan")
+            when = {"created_at": old} if (r, h) == (7, 3) else {}
+            make_customer(shop, address=f"Road {r}, House {h}, Gulshan", **when)
     make_customer(shop, address="Road 17, House 33, Gulshan")
     with query_counter() as queries:
         found = _found(shop, "Road 7, House 3,", "ADDRESS")
     assert found == ["Road 7, House 3, Gulshan"]
-    page_sql = [s for s in queries.statements if "ILIKE" in s.upper() and "||" in s]
-    assert page_sql, queries.statements
-    assert "regexp_split_to_array" in page_sql[0]  # " 7," went to the word index
+    if _is_sqlite(app):
+        reads = [s for s in queries.statements if s.lstrip().startswith("SELECT customers.id")]
+        assert len(reads) == 1 and "customers_text MATCH" in reads[0], queries.statements
+    else:
+        page_sql = [s for s in queries.statements if "ILIKE" in s.upper() and "||" in s]
+        assert page_sql, queries.statements
+        assert "regexp_split_to_array" in page_sql[0]  # " 7," went to the word index
     assert _found(shop, "road 1, house 1", "ADDRESS") == ["Road 1, House 1, Gulshan"]
+    assert _found(shop, "Road 17, House 33", "ADDRESS") == ["Road 17, House 33, Gulshan"]
+
+
+def test_fts_query_asks_for_every_usable_piece() -> None:
+    """The FTS5 query joins the pieces with AND and drops those under three characters
+    (FTS5 would match nothing for them); without pieces it asks for the whole term."""
+
+    def query(*args) -> str:
+        stmt = matching_ids(*args)
+        assert stmt is not None
+        return str(stmt.compile(compile_kwargs={"literal_binds": True}))
+
+    assert '\'address : " 7," AND address : " 3,"\'' in query(
+        "address", "Road 7, House 3,", [" 7,", " 3,", " 9"]
+    )
+    assert '\'full_name : "say ""hi"""\'' in query("full_name", 'say "hi"', None)
+    assert matching_ids("address", "ab") is None
