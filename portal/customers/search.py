@@ -401,11 +401,11 @@ def _read(
         )
         if columns and columns[0] is Customer:
             stmt = stmt.options(lazyload(Customer.merchant), lazyload(Customer.region))
-            return list(db.session.execute(stmt).scalars())
+            return list(db.session.execute(stmt).scalars().all())
         # Plain columns skip the ORM's per-row loading (exports read millions of rows);
         # the flush keeps autoflush's promise that pending changes are seen.
         db.session.flush()
-        return list(db.session.connection().execute(stmt))
+        return list(db.session.connection().execute(stmt).all())
 
     if scan is None:
         return run(where)
