@@ -19,6 +19,8 @@ from threading import Lock
 from flask import Flask, current_app, g, session
 from flask_wtf.csrf import generate_csrf
 
+from portal.core.merchant_memory import app_memory
+
 TTL_SECONDS = 300.0
 MAX_ENTRIES = 4096
 EXTENSION = "signed_csrf_tokens"
@@ -70,10 +72,7 @@ def csrf_token() -> str:
 
 def signed_tokens() -> SignedTokens:
     """This app's kept tokens."""
-    memory = current_app.extensions.get(EXTENSION)
-    if memory is None:
-        memory = current_app.extensions[EXTENSION] = SignedTokens()
-    return memory
+    return app_memory(EXTENSION, SignedTokens)
 
 
 def csrf_context() -> dict[str, Callable[[], str]]:

@@ -18,9 +18,11 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from threading import Lock
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, render_template, request
 from flask_babel import get_locale
 from markupsafe import Markup
+
+from portal.core.merchant_memory import app_memory
 
 MAX_ENTRIES = 256
 EXTENSION = "rendered_list_fragments"
@@ -66,10 +68,7 @@ def fixed_fragment(template: str, **context: Hashable) -> Markup:
 
 def fragments() -> RenderedFragments:
     """This app's kept fragments."""
-    memory = current_app.extensions.get(EXTENSION)
-    if memory is None:
-        memory = current_app.extensions[EXTENSION] = RenderedFragments()
-    return memory
+    return app_memory(EXTENSION, RenderedFragments)
 
 
 def init_fragments(app: Flask) -> None:

@@ -21,14 +21,15 @@ class Forgetful(Protocol):
     def forget(self, merchant_id: int | None = None) -> None: ...
 
 
-M = TypeVar("M", bound=Forgetful)
+T = TypeVar("T")
 
 # model class -> names of the app extensions that keep rows of it
 _WATCHED: dict[type, set[str]] = {}
 
 
-def app_memory(extension: str, create: Callable[[], M]) -> M:
-    """The current app's memory under `extension`, created on first use."""
+def app_memory(extension: str, create: Callable[[], T]) -> T:
+    """The current app's memory under `extension`, created on first use (one per app and
+    process; memories that must forget on writes also go through forget_on_change)."""
     memory = current_app.extensions.get(extension)
     if memory is None:
         memory = current_app.extensions[extension] = create()

@@ -19,10 +19,8 @@ from flask_babel import get_locale
 from markupsafe import Markup
 from wtforms.fields.core import UnboundField
 
-from portal.fragments import EXTENSION, fragments
+from portal.fragments import fragments
 from portal.merchants.list_forms import CustomerFilterForm, filter_form
-
-__all__ = ["EXTENSION", "rendered_filter_form"]
 
 TEMPLATE = "merchants/_customer_filters.html"
 # The query arguments CustomerFilterForm reads: its field names.

@@ -10,9 +10,9 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from portal.extensions import db
+from portal.fragments import EXTENSION as FRAGMENTS
 from portal.merchants.categories import create_category, rename_category
 from portal.merchants.category_cache import EXTENSION as CATEGORIES
-from portal.merchants.list_fragments import EXTENSION as FRAGMENTS
 from tests.merchants.page_helpers import sign_in
 
 
