@@ -137,11 +137,14 @@ def _row_href() -> tuple[str, str]:
     return before, after
 
 
-def _export_filters() -> CustomerFilters | None:
+def _export_filters() -> CustomerFilters | Response:
+    """The list's filters from the query string, or the list again with a message when
+    they do not parse (both exports start this way)."""
     try:
         return parse_filters(request.args)
     except ValidationFailed:
-        return None
+        flash(gettext("Fix the filters before exporting."), "error")
+        return redirect(url_for(".customers", **request.args))
 
 
 @bp.get("/customers/export.xlsx")
@@ -152,9 +155,8 @@ def export_xlsx() -> Response:
     user = current_staff()
     assert user is not None
     filters = _export_filters()
-    if filters is None:
-        flash(gettext("Fix the filters before exporting."), "error")
-        return redirect(url_for(".customers", **request.args))
+    if isinstance(filters, Response):
+        return filters
     if count_customers(user.merchant_id, filters, cap=INLINE_XLSX_MAX + 1) > INLINE_XLSX_MAX:
         flash(
             gettext(
@@ -188,9 +190,8 @@ def export_csv() -> Any:
     user = current_staff()
     assert user is not None
     filters = _export_filters()
-    if filters is None:
-        flash(gettext("Fix the filters before exporting."), "error")
-        return redirect(url_for(".customers", **request.args))
+    if isinstance(filters, Response):
+        return filters
     response = Response(
         stream_with_context(stream_csv(user.merchant_id, filters)),
         mimetype="text/csv",
