@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Select, literal_column, select, table
 
+from portal.customers.trigram_pieces import WORD_INDEXES
+
 TABLE = "customers_text"
 COLUMNS = ("full_name", "email", "address")
 # Shorter phrases have no trigram: FTS5 would match nothing.
@@ -33,8 +35,6 @@ def include_name(name: str | None, type_: str, parent_names: object) -> bool:
     """Alembic's autogenerate filter: leave out the search structures that migrations
     own and models do not declare (this FTS5 table; PostgreSQL's word indexes, whose
     expressions use functions SQLite lacks)."""
-    from portal.customers.trigram_pieces import WORD_INDEXES
-
     if type_ == "table":
         return not is_text_index_table(name)
     return not (type_ == "index" and name in WORD_INDEXES.values())

@@ -82,8 +82,9 @@ def test_search_matches_like_semantics(shop, make_customer, index_path, keyword,
     assert _found(shop, keyword) == sorted(expected)
 
 
-def test_fts_tables_are_left_out_of_model_comparison(app: Flask) -> None:
-    """The FTS5 table exists on SQLite (migration 0003) and nowhere on PostgreSQL."""
+def test_fts_table_exists_on_sqlite_only(app: Flask) -> None:
+    """The FTS5 table exists on SQLite (migration 0003) and nowhere on PostgreSQL; that
+    models and migrations otherwise agree is tests/test_migrations.py's check."""
     names = set(
         db.session.scalars(
             text("SELECT name FROM sqlite_master WHERE name LIKE 'customers_text%'")
