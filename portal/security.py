@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 
 from portal.core.errors import ServiceError
 
-HTMX_CDN_HOST = "https://cdn.jsdelivr.net"
-
-CSP = "; ".join(
+# Scripts run only when they carry this response's nonce, or are loaded by one that does
+# ('strict-dynamic': the htmx fallback's local copy). Hosts are not listed: an injected
+# <script src> from any host, the CDN that serves htmx included, does not run.
+CSP_TEMPLATE = "; ".join(
     [
         "default-src 'self'",
-        f"script-src 'self' {HTMX_CDN_HOST}",
+        "script-src 'nonce-{nonce}' 'strict-dynamic'",
         "style-src 'self'",
         "img-src 'self' data:",
         "connect-src 'self'",
@@ -24,6 +26,20 @@ CSP = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+
+
+def csp_nonce() -> str:
+    """This response's script nonce (templates write it on every <script>)."""
+    nonce = g.get("csp_nonce")
+    if nonce is None:
+        nonce = g.csp_nonce = secrets.token_urlsafe(18)
+    return nonce
+
+
+def content_security_policy() -> str:
+    return CSP_TEMPLATE.format(nonce=csp_nonce())
 
 
 # Also the message customer fields give for it (portal/customers/fields.py).
@@ -58,10 +74,11 @@ def refuse_nul_bytes() -> None:
 
 def init_security(app: Flask) -> None:
     app.before_request(refuse_nul_bytes)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Content-Security-Policy", content_security_policy())
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")

@@ -9,7 +9,7 @@ from flask import Flask, current_app, request, session
 from flask_babel import get_locale
 
 from portal.extensions import babel
-from portal.i18n.jinja_gettext import gettext_context
+from portal.i18n.jinja_gettext import init_jinja_gettext
 
 
 def supported_languages() -> dict[str, str]:
@@ -47,7 +47,7 @@ def current_language() -> str:
 
 def init_babel(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
-    app.context_processor(gettext_context)
+    init_jinja_gettext(app)
 
     @app.context_processor
     def language_context() -> dict[str, object]:

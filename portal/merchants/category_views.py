@@ -20,6 +20,7 @@ from portal.merchants.categories import (
     list_categories,
     rename_category,
 )
+from portal.merchants.list_forms import category_label
 from portal.merchants.views import bp
 from portal.sessions import current_staff
 from portal.staff.access import console_reader, console_writer, staff_actor
@@ -111,7 +112,7 @@ def delete_category_view(code: str) -> Response:
     used = customers_using(user.merchant_id, code)
     form = DeleteCategoryForm()
     form.reassign_to.choices = [
-        (row.code, gettext(row.name))
+        (row.code, category_label(row.code, row.name))
         for row in list_categories(user.merchant_id, with_counts=False)
         if row.code != code
     ]

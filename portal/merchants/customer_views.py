@@ -38,6 +38,7 @@ from portal.merchants.customer_forms import (
     StorefrontForm,
 )
 from portal.merchants.customer_history import TRAIL_LIMIT, audit_trail, status_history
+from portal.merchants.list_forms import category_label, labelled_categories
 from portal.merchants.views import bp
 from portal.sessions import current_staff
 from portal.staff.access import console_reader, console_writer, owner_only, staff_actor
@@ -208,7 +209,9 @@ def customer(customer_id: int) -> Response:
         "is_owner": _is_owner(user),
         "actions": allowed_actions(found),
         "action_label": action_label,
-        "category": category_name(user.merchant_id, found.category_code),
+        "category": category_label(
+            found.category_code, category_name(user.merchant_id, found.category_code)
+        ),
         "status_label": status_label,
         "format_phone": format_phone,
         "trail": audit_trail(user.merchant_id, found.id),
@@ -236,7 +239,7 @@ def customer(customer_id: int) -> Response:
 def _customer_form(**kwargs: Any) -> CustomerForm:
     form = CustomerForm(**kwargs)
     form.set_choices(
-        [(code, gettext(name)) for code, name in category_choices(_staff().merchant_id)],
+        labelled_categories(category_choices(_staff().merchant_id)),
         current_app.config["LANGUAGES"],
     )
     return form
@@ -342,9 +345,7 @@ def customer_action(customer_id: int, action: str) -> Response:
         )
         return redirect_after_post(_customer_url(found))
     form = ConfirmForm()
-    form.category.choices = [
-        (code, gettext(name)) for code, name in category_choices(found.merchant_id)
-    ]
+    form.category.choices = labelled_categories(category_choices(found.merchant_id))
     if request.method == "GET":
         form.category.data = found.category_code
     elif form.validate_on_submit():

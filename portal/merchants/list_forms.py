@@ -34,6 +34,20 @@ STATUS_CHOICES = [
 ]
 # The built-in categories' names, marked for translation (custom names are the merchant's).
 BUILTIN_CATEGORY_LABELS = {"N": _l("Customer"), "Y": _l("Reseller"), "D": _l("Dropshipper")}
+
+
+def category_label(code: str, name: str) -> str:
+    """A category's name for people: built-ins translated, a merchant's own name as it is
+    (data never goes through gettext, which trusts its text)."""
+    label = BUILTIN_CATEGORY_LABELS.get(code)
+    return name if label is None else str(label)
+
+
+def labelled_categories(choices: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(code, label) pairs for select fields, from (code, name) pairs."""
+    return [(code, category_label(code, name)) for code, name in choices]
+
+
 STATUS_NAMES = {choice.value: choice.label for choice in STATUS_CHOICES if choice.value}
 ORDER_CHOICES = [
     SelectChoice("LATEST_CUSTOMER", _l("Latest customer")),
@@ -64,7 +78,7 @@ def filter_form(args: Any, categories: Sequence[tuple[str, str]]) -> CustomerFil
     form = CustomerFilterForm(formdata=args)
     form.category.choices = [
         SelectChoice("", _l("All categories")),
-        *(SelectChoice(code, BUILTIN_CATEGORY_LABELS.get(code, name)) for code, name in categories),
+        *(SelectChoice(code, label) for code, label in labelled_categories(categories)),
     ]
     return form
 
@@ -79,9 +93,7 @@ def row_labels(categories: Sequence[tuple[str, str]]) -> tuple[dict[str, str], d
 def _row_labels(
     _language: str, categories: tuple[tuple[str, str], ...]
 ) -> tuple[dict[str, str], dict[str, str]]:
-    category_names = {
-        code: str(BUILTIN_CATEGORY_LABELS.get(code, name)) for code, name in categories
-    }
+    category_names = {code: label for code, label in labelled_categories(categories)}
     return category_names, {code: str(label) for code, label in STATUS_NAMES.items()}
 
 

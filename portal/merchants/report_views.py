@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from portal.core.errors import ServiceError
 from portal.merchants.categories import category_choices
 from portal.merchants.charts import bar_chart
+from portal.merchants.list_forms import labelled_categories
 from portal.merchants.reports import customers_per_month
 from portal.merchants.views import bp
 from portal.sessions import current_staff
@@ -29,7 +30,7 @@ def reports() -> Response:
     """New customers per month for the last 12 months, as an SVG chart and a table."""
     user = current_staff()
     assert user is not None  # console_reader ran first
-    categories = [(code, gettext(name)) for code, name in category_choices(user.merchant_id)]
+    categories = labelled_categories(category_choices(user.merchant_id))
     category = (request.args.get("category") or "").strip() or None
     error = None
     try:
