@@ -123,6 +123,8 @@ def load_config(instance_path: str, env: dict[str, str] | None = None) -> dict[s
         "SIGNIN_MIN_SECONDS": _seconds(env, "SIGNIN_MIN_SECONDS", 0.3),
         "EDIT_LINK_TTL_SECONDS": _int(env, "EDIT_LINK_TTL_SECONDS", 900),
         "JOBS_INLINE": _flag(env, "JOBS_INLINE"),
+        # Webhooks to loopback and private networks (development); refused in production.
+        "WEBHOOKS_ALLOW_PRIVATE": _flag(env, "WEBHOOKS_ALLOW_PRIVATE"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
@@ -143,5 +145,9 @@ def check_config(config: dict[str, Any]) -> None:
             raise ConfigError("OTP_IN_RESPONSES is for tests only; production refuses it")
         if config.get("TESTING"):
             raise ConfigError("TESTING cannot be on in production")
+        if config.get("WEBHOOKS_ALLOW_PRIVATE"):
+            raise ConfigError(
+                "WEBHOOKS_ALLOW_PRIVATE lets webhooks reach private networks; production refuses it"
+            )
     if config.get("OTP_IN_RESPONSES") and not config.get("TESTING"):
         raise ConfigError("OTP_IN_RESPONSES needs testing mode")

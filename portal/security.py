@@ -28,8 +28,6 @@ CSP_TEMPLATE = "; ".join(
 )
 
 
-
-
 def csp_nonce() -> str:
     """This response's script nonce (templates write it on every <script>)."""
     nonce = g.get("csp_nonce")

@@ -26,6 +26,7 @@ from portal.customers.models import Customer
 from portal.extensions import db
 from portal.jobs.after_commit import enqueue_after_commit
 from portal.jobs.runner import enqueue
+from portal.webhooks import egress
 from portal.webhooks.models import WebhookDelivery, WebhookEndpoint
 from portal.webhooks.services import EVENT_TYPES
 
@@ -108,21 +109,18 @@ def deliver(endpoint_id: int, event_id: int, attempt: int = 1) -> None:
     }
     error: str | None = None
     status: int | None = None
-    import requests  # here, not at the top: web workers that never deliver skip ~6 MB
-
     try:
-        response = requests.post(
+        status = egress.post(
             endpoint.url,
-            data=body,
-            headers=headers,
+            body,
+            headers,
             timeout=float(current_app.config.get("WEBHOOK_TIMEOUT_SECONDS", 5)),
-            allow_redirects=False,
+            allow_private=bool(current_app.config.get("WEBHOOKS_ALLOW_PRIVATE")),
         )
-        status = response.status_code
         if not 200 <= status < 300:
             error = f"HTTP {status}"
-    except requests.RequestException as exc:
-        error = f"{type(exc).__name__}: {exc}"[:500]
+    except egress.RefusedTarget as refused:
+        error = refused.reason
     now = utcnow()
     delivery.status_code = status
     delivery.error = error
@@ -186,7 +184,7 @@ def resume_interrupted(older_than: timedelta) -> int:
     for delivery in stuck:
         if delivery.state == "pending":
             delivery.state = "failed" if delivery.attempt >= max_attempts else "retrying"
-            delivery.error = "Interrupted before an answer arrived."
+            delivery.error = egress.INTERRUPTED
             delivery.finished_at = now
         if delivery.state == "retrying":
             queued.append((delivery.endpoint_id, delivery.event_id, delivery.attempt + 1))

@@ -44,3 +44,15 @@ class WebhookDelivery(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (Index("ix_webhook_deliveries_endpoint", "endpoint_id", "created_at"),)
+
+    @property
+    def failure_reason(self) -> str | None:
+        """The error as pages may show it: one of the generic reasons, never raw text
+        (rows written before the reasons existed held exception messages)."""
+        from portal.webhooks.egress import CONNECTION_FAILED, REASONS
+
+        if not self.error:
+            return None
+        if self.error in REASONS or self.error == f"HTTP {self.status_code}":
+            return self.error
+        return CONNECTION_FAILED

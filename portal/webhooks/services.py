@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import secrets
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -15,12 +14,13 @@ from portal.core.errors import NotFound, ServiceError
 from portal.extensions import db
 from portal.merchants.models import Merchant, Partner
 from portal.staff.models import ApiToken
+from portal.webhooks import egress
 from portal.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 - a public marker, not a secret
 MAX_ENDPOINTS = 10
 URL_INVALID = "Enter a full http:// or https:// address."
-URL_PRIVATE = "This address points inside the server's own network."
+URL_PRIVATE = "Use a public address on port 80 or 443; this one points inside a private network."
 TOO_MANY = "A merchant can register at most 10 endpoints."
 NOT_FOUND = "Unable to find webhook endpoint"
 # The event types a receiver can get (document 001's `verification` and the customer's).
@@ -39,20 +39,12 @@ class NewEndpoint:
     secret: str
 
 
-def _private_host(host: str) -> bool:
-    if host in ("localhost", "localhost.localdomain") or host.endswith(".localhost"):
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return address.is_private or address.is_loopback or address.is_link_local
-
-
 def clean_url(raw: object) -> str:
     """A webhook URL: http(s), a host, at most 500 characters, not the server's own network.
 
-    Local addresses are allowed only when WEBHOOKS_ALLOW_PRIVATE is on (tests, development).
+    The host is checked again, resolved, when each delivery is sent (egress.py); here a
+    literal private address in any spelling, a one-label or private name, and a port
+    other than 80 or 443 are refused at once. WEBHOOKS_ALLOW_PRIVATE lifts those rules.
     """
     url = str(raw or "").strip()
     parts = urlsplit(url)
@@ -60,9 +52,12 @@ def clean_url(raw: object) -> str:
         raise ServiceError("url_invalid", URL_INVALID, field="url")
     if parts.username or parts.password or any(ch.isspace() for ch in url):
         raise ServiceError("url_invalid", URL_INVALID, field="url")
-    allow_private = current_app.config.get("WEBHOOKS_ALLOW_PRIVATE", current_app.testing)
-    if _private_host(parts.hostname) and not allow_private:
-        raise ServiceError("url_private", URL_PRIVATE, field="url")
+    try:
+        egress.parse_target(
+            url, allow_private=bool(current_app.config.get("WEBHOOKS_ALLOW_PRIVATE"))
+        )
+    except egress.RefusedTarget:
+        raise ServiceError("url_private", URL_PRIVATE, field="url") from None
     return url
 
 

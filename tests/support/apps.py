@@ -36,6 +36,7 @@ CONFIG_VARIABLES = (
     "OTP_IN_RESPONSES",
     "EDIT_LINK_TTL_SECONDS",
     "JOBS_INLINE",
+    "WEBHOOKS_ALLOW_PRIVATE",
     *LIMIT_SETTINGS,
     *COUNT_SETTINGS,
 )
@@ -66,6 +67,7 @@ def testing_config(database_url: str, workdir: Path, **overrides: Any) -> dict[s
         "MAIL_SERVER": None,
         "MAIL_DIR": str(workdir / "mail"),
         "JOBS_INLINE": True,
+        "WEBHOOKS_ALLOW_PRIVATE": True,  # receivers listen on 127.0.0.1
         "OTP_IN_RESPONSES": False,
     }
     config.update(overrides)

@@ -42,6 +42,7 @@ def test_delivery_runs_from_the_redis_queue(
     # The worker builds its own app from the environment, as it does in production.
     monkeypatch.setenv("DATABASE_URL", committing_app.config["SQLALCHEMY_DATABASE_URI"])
     monkeypatch.setenv("REDIS_URL", redis_url)
+    monkeypatch.setenv("WEBHOOKS_ALLOW_PRIVATE", "1")  # the receiver is on 127.0.0.1
     built: list = []
 
     def create_and_keep(*args, **kwargs):
