@@ -11,6 +11,7 @@ MESSAGES = [
     lazy_gettext("Enter the shopper's phone number."),
     lazy_gettext("Only retailer assistants can register shoppers."),
     lazy_gettext("This phone number cannot be registered here. Ask the merchant for help."),
+    lazy_gettext("This shopper is already a customer of the shop: nothing more is needed."),
     lazy_gettext("Enter the 6-digit code from the shopper's phone."),
     lazy_gettext("This customer has no phone number."),
     lazy_gettext("Unable to verify otp"),

@@ -1,7 +1,8 @@
 """Walk-in registration by retailer assistants: register, send codes, verify, today's list.
 
-Every function takes the signed-in assistant and works only inside the assistant's
-merchant: a customer id or phone of another merchant is simply not found. They flush;
+Every function takes the signed-in assistant and works only on the shoppers the
+assistant's partner registered: any other customer id, of this merchant or another, is
+simply not found, and nobody else's name or phone is shown or texted. They flush;
 the view commits once (and also after a ServiceError whose `persist` is True).
 """
 
@@ -17,12 +18,13 @@ from babel.core import get_global
 from sqlalchemy import case, func, select
 
 from portal.core.audit import record_audit
-from portal.core.errors import ServiceError
+from portal.core.errors import NotFound, ServiceError
 from portal.core.models import AuditEntry
 from portal.core.time import as_utc, utcnow
 from portal.customers.fields import ValidationFailed, clean_fields
 from portal.customers.models import Customer, RegisteredBy
 from portal.customers.services import (
+    NOT_FOUND_MESSAGE,
     create_customer,
     find_by_phone,
     get_customer,
@@ -43,6 +45,7 @@ REQUIRED: dict[str, str] = {
 }
 NOT_ASSISTANT = "Only retailer assistants can register shoppers."
 PHONE_UNAVAILABLE = "This phone number cannot be registered here. Ask the merchant for help."
+ALREADY_CUSTOMER = "This shopper is already a customer of the shop: nothing more is needed."
 CODE_FORMAT = "Enter the 6-digit code from the shopper's phone."
 REGISTERED_ACTION = "assist.registered"
 SEND_PURPOSE = "assist"
@@ -126,9 +129,19 @@ def register_shopper(assistant: StaffUser, data: dict[str, Any]) -> Registration
     register_walk_in for the rules.
     """
     _require_assistant(assistant)
-    return register_walk_in(
+    registration = register_walk_in(
         assistant.merchant, data, partner_id=assistant.partner_id, actor=assistant.email
     )
+    if registration.outcome is Outcome.ALREADY_REGISTERED and not _registered_by(
+        assistant, registration.customer
+    ):
+        # Someone else's customer: say nothing about them, not even their name.
+        raise ValidationFailed({"phone": ALREADY_CUSTOMER})
+    return registration
+
+
+def _registered_by(assistant: StaffUser, customer: Customer) -> bool:
+    return customer.partner_id is not None and customer.partner_id == assistant.partner_id
 
 
 def register_walk_in(
@@ -179,9 +192,13 @@ def register_walk_in(
 
 
 def find_shopper(assistant: StaffUser, customer_id: int | str) -> Customer:
-    """A customer of the assistant's merchant by id; another merchant's id is NotFound."""
+    """A shopper the assistant's partner registered, by id; any other id is NotFound,
+    with the same answer as another merchant's customer."""
     _require_assistant(assistant)
-    return get_customer(assistant.merchant_id, customer_id)
+    customer = get_customer(assistant.merchant_id, customer_id)
+    if not _registered_by(assistant, customer):
+        raise NotFound(NOT_FOUND_MESSAGE)
+    return customer
 
 
 def resend_code(assistant: StaffUser, customer_id: int | str) -> tuple[Customer, SentCode]:
@@ -256,7 +273,11 @@ def todays_shoppers(assistant: StaffUser, *, now: datetime | None = None) -> lis
     rows = db.session.execute(
         select(Customer, latest.c.at)
         .join(latest, latest.c.customer_id == Customer.id)
-        .where(Customer.merchant_id == assistant.merchant_id, Customer.deleted_at.is_(None))
+        .where(
+            Customer.merchant_id == assistant.merchant_id,
+            Customer.partner_id == assistant.partner_id,
+            Customer.deleted_at.is_(None),
+        )
         .order_by(latest.c.at.desc(), Customer.id.desc())
         .limit(TODAY_LIMIT)
     ).all()

@@ -105,8 +105,8 @@ def test_register_shopper_accepts_age_bounds_and_blank(assistant, shopper_data, 
 def test_register_shopper_does_not_duplicate_confirmed_customer(
     shop, assistant, make_customer, shopper_data, outbox
 ):
-    """A confirmed customer with that phone is returned as already registered, unchanged."""
-    existing = make_customer(shop, first_name="Original")
+    """A confirmed shopper of this partner is returned as already registered, unchanged."""
+    existing = make_customer(shop, first_name="Original", partner_id=assistant.partner_id)
     result = services.register_shopper(
         assistant, shopper_data(phone=existing.phone, first_name="Other")
     )
@@ -263,7 +263,7 @@ def test_resend_code_to_confirmed_customer_goes_to_their_phone(
     shop, assistant, make_customer, outbox
 ):
     """An already-registered shopper can be checked with a code to their confirmed phone."""
-    existing = make_customer(shop)
+    existing = make_customer(shop, partner_id=assistant.partner_id)
     services.resend_code(assistant, existing.id)
     code = outbox.last_code(existing.phone)
     assert services.verify_shopper(assistant, existing.id, code).id == existing.id
@@ -359,3 +359,51 @@ def test_shop_timezone_follows_merchant_country():
     assert services.shop_timezone("BD").key == "Asia/Dhaka"
     assert services.shop_timezone("ID").key == "Asia/Jakarta"
     assert services.shop_timezone(None).key == "UTC"
+
+
+# --- partner scoping (security issue, finding 3) ----------------------------------------
+
+
+@pytest.mark.parametrize("owner", ["self", "other_partner"])
+@pytest.mark.parametrize("action", ["find", "resend", "verify"])
+def test_assistant_cannot_touch_customers_their_partner_did_not_register(
+    shop, assistant, make_staff, make_customer, outbox, owner, action
+):
+    """A customer who signed up alone, or whom another outlet registered, is NotFound:
+    no name, no phone, no code sent."""
+    partner_id = None if owner == "self" else make_staff(shop, role=Role.ASSISTANT).partner_id
+    theirs = make_customer(shop, partner_id=partner_id)
+    calls = {
+        "find": lambda: services.find_shopper(assistant, theirs.id),
+        "resend": lambda: services.resend_code(assistant, theirs.id),
+        "verify": lambda: services.verify_shopper(assistant, theirs.id, "123456"),
+    }
+    with pytest.raises(NotFound):
+        calls[action]()
+    assert len(outbox) == 0
+
+
+def test_register_someone_elses_customer_says_nothing_about_them(
+    shop, assistant, make_customer, shopper_data, outbox
+):
+    """Registering the phone of a customer this partner did not register is refused on the
+    phone field without their name, and they are neither changed nor texted."""
+    existing = make_customer(shop, first_name="Private")
+    with pytest.raises(ValidationFailed) as caught:
+        services.register_shopper(assistant, shopper_data(phone=existing.phone))
+    assert caught.value.errors == {"phone": services.ALREADY_CUSTOMER}
+    assert existing.first_name == "Private" and existing.partner_id is None
+    assert len(outbox) == 0
+
+
+def test_todays_list_shows_only_this_partners_shoppers(
+    shop, assistant, make_staff, shopper_data, outbox
+):
+    """A shopper this assistant registered, then taken over by another outlet, leaves the list."""
+    mine = services.register_shopper(assistant, shopper_data()).customer
+    other = make_staff(shop, role=Role.ASSISTANT)
+    moved = services.register_shopper(assistant, shopper_data()).customer
+    moved.partner_id = other.partner_id
+    db.session.flush()
+    listed = [entry.customer.id for entry in services.todays_shoppers(assistant)]
+    assert listed == [mine.id]

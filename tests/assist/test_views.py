@@ -230,8 +230,10 @@ def test_resend_shows_documented_message_after_hourly_limit(
 def test_register_confirmed_phone_says_already_registered(
     shop, assistant, make_customer, sign_in, shopper_data, outbox
 ):
-    """A confirmed customer is not duplicated: the page says so and offers a code."""
-    existing = make_customer(shop, first_name="Karim", last_name="Uddin")
+    """A confirmed shopper of this outlet is not duplicated: the page says so, offers a code."""
+    existing = make_customer(
+        shop, first_name="Karim", last_name="Uddin", partner_id=assistant.partner_id
+    )
     client = sign_in(assistant)
     response = register(client, shopper_data(phone=existing.phone))
     assert response.status_code == 303
@@ -408,3 +410,34 @@ def test_register_page_queries_do_not_grow_with_todays_list(
             assert client.get("/assist/").status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1] <= 4, counts
+
+
+def test_other_customers_pages_answer_404_and_send_nothing(
+    shop, assistant, make_customer, sign_in, outbox
+):
+    """GET shopper, GET code, POST send and POST verify of a customer this outlet did not
+    register answer 404, like another merchant's id, and no SMS goes out."""
+    theirs = make_customer(shop, first_name="Hidden", last_name="Person")
+    client = sign_in(assistant)
+    base = f"/assist/shoppers/{theirs.id}"
+    answers = [
+        client.get(base),
+        client.get(f"{base}/code"),
+        client.post(f"{base}/send"),
+        client.post(f"{base}/verify", data={"code": "123456"}),
+    ]
+    assert [r.status_code for r in answers] == [404, 404, 404, 404]
+    assert all("Hidden" not in html(r) for r in answers)
+    assert len(outbox) == 0
+
+
+def test_register_other_customers_phone_shows_no_name(
+    shop, assistant, make_customer, sign_in, shopper_data, outbox
+):
+    """The register form says the shopper is already a customer, without their name."""
+    existing = make_customer(shop, first_name="Hidden", last_name="Person")
+    response = register(sign_in(assistant), shopper_data(phone=existing.phone))
+    page = html(response)
+    assert response.status_code == 422
+    assert "already a customer of the shop" in page and "Hidden" not in page
+    assert len(outbox) == 0
