@@ -11,7 +11,9 @@ from portal.config import check_config, load_config
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app; `config` overrides what the environment says (tests use it)."""
-    app = Flask(
+    from portal.boundary import BoundaryFlask
+
+    app = BoundaryFlask(
         __name__,
         instance_relative_config=True,
         template_folder="../templates",

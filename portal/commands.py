@@ -6,12 +6,12 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from portal.boundary import unit_of_work
 from portal.core.errors import ServiceError
-from portal.extensions import db
 
 
 def _fail(exc: ServiceError) -> None:
-    db.session.rollback()
+    """Stop the command with the refusal's message (its unit of work rolls back)."""
     raise click.ClickException(exc.message)
 
 
@@ -28,13 +28,15 @@ def init_commands(app: Flask) -> None:
         """
         from portal.seed import database_is_empty, seed_demo, seed_regions
 
-        if if_empty and not database_is_empty():
-            seed_regions()
-            db.session.commit()
+        with unit_of_work():
+            skip = if_empty and not database_is_empty()
+            if skip:
+                seed_regions()
+            else:
+                result = seed_demo(customers=customers)
+        if skip:
             click.echo("Database already has data; demo seed skipped.")
             return
-        result = seed_demo(customers=customers)
-        db.session.commit()
         if result.get("created"):
             click.echo(f"Seeded demo merchant with {result['created']} customers.")
         else:
@@ -53,12 +55,12 @@ def init_commands(app: Flask) -> None:
         from portal.staff.accounts import create_merchant, create_staff
         from portal.staff.models import Role
 
-        try:
-            merchant = create_merchant(slug=slug, name=name, country_code=country, email=email)
-            create_staff(merchant, email=email, password=password, role=Role.OWNER, actor="cli")
-        except ServiceError as exc:
-            _fail(exc)
-        db.session.commit()
+        with unit_of_work():
+            try:
+                merchant = create_merchant(slug=slug, name=name, country_code=country, email=email)
+                create_staff(merchant, email=email, password=password, role=Role.OWNER, actor="cli")
+            except ServiceError as exc:
+                _fail(exc)
         click.echo(f"Created merchant {slug} with owner {email}.")
 
     @app.cli.command("create-assistant")
@@ -73,20 +75,20 @@ def init_commands(app: Flask) -> None:
         from portal.staff.accounts import create_staff, get_merchant_by_slug, get_or_create_partner
         from portal.staff.models import Role
 
-        try:
-            merchant = get_merchant_by_slug(merchant_slug)
-            shop = get_or_create_partner(merchant, partner)
-            create_staff(
-                merchant,
-                email=email,
-                password=password,
-                role=Role.ASSISTANT,
-                partner=shop,
-                actor="cli",
-            )
-        except ServiceError as exc:
-            _fail(exc)
-        db.session.commit()
+        with unit_of_work():
+            try:
+                merchant = get_merchant_by_slug(merchant_slug)
+                shop = get_or_create_partner(merchant, partner)
+                create_staff(
+                    merchant,
+                    email=email,
+                    password=password,
+                    role=Role.ASSISTANT,
+                    partner=shop,
+                    actor="cli",
+                )
+            except ServiceError as exc:
+                _fail(exc)
         click.echo(f"Created assistant {email} for {partner}.")
 
     tokens = AppGroup("tokens", help="Manage API tokens.")
@@ -108,17 +110,18 @@ def init_commands(app: Flask) -> None:
         from portal.staff.accounts import find_partner, get_merchant_by_slug
         from portal.staff.tokens import create_token
 
-        try:
-            merchant = get_merchant_by_slug(merchant_slug)
-            shop = find_partner(merchant, partner) if partner else None
-            new = create_token(
-                merchant, permission=permission, partner=shop, actor="cli", name=name
-            )
-        except ServiceError as exc:
-            _fail(exc)
-        db.session.commit()
-        click.echo(f"Token {new.token.prefix}… ({permission}) for {merchant_slug}; shown once:")
-        click.echo(new.plain)
+        with unit_of_work():
+            try:
+                merchant = get_merchant_by_slug(merchant_slug)
+                shop = find_partner(merchant, partner) if partner else None
+                new = create_token(
+                    merchant, permission=permission, partner=shop, actor="cli", name=name
+                )
+                prefix, plain = new.token.prefix, new.plain
+            except ServiceError as exc:
+                _fail(exc)
+        click.echo(f"Token {prefix}… ({permission}) for {merchant_slug}; shown once:")
+        click.echo(plain)
 
     app.cli.add_command(tokens)
 
@@ -138,7 +141,8 @@ def init_commands(app: Flask) -> None:
 
         from portal.webhooks.deliveries import resume_interrupted
 
-        count = resume_interrupted(timedelta(seconds=older_than))
+        with unit_of_work():
+            count = resume_interrupted(timedelta(seconds=older_than))
         click.echo(f"Requeued {count} webhook deliveries.")
 
     app.cli.add_command(webhooks)

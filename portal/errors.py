@@ -77,13 +77,8 @@ def handle_csrf_error(error: CSRFError) -> Response:
 
 
 def handle_service_error(error: ServiceError) -> Response:
-    """A rule said no and no view caught it: answer with its status, never a 500."""
-    from portal.extensions import db
-
-    if error.persist:
-        db.session.commit()
-    else:
-        db.session.rollback()
+    """A rule said no and no view caught it (portal/boundary.py has already committed
+    or rolled back): answer with its status, never a 500."""
     if wants_json():
         extra = {"field": error.field} if error.field else {}
         response = json_error(error.message, error.status, **extra)
@@ -104,10 +99,7 @@ def _friendly_404() -> str:
 
 def handle_storage_down(error: Exception) -> Response:
     """Redis (rate-limit storage) is unreachable: refuse, never send unguarded, say when."""
-    from portal.extensions import db
-
     log.warning("rate-limit storage unreachable on %s: %s", request.path, type(error).__name__)
-    db.session.rollback()
     return handle_http_error(ServiceUnavailable(retry_after=STORAGE_RETRY_AFTER))
 
 

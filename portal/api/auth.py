@@ -16,7 +16,7 @@ from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
 
 from portal.errors import json_error
-from portal.extensions import db, limiter
+from portal.extensions import limiter
 from portal.staff.models import ApiToken, Permission
 from portal.staff.tokens import authenticate, token_from_header
 
@@ -53,8 +53,6 @@ def require_token(
                 return json_error("This token does not have permission to do that", 403)
             if partner and token.partner_id is None:
                 return json_error("This endpoint needs a token bound to a partner", 403)
-            # Keep the last-used time even when the view only reads (and commits nothing).
-            db.session.commit()
             g.api_token = token
             return view(*args, **kwargs)
 

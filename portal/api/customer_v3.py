@@ -12,12 +12,13 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request, session
 
 from portal.api.validation import check_fields, json_body
+from portal.boundary import refused
 from portal.core.errors import ServiceError
 from portal.customers.models import Customer
 from portal.customers.profile_form import profile_schema, submit_profile
 from portal.customers.services import set_language
 from portal.errors import json_error
-from portal.extensions import csrf, db
+from portal.extensions import csrf
 from portal.i18n.locale import current_language, is_supported
 from portal.sessions import current_customer
 
@@ -80,11 +81,10 @@ def update() -> tuple[Response, int] | Response:
         return jsonify(customer_id=customer.public_id, form=schema, has_errors=False)
     result = submit_profile(customer, data, actor=_actor(customer), language=language)
     if result.has_errors:
-        db.session.rollback()
+        refused()
         # Document 002: "in either case" the answer is the form; has_errors tells them apart.
         body = {"customer_id": customer.public_id, "form": result.schema, "has_errors": True}
         return jsonify(body | {"errors": result.errors}), 200
-    db.session.commit()
     return jsonify(customer_id=customer.public_id, form=result.schema, has_errors=False)
 
 
@@ -108,5 +108,4 @@ def language() -> tuple[Response, int] | Response:
     session["language"] = code
     if customer is not None:
         set_language(customer, code, actor=_actor(customer))
-        db.session.commit()
     return jsonify(language=code, error_message=None)

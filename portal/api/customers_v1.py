@@ -89,7 +89,6 @@ def read_customer(ident: str) -> Response:
     """One customer, with fresh short-lived edit links (document 001)."""
     customer = get_customer(current_token().merchant_id, ident)
     links = edit_links(customer, actor=actor())
-    db.session.commit()
     return jsonify(customer_object(customer, links=links))
 
 
@@ -113,7 +112,6 @@ def create() -> tuple[Response, int]:
         code = send_code(
             merchant, customer.unconfirmed_phone, customer=customer, actor=actor()
         ).code
-    db.session.commit()
     return jsonify(customer_object(customer, code=code)), 201
 
 
@@ -129,7 +127,6 @@ def update(ident: str) -> Response:
             "unknown_field", f"Unknown or read-only field: {unknown[0]}", field=unknown[0]
         )
     update_customer(customer, _with_name_split(_renamed(data)), actor=actor())
-    db.session.commit()
     return jsonify(customer_object(customer))
 
 
@@ -138,7 +135,6 @@ def update(ident: str) -> Response:
 def delete(ident: str) -> tuple[str, int]:
     customer = get_customer(current_token().merchant_id, ident)
     apply_action(customer, "5", actor=actor())
-    db.session.commit()
     return "", 204
 
 
@@ -169,7 +165,6 @@ def confirm(ident: str) -> Response:
         ) from err
     if confirmed.id != customer.id:
         raise ServiceError("invalid", "Unable to verify otp", field="confirmation_token")
-    db.session.commit()
     return jsonify(customer_object(customer))
 
 
@@ -182,5 +177,4 @@ def generate_confirmation(ident: str) -> tuple[str, int]:
         check_fields(json_body(), {})
     phone = _waiting_phone(customer)
     send_code(current_token().merchant, phone, customer=customer, actor=actor())
-    db.session.commit()
     return "", 201

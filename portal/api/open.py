@@ -208,7 +208,6 @@ def create() -> Response:
         registration_status=status,
         active_state=active_state,
     )
-    db.session.commit()
     return success(data={"customer_id": customer.id, "name": customer.full_name})
 
 
@@ -228,7 +227,6 @@ def update() -> Response:
         )
     data.pop("customer_id")
     update_customer(customer, _portal_fields(data), actor=actor())
-    db.session.commit()
     return success(data={"customer_id": customer.id, "name": customer.full_name})
 
 
@@ -249,7 +247,6 @@ def privor_activation() -> Response:
         name=data.get("name"),
         phone=text_or_number(data.get("phone")),
     )
-    db.session.commit()
     return success(message="Successful run")
 
 
@@ -263,7 +260,6 @@ def activation_status() -> Response:
     message = apply_action(
         customer, str(data["status"]), actor=actor(), category=data.get("category")
     )
-    db.session.commit()
     return success(
         message=message, data={"customer_id": str(customer.id), "name": customer.full_name}
     )
@@ -348,7 +344,6 @@ def download() -> Response:
             "no_email", "This merchant has no email address to send the file to", status=409
         )
     queue_export_email(merchant, parse_filters({}), to=merchant.email, actor=actor(), month=month)
-    db.session.commit()
     return jsonify(response=f"Success, your customer data will be sent to {merchant.email} soon")
 
 

@@ -36,10 +36,6 @@ PHONE = (str, int)
 @bp.errorhandler(ServiceError)
 def service_error(err: ServiceError) -> Response:
     """Document 000's error body, with `success: false` as its assistant endpoints show."""
-    if err.persist:
-        db.session.commit()
-    else:
-        db.session.rollback()
     extra = {"field": err.field} if err.field else {}
     response = json_error(err.message, err.status, success=False, **extra)
     if err.retry_after:
@@ -109,7 +105,6 @@ def confirm() -> tuple[Response, int]:
             partner_id=current_token().partner_id,
         )
     sent = _send(customer, phone)
-    db.session.commit()
     message = "New customer created and otp sent." if created else "otp sent"
     return jsonify(
         success=True,
@@ -137,7 +132,6 @@ def _assistant_registration(data: dict, phone: str) -> tuple[Response, int]:
     )
     if registration.outcome is Outcome.ALREADY_REGISTERED:
         raise ServiceError("already_registered", ALREADY_REGISTERED, field="phone")
-    db.session.commit()
     body = {"success": True, "message": "successfully created", "status_code": 201}
     if registration.sent is not None and echo_code(registration.sent.code):
         body["otp"] = echo_code(registration.sent.code)
@@ -153,7 +147,6 @@ def resend_otp() -> Response:
     phone = _phone(data["phone"])
     customer = _customer_for(phone)
     sent = _send(customer, phone)
-    db.session.commit()
     body = {"success": True, "token": sent.token, "customer_id": customer.id}
     body |= {"message": "otp sent", "otp": echo_code(sent.code)}
     return jsonify(body)
@@ -177,7 +170,6 @@ def verify_token() -> Response:
         )
     except ServiceError as err:
         raise ServiceError(err.code, UNABLE_TO_VERIFY, field="otp", persist=err.persist) from err
-    db.session.commit()
     return jsonify(message="OTP verified.", customer_id=customer.id)
 
 
@@ -191,7 +183,6 @@ def otp_resend() -> Response:
     customer = _customer_for(phone)
     if data.get("otp") in (None, ""):
         sent = _send(customer, phone)
-        db.session.commit()
         body = {"success": True, "status_code": 200, "message": "Successfully otp sent"}
         if echo_code(sent.code):
             body["otp"] = echo_code(sent.code)
@@ -202,5 +193,4 @@ def otp_resend() -> Response:
         raise ServiceError(
             err.code, OTP_MISMATCH, field="otp", status=404, persist=err.persist
         ) from err
-    db.session.commit()
     return jsonify(success=True, status_code=200, message="OTP verified.")

@@ -8,7 +8,6 @@ from flask import Blueprint, Response, jsonify
 
 from portal.api.auth import actor, current_token, per_token, require_token
 from portal.api.validation import check_fields, json_body
-from portal.extensions import db
 from portal.staff.models import Permission
 from portal.webhooks.models import WebhookEndpoint
 from portal.webhooks.services import (
@@ -48,7 +47,6 @@ def create_view() -> tuple[Response, int]:
     """Register an endpoint; the answer carries its signing secret, this once."""
     data = check_fields(json_body(), {"url": (str,)}, required={"url"})
     new = register_endpoint(current_token().merchant, data["url"], actor=actor())
-    db.session.commit()
     return jsonify(endpoint_object(new.endpoint, secret=new.secret)), 201
 
 
@@ -57,5 +55,4 @@ def create_view() -> tuple[Response, int]:
 def delete_view(webhook_id: str) -> tuple[str, int]:
     endpoint = get_endpoint(current_token().merchant_id, webhook_id)
     remove_endpoint(endpoint, actor=actor())
-    db.session.commit()
     return "", 204

@@ -10,11 +10,12 @@ from flask_limiter.util import get_remote_address
 
 from portal.assist import services
 from portal.assist.forms import ActionForm, CodeForm, RegisterForm
+from portal.boundary import refused
 from portal.core.errors import ServiceError
 from portal.core.phone import format_phone
 from portal.customers.fields import ValidationFailed
 from portal.customers.models import Customer
-from portal.extensions import db, limiter
+from portal.extensions import limiter
 from portal.htmx import is_htmx, redirect_after_post, render_page_or_partial
 from portal.sessions import current_staff
 from portal.staff.access import assistant_only
@@ -92,13 +93,6 @@ def _display_phone(customer: Customer) -> str:
     return format_phone(services.phone_to_verify(customer))
 
 
-def _rollback_or_keep(err: ServiceError) -> None:
-    if err.persist:
-        db.session.commit()
-    else:
-        db.session.rollback()
-
-
 @bp.get("/")
 @assistant_only
 def index() -> Response:
@@ -123,13 +117,12 @@ def register() -> Response:
         try:
             result = services.register_shopper(assistant, form.data_for_service())
         except ValidationFailed as err:
-            db.session.rollback()
+            refused(err)
             errors = {field: gettext(message) for field, message in err.errors.items()}
         except ServiceError as err:
-            _rollback_or_keep(err)
+            refused(err)
             errors = {err.field or "phone": gettext(err.message)}
         else:
-            db.session.commit()
             customer = result.customer
             if result.outcome == services.Outcome.ALREADY_REGISTERED:
                 flash(
@@ -209,10 +202,9 @@ def send(customer_id: int) -> Response:
         try:
             customer, _sent = services.resend_code(assistant, customer_id)
         except ServiceError as err:
-            _rollback_or_keep(err)
+            refused(err)
             flash(gettext(err.message), "error")
         else:
-            db.session.commit()
             flash(gettext("Code sent to %(phone)s.", phone=_display_phone(customer)))
     else:
         flash(gettext("Your form expired. Reload the page and try again."), "error")
@@ -232,10 +224,9 @@ def verify(customer_id: int) -> Response:
         try:
             customer = services.verify_shopper(assistant, customer_id, form.code.data or "")
         except ServiceError as err:
-            _rollback_or_keep(err)
+            refused(err)
             errors = {"code": gettext(err.message)}
         else:
-            db.session.commit()
             flash(
                 gettext(
                     "%(name)s is verified and registered.",

@@ -10,6 +10,7 @@ from flask_babel import gettext
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
+from portal.boundary import refused
 from portal.core.errors import ServiceError
 from portal.customers.fields import ValidationFailed
 from portal.customers.models import Customer
@@ -21,7 +22,7 @@ from portal.customers.profile_form import (
     submit_profile,
     translate_message,
 )
-from portal.extensions import db, limiter
+from portal.extensions import limiter
 from portal.htmx import is_htmx, redirect_after_post, render_page_or_partial
 from portal.i18n.locale import current_language
 from portal.links.services import current_address, current_card
@@ -88,10 +89,9 @@ def edit(slug: str) -> Response | str:
         data = {name: request.form.get(name, "") for name in (*EDITABLE, "version")}
         result = submit_profile(customer, data, actor=_actor(customer), language=language)
         if not result.has_errors:
-            db.session.commit()
             flash(gettext("Your profile was saved."), "success")
             return redirect_after_post(url_for("profile.show", slug=slug))
-        db.session.rollback()
+        refused()
         errors = result.errors
         # htmx swaps only 2xx answers, so a refused htmx form comes back as 200.
         status = 200 if is_htmx() else (409 if "version" in errors else 422)
@@ -122,16 +122,15 @@ def change_phone(slug: str) -> Response | str:
         try:
             start_phone_change(customer, request.form.get("phone", ""), actor=_actor(customer))
         except ValidationFailed as exc:
-            db.session.rollback()
+            refused(exc)
             error, status = (
                 translate_message(exc.errors.get("phone", exc.message), current_language()),
                 422,
             )
         except ServiceError as exc:
-            db.session.rollback()
+            refused(exc)
             error, status = gettext(exc.message), exc.status
         else:
-            db.session.commit()
             flash(gettext("We sent a code to your new number."), "info")
             return redirect_after_post(url_for("profile.confirm_phone", slug=slug))
     return render_template(
@@ -158,13 +157,9 @@ def confirm_phone(slug: str) -> Response | str:
         try:
             confirm_phone_change(customer, request.form.get("code", ""), actor=_actor(customer))
         except ServiceError as exc:
-            if exc.persist:
-                db.session.commit()
-            else:
-                db.session.rollback()
+            refused(exc)
             error, status = gettext(exc.message), 422
         else:
-            db.session.commit()
             flash(gettext("Your new phone number is confirmed."), "success")
             return redirect_after_post(url_for("profile.show", slug=slug))
     return render_template(

@@ -16,6 +16,7 @@ from flask import Blueprint, current_app, flash, redirect, request, session, url
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
+from portal.boundary import refused
 from portal.core.errors import ServiceError
 from portal.core.phone import format_phone
 from portal.customers.fields import ValidationFailed
@@ -29,7 +30,7 @@ from portal.customers.signup import (
     start_signup,
 )
 from portal.customers.signup_forms import CodeForm, ResendForm, SigninForm, SignupForm
-from portal.extensions import db, limiter
+from portal.extensions import limiter
 from portal.htmx import is_htmx, redirect_after_post, render_page_or_partial
 from portal.i18n.locale import current_language
 from portal.i18n.views import safe_next
@@ -83,14 +84,6 @@ def _errors_of(err: ServiceError) -> tuple[dict[str, list[str]], str | None]:
     if err.field in ("phone", "code", "first_name", "last_name", "email"):
         return {err.field: [gettext(err.message)]}, None
     return {}, gettext(err.message)
-
-
-def _refused(err: ServiceError) -> None:
-    """Commit what a refusal must keep (a counted wrong code), roll back everything else."""
-    if err.persist:
-        db.session.commit()
-    else:
-        db.session.rollback()
 
 
 def _with_retry(response: Response, err: ServiceError | None) -> Response:
@@ -169,13 +162,9 @@ def _phone_step(
     if request.method == "POST" and form.validate_on_submit():
         try:
             with _even_time():
-                try:
-                    pending = send()
-                except ServiceError:
-                    db.session.rollback()
-                    raise
-                db.session.commit()
+                pending = send()
         except ServiceError as err:
+            refused(err)
             refusal = err
             errors, form_error = _errors_of(err)
             status = err.status
@@ -261,12 +250,11 @@ def code(slug: str) -> Response:
     try:
         customer = finish_verification(merchant, pending, form.code.data)
     except ServiceError as err:
-        _refused(err)
+        refused(err)
         errors, form_error = _errors_of(err)
         form.code.data = ""
         response = _code_step(merchant, form=form, errors=errors, form_error=form_error)
         return _with_retry(_status(response, err.status), err)
-    db.session.commit()
     target = safe_next((session.get(PENDING_KEY) or {}).get("next"), _profile_url(slug))
     sign_in_customer(customer)
     return redirect_after_post(target)
@@ -285,13 +273,9 @@ def resend(slug: str) -> Response:
         return _status(_code_step(merchant, form_error=form_error), 400)
     try:
         with _even_time():
-            try:
-                pending = resend_code(merchant, pending)
-            except ServiceError:
-                db.session.rollback()
-                raise
-            db.session.commit()
+            pending = resend_code(merchant, pending)
     except ServiceError as err:
+        refused(err)
         response = _code_step(merchant, form_error=gettext(err.message))
         return _with_retry(_status(response, err.status), err)
     _remember(merchant, pending, (session.get(PENDING_KEY) or {}).get("next"))
@@ -309,7 +293,6 @@ def signout(slug: str) -> Response:
     customer = current_customer(merchant.id)
     if customer is not None:
         sign_out_everywhere(customer)
-        db.session.commit()
     sign_out()
     flash(gettext("You are signed out."))
     return redirect_after_post(url_for("customers.signin", slug=slug))

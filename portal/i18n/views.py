@@ -17,7 +17,6 @@ from werkzeug.wrappers import Response
 
 from portal.customers.services import set_language
 from portal.errors import json_error, wants_json
-from portal.extensions import db
 from portal.i18n.locale import is_supported
 from portal.sessions import current_customer
 
@@ -56,5 +55,4 @@ def switch_language() -> Response:
     customer = current_customer()
     if customer is not None:
         set_language(customer, code, actor=f"customer:{customer.id}")
-        db.session.commit()
     return redirect(safe_next(request.form.get("next"), request.referrer), code=303)

@@ -17,14 +17,15 @@ def init_jobs(app: Flask) -> None:
 
 
 def _run_in_app(app: Flask, func: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+    """One job, in its own app context and unit of work (committed when it succeeds)."""
+    from portal.boundary import unit_of_work
     from portal.extensions import db
 
     with app.app_context():
         try:
-            func(*args, **kwargs)
-            db.session.commit()
+            with unit_of_work():
+                func(*args, **kwargs)
         except Exception:
-            db.session.rollback()
             log.exception("background job %s failed", getattr(func, "__name__", func))
         finally:
             db.session.remove()
@@ -38,7 +39,10 @@ def enqueue(func: Callable[..., Any], *args: Any, **kwargs: Any) -> str:
     """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if app.config.get("JOBS_INLINE"):
-        func(*args, **kwargs)
+        from portal.boundary import unit_of_work
+
+        with unit_of_work():
+            func(*args, **kwargs)
         return "inline"
     if app.config.get("REDIS_URL"):
         from redis import Redis

@@ -8,10 +8,11 @@ from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
+from portal.boundary import refused
 from portal.core.errors import ServiceError
 from portal.customers.fields import ValidationFailed
 from portal.customers.profile_form import translate_message
-from portal.extensions import db, limiter
+from portal.extensions import limiter
 from portal.htmx import redirect_after_post
 from portal.i18n.locale import current_language
 from portal.links.forms import AddressForm, CardForm, region_options, search_regions
@@ -60,6 +61,7 @@ def edit(code: str) -> Response | tuple[str, int] | str:
     try:
         link = resolve_link(code)
     except ServiceError as error:
+        refused(error)
         return _refused(error)
     errors: dict[str, str] = {}
     status = 200
@@ -71,14 +73,13 @@ def edit(code: str) -> Response | tuple[str, int] | str:
             else:
                 save_card(link, request.form.to_dict(), actor=f"link:{link.id}")
         except ValidationFailed as exc:
-            db.session.rollback()
+            refused(exc)
             errors = {k: translate_message(v, language) for k, v in exc.errors.items()}
             status = 422
         except ServiceError as exc:
-            db.session.rollback()
+            refused(exc)
             return _refused(exc)
         else:
-            db.session.commit()
             return redirect_after_post(url_for("links.done", purpose=link.purpose))
     context: dict[str, Any] = {
         "link": link,

@@ -9,8 +9,8 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import SelectField, StringField
 
+from portal.boundary import refused
 from portal.core.errors import NotFound, ServiceError
-from portal.extensions import db
 from portal.htmx import redirect_after_post
 from portal.merchants.categories import (
     create_category,
@@ -74,9 +74,8 @@ def create_category_view() -> Response:
     try:
         created = create_category(user.merchant_id, name=form.name.data, actor=staff_actor(user))
     except ServiceError as err:
-        db.session.rollback()
+        refused(err)
         return _page(form, {"name": gettext(err.message)}, status=422)
-    db.session.commit()
     flash(gettext("Category %(name)s has been created", name=created.name), "success")
     return redirect_after_post(url_for("merchants.categories"))
 
@@ -95,10 +94,9 @@ def rename_category_view(code: str) -> Response:
     except NotFound:
         raise
     except ServiceError as err:
-        db.session.rollback()
+        refused(err)
         flash(gettext(err.message), "error")
         return redirect_after_post(url_for("merchants.categories"))
-    db.session.commit()
     flash(gettext("Category renamed to %(name)s", name=renamed.name), "success")
     return redirect_after_post(url_for("merchants.categories"))
 
@@ -127,10 +125,9 @@ def delete_category_view(code: str) -> Response:
                 reassign_to=form.reassign_to.data if used else None,
             )
         except ServiceError as err:
-            db.session.rollback()
+            refused(err)
             errors = {err.field or "reassign_to": gettext(err.message)}
         else:
-            db.session.commit()
             flash(
                 gettext(
                     "Category %(name)s has been deleted; %(count)d customer(s) moved.",

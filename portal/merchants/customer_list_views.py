@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_babel import gettext
 
+from portal.boundary import refused
 from portal.core.errors import ServiceError
 from portal.core.phone import format_phone
 from portal.customers.fields import ValidationFailed
@@ -27,7 +28,7 @@ from portal.customers.search import (
     parse_filters,
     search_customers,
 )
-from portal.extensions import db, limiter
+from portal.extensions import limiter
 from portal.htmx import is_htmx, redirect_after_post, render_page_or_partial
 from portal.merchants.category_cache import list_category_choices
 from portal.merchants.export import (
@@ -221,10 +222,9 @@ def export_email() -> Response:
             month=args.get("month") or None,
         )
     except ServiceError as err:
-        db.session.rollback()
+        refused(err)
         flash(gettext(err.message), "error")
         return redirect_after_post(url_for(".customers"))
-    db.session.commit()
     flash(
         gettext(
             "The Excel file is being prepared and will be sent to %(email)s.", email=user.email

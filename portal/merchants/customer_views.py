@@ -9,6 +9,7 @@ from flask import abort, current_app, flash, render_template, request, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
+from portal.boundary import refused
 from portal.core.errors import ServiceError
 from portal.core.phone import format_phone
 from portal.customers.fields import ValidationFailed
@@ -25,7 +26,6 @@ from portal.customers.status import (
     status_label,
 )
 from portal.customers.storefront import set_storefront_access
-from portal.extensions import db
 from portal.htmx import is_htmx, redirect_after_post, render_page_or_partial
 from portal.i18n.views import safe_next
 from portal.merchants.bulk import parse_ids, selected_customers, split_by_fit
@@ -279,10 +279,9 @@ def new_customer() -> Response:
                 user.merchant, _clean_form_data(form.to_data()), actor=staff_actor(user)
             )
         except ServiceError as err:
-            db.session.rollback()
+            refused(err)
             errors = _service_errors(err)
         else:
-            db.session.commit()
             flash(gettext("%(name)s has been added", name=_display_name(created)), "success")
             return redirect_after_post(_customer_url(created))
     else:
@@ -309,10 +308,9 @@ def edit_customer(customer_id: int) -> Response:
                 expected_version=form.expected_version(),
             )
         except ServiceError as err:
-            db.session.rollback()
+            refused(err)
             errors = _service_errors(err)
         else:
-            db.session.commit()
             if changes:
                 flash(gettext("%(name)s has been saved", name=_display_name(found)), "success")
             else:
@@ -354,10 +352,9 @@ def customer_action(customer_id: int, action: str) -> Response:
         try:
             apply_action(found, chosen.code, actor=_actor(), category=category or None)
         except ServiceError as err:
-            db.session.rollback()
+            refused(err)
             flash(gettext(err.message), "error")
             return redirect_after_post(_customer_url(found))
-        db.session.commit()
         flash(done_message(chosen, name), "success")
         if chosen.name == "delete":
             return redirect_after_post(_list_url())
@@ -383,10 +380,9 @@ def restore(customer_id: int) -> Response:
     try:
         restore_customer(found, actor=_actor())
     except ServiceError as err:
-        db.session.rollback()
+        refused(err)
         flash(gettext(err.message), "error")
         return redirect_after_post(_customer_url(found))
-    db.session.commit()
     flash(gettext("%(name)s has been restored", name=_display_name(found)), "success")
     return redirect_after_post(_customer_url(found))
 
@@ -428,7 +424,6 @@ def bulk_action() -> Response:
     actor = staff_actor(user)
     for found in plan.done:
         apply_action(found, chosen.code, actor=actor)
-    db.session.commit()
     if plan.done:
         flash(
             gettext(
@@ -465,11 +460,10 @@ def storefront(customer_id: int) -> Response:
     try:
         set_storefront_access(found, active=active, actor=_actor(), email=email)
     except ServiceError as err:
-        db.session.rollback()
+        refused(err)
         for message in _service_errors(err).values():
             flash(message, "error")
         return redirect_after_post(_customer_url(found))
-    db.session.commit()
     if active:
         message = gettext("Storefront account of %(name)s is active", name=_display_name(found))
     else:
@@ -500,10 +494,9 @@ def issue_edit_link(customer_id: int) -> Response:
         else:
             issued = edit_links.issue_link(found, purpose, actor=_actor())
     except ServiceError as err:
-        db.session.rollback()
+        refused(err)
         flash(gettext(err.message), "error")
         return redirect_after_post(_customer_url(found))
-    db.session.commit()
     if send:
         flash(
             gettext(
@@ -538,6 +531,5 @@ def revoke_edit_link(customer_id: int, link_id: int) -> Response:
     if not form.validate_on_submit():
         abort(400)
     edit_links.revoke_customer_link(found, link_id, actor=_actor())
-    db.session.commit()
     flash(gettext("The link has been cancelled."), "success")
     return redirect_after_post(_customer_url(found))

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, jsonify, render_template
 from sqlalchemy import select, text
 from werkzeug.wrappers import Response
 
+from portal.boundary import discard
 from portal.extensions import db, limiter
 from portal.merchants.models import Merchant
 
@@ -23,7 +24,7 @@ def _check_database() -> str:
         db.session.execute(text("SELECT 1"))
         return "ok"
     except Exception as exc:  # any failure means unhealthy; the kind is enough to report
-        db.session.rollback()
+        discard()
         return f"error: {type(exc).__name__}"
 
 

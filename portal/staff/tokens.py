@@ -10,12 +10,13 @@ from sqlalchemy import select
 from portal.core.audit import record_audit
 from portal.core.errors import ServiceError
 from portal.core.hashing import keyed_hash, random_token, same_hash
-from portal.core.time import utcnow
+from portal.core.time import as_utc, utcnow
 from portal.extensions import db
 from portal.merchants.models import Merchant, Partner
 from portal.staff.models import ApiToken, Permission
 
 TOKEN_PREFIX = "cp_"  # noqa: S105 - a public marker, not a secret
+LAST_USED_RESOLUTION_SECONDS = 60
 HEADER_FORMS = (
     re.compile(r"^Bearer\s+(?P<token>\S+)$", re.IGNORECASE),
     re.compile(r'^Token\s+token="?(?P<token>[^"\s]+)"?$', re.IGNORECASE),
@@ -80,14 +81,21 @@ def token_from_header(header: str | None) -> str | None:
 
 
 def authenticate(plain: str | None) -> ApiToken | None:
-    """The live token matching `plain`, with last_used_at touched; None otherwise."""
+    """The live token matching `plain`, with last_used_at touched; None otherwise.
+
+    last_used_at moves at most once a minute: written on every call, it made every
+    request on one token queue on that row (the request boundary commits it).
+    """
     if not plain:
         return None
     digest = hash_token(plain)
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
     if token is None or token.revoked_at is not None or not same_hash(digest, token.token_hash):
         return None
-    token.last_used_at = utcnow()
+    now = utcnow()
+    last = as_utc(token.last_used_at)
+    if last is None or (now - last).total_seconds() >= LAST_USED_RESOLUTION_SECONDS:
+        token.last_used_at = now
     return token
 
 

@@ -16,8 +16,9 @@ from flask import (
 )
 from flask_babel import gettext
 
+from portal.boundary import refused
 from portal.core.errors import ServiceError
-from portal.extensions import db, limiter
+from portal.extensions import limiter
 from portal.i18n.views import safe_next
 from portal.sessions import current_staff, sign_in_staff, sign_out
 from portal.staff.forms import LoginForm
@@ -60,14 +61,10 @@ def login() -> Any:
         try:
             user = authenticate_staff(form.email.data, form.password.data)
         except ServiceError as err:
-            if err.persist:
-                db.session.commit()
-            else:
-                db.session.rollback()
+            refused(err)
             error = gettext(err.message)
             status = err.status
         else:
-            db.session.commit()
             sign_in_staff(user)
             return redirect(safe_next(form.next.data, home_for(user)), code=303)
     elif request.method == "POST":
@@ -84,7 +81,6 @@ def logout() -> Response:
     user = current_staff()
     if user is not None:
         end_staff_sessions(user)
-        db.session.commit()
     sign_out()
     flash(gettext("You have signed out."), "info")
     return redirect(url_for("staff.login"), code=303)

@@ -19,6 +19,7 @@ from flask import current_app
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased, object_session
 
+from portal.boundary import checkpoint
 from portal.core.audit import on_event
 from portal.core.models import Event
 from portal.core.time import utcnow
@@ -96,7 +97,7 @@ def deliver(endpoint_id: int, event_id: int, attempt: int = 1) -> None:
         endpoint_id=endpoint.id, event_id=event.id, attempt=attempt, state="pending"
     )
     db.session.add(delivery)
-    db.session.commit()
+    checkpoint()
     body = json.dumps(payload(event), separators=(",", ":"), sort_keys=True).encode()
     timestamp = str(int(time.time()))
     headers = {
@@ -137,7 +138,7 @@ def deliver(endpoint_id: int, event_id: int, attempt: int = 1) -> None:
         delivery.next_attempt_at = now + timedelta(seconds=delay)
     else:
         delivery.state = "failed"
-    db.session.commit()
+    checkpoint()
     if delivery.state == "retrying":
         enqueue(retry_later, endpoint_id, event_id, attempt + 1, delay)
 
@@ -188,7 +189,7 @@ def resume_interrupted(older_than: timedelta) -> int:
             delivery.finished_at = now
         if delivery.state == "retrying":
             queued.append((delivery.endpoint_id, delivery.event_id, delivery.attempt + 1))
-    db.session.commit()
+    checkpoint()
     for endpoint_id, event_id, attempt in queued:
         enqueue(deliver, endpoint_id, event_id, attempt)
     return len(queued)

@@ -9,8 +9,8 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice, SelectField, StringField
 
+from portal.boundary import refused
 from portal.core.errors import ServiceError
-from portal.extensions import db
 from portal.htmx import redirect_after_post
 from portal.sessions import current_staff
 from portal.staff.access import console_reader, console_writer, staff_actor
@@ -116,9 +116,8 @@ def create_token_view() -> Response:
             name=(form.name.data or "").strip() or None,
         )
     except ServiceError as err:
-        db.session.rollback()
+        refused(err)
         return _page(token_form=form, errors={"token": gettext(err.message)}, status=422)
-    db.session.commit()
     return _shown_once(gettext("Your new API token"), new.plain)
 
 
@@ -130,7 +129,6 @@ def revoke_token_view(token_id: int) -> Response:
     form = ConfirmForm()
     if form.validate_on_submit():
         revoke_token(token, actor=staff_actor(_staff()))
-        db.session.commit()
         flash(gettext("The token was revoked. Requests using it now get 401."), "success")
         return redirect_after_post(url_for("webhooks.endpoints"))
     return _confirm(
@@ -152,9 +150,8 @@ def create_endpoint_view() -> Response:
     try:
         new = register_endpoint(user.merchant, form.url.data, actor=staff_actor(user))
     except ServiceError as err:
-        db.session.rollback()
+        refused(err)
         return _page(endpoint_form=form, errors={"url": gettext(err.message)}, status=422)
-    db.session.commit()
     return _shown_once(gettext("Signing secret for %(url)s", url=new.endpoint.url), new.secret)
 
 
@@ -166,7 +163,6 @@ def remove_endpoint_view(endpoint_id: int) -> Response:
     form = ConfirmForm()
     if form.validate_on_submit():
         remove_endpoint(endpoint, actor=staff_actor(_staff()))
-        db.session.commit()
         flash(gettext("The endpoint was removed."), "success")
         return redirect_after_post(url_for("webhooks.endpoints"))
     return _confirm(

@@ -144,3 +144,23 @@ def test_gateway_500_shows_message_and_leaves_nothing(client, gateway, make_merc
     # Once the gateway recovers, the same sign-up goes through.
     gateway.status = 200
     assert client.post(f"/shop/{shop.slug}/signup", data=data).status_code == 303
+
+
+def test_api_create_with_gateway_500_leaves_nothing_and_retry_succeeds(
+    client, gateway, make_merchant, make_token
+):
+    """POST /v1/customers while the gateway fails answers 502 and saves no customer, so
+    the client's retry creates it (201), not 409 "phone already taken"."""
+    from tests.api.helpers import auth
+
+    merchant = make_merchant(country_code="BD")
+    headers = auth(make_token(merchant))
+    phone = unique_phone()
+    body = {"unconfirmed_phone_number": phone, "first_name": "Ayu"}
+    gateway.status = 500
+    failed = client.post("/v1/customers", json=body, headers=headers)
+    assert failed.status_code == 502
+    assert db.session.scalar(select(Customer).where(Customer.unconfirmed_phone == phone)) is None
+    gateway.status = 200
+    retried = client.post("/v1/customers", json=body, headers=headers)
+    assert retried.status_code == 201, retried.get_json()
