@@ -23,12 +23,20 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     check_config(app.config)
+    register_edges(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
     register_security(app)
     return app
+
+
+def register_edges(app: Flask) -> None:
+    """What every route's input goes through: ids, JSON, before any blueprint is added."""
+    from portal.security import init_edges
+
+    init_edges(app)
 
 
 def register_extensions(app: Flask) -> None:

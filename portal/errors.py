@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from limits.errors import StorageError
 from redis.exceptions import RedisError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from portal.core.errors import ServiceError
 from portal.htmx import is_htmx
+from portal.security import API_PREFIXES
 
-API_PREFIXES = ("/api/", "/partner/api/", "/v1/")
 STORAGE_RETRY_AFTER = 30  # seconds a client waits when Redis is down
+DATABASE_RETRY_AFTER = 10  # ... and when the database is
 log = logging.getLogger(__name__)
 
 
@@ -99,12 +102,24 @@ def _friendly_404() -> str:
 
 def handle_storage_down(error: Exception) -> Response:
     """Redis (rate-limit storage) is unreachable: refuse, never send unguarded, say when."""
-    log.warning("rate-limit storage unreachable on %s: %s", request.path, type(error).__name__)
+    log.warning("rate-limit storage unreachable on %r: %s", request.path, type(error).__name__)
     return handle_http_error(ServiceUnavailable(retry_after=STORAGE_RETRY_AFTER))
 
 
+def handle_database_down(error: Exception) -> Response:
+    """The database cannot be reached or is busy: a clear 503 with Retry-After, never a
+    500. The boundary has rolled back, so nothing is reported failed that was kept."""
+    from portal.sessions import Anonymous
+
+    log.warning("database unavailable on %r: %s", request.path, type(error).__name__)
+    # The page is drawn as for a visitor: who is signed in cannot be read now (this is
+    # where Flask-Login keeps the request's user, as logout_user sets it).
+    g._login_user = Anonymous()
+    return handle_http_error(ServiceUnavailable(retry_after=DATABASE_RETRY_AFTER))
+
+
 def handle_unexpected(error: Exception) -> Response:
-    log.exception("unhandled error on %s %s", request.method, request.path)
+    log.exception("unhandled error on %s %r", request.method, request.path)
     return handle_http_error(InternalServerError())
 
 
@@ -112,6 +127,8 @@ def init_errors(app: Flask) -> None:
     app.register_error_handler(ServiceError, handle_service_error)
     for storage_error in (RedisError, StorageError):
         app.register_error_handler(storage_error, handle_storage_down)
+    for database_error in (OperationalError, InterfaceError, PoolTimeout):
+        app.register_error_handler(database_error, handle_database_down)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)

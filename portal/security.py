@@ -6,8 +6,12 @@ import secrets
 from typing import Any
 
 from flask import Flask, Response, g, request
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter, ValidationError
 
 from portal.core.errors import ServiceError
+from portal.core.inputs import control_in_path, loads_json, parse_id, refuse_unstorable
 
 # Scripts run only when they carry this response's nonce, or are loaded by one that does
 # ('strict-dynamic': the htmx fallback's local copy). Hosts are not listed: an injected
@@ -40,38 +44,68 @@ def content_security_policy() -> str:
     return CSP_TEMPLATE.format(nonce=csp_nonce())
 
 
-# Also the message customer fields give for it (portal/customers/fields.py).
-NUL_MESSAGE = "Remove the invalid characters."
+API_PREFIXES = ("/api/", "/partner/api/", "/v1/")
+FORM_EXPECTED = "Send the form fields as a form, not as JSON."
 
 
-def _has_nul(value: Any) -> bool:
-    """True when a NUL byte hides anywhere in a (JSON) value."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
+def refuse_unusable_input() -> None:
+    """Refuse, before any view runs, input that no route or column can take.
 
-
-def refuse_nul_bytes() -> None:
-    """No real input holds a NUL byte, and PostgreSQL text cannot store one: refuse early.
-
-    Checked once for every request, so no query, filter or download stream meets one.
+    A path with control characters matches no page (404; they would also forge log
+    lines). A page (not an API path) answers 400 to a JSON body: its forms are forms.
+    Text holding NUL, other control characters or a lone surrogate, in the query
+    string, the form or a JSON body, answers 400 naming the field; JSON nested deeper
+    than the limit answers 400 (portal/core/inputs.py). Checked once for every request,
+    so no query, filter or download stream meets such text.
     """
+    if control_in_path(request.path):
+        raise NotFound()
     # Cache the raw body first: views that read it after us (get_data) still see it.
     request.get_data(cache=True)
-    fields = [*request.args.lists(), *request.form.lists()]
-    suspect = any(_has_nul(key) or _has_nul(values) for key, values in fields)
-    if not suspect and request.is_json:
-        suspect = _has_nul(request.get_json(silent=True))
-    if suspect:
-        raise ServiceError("invalid_characters", NUL_MESSAGE, status=400)
+    fields: list[tuple[str, Any]] = [*request.args.lists(), *request.form.lists()]
+    if request.is_json:
+        body = request.get_json(silent=True)
+        if not request.path.startswith(API_PREFIXES):
+            # Pages take forms. Flask-WTF would read a JSON body as form data, where an
+            # array fails to wrap and a nested value reaches code that expects text.
+            raise ServiceError("form_expected", FORM_EXPECTED, status=400)
+        fields += list(body.items()) if isinstance(body, dict) else [("body", body)]
+    refuse_unstorable(fields)
+
+
+class BoundedJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, reading request bodies through loads_json (nesting bounded)."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        return loads_json(s)
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: plain ASCII digits of a 32-bit id, else no match (404).
+
+    Werkzeug's own matches any Unicode decimal digit (Arabic-Indic one reads as 1).
+    """
+
+    regex = "[0-9]{1,10}"
+
+    def to_python(self, value: str) -> int:
+        number = parse_id(value)
+        if number is None:
+            raise ValidationError()
+        return number
+
+    def to_url(self, value: Any) -> str:
+        return str(int(value))
+
+
+def init_edges(app: Flask) -> None:
+    """Before any blueprint: the id converter and bounded JSON."""
+    app.url_map.converters["int"] = IdConverter
+    app.json = BoundedJSONProvider(app)
 
 
 def init_security(app: Flask) -> None:
-    app.before_request(refuse_nul_bytes)
+    app.before_request(refuse_unusable_input)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 
     @app.after_request

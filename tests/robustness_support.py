@@ -17,7 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
-from werkzeug.routing import Rule
+from werkzeug.routing import IntegerConverter, Rule
 
 from portal.core.models import AuditEntry
 from portal.customers.models import Customer
@@ -138,7 +138,7 @@ def swept_rules(app: Flask, method: str) -> list[Rule]:
 def sample_values(world: World, rule: Rule, name: str) -> list[Any]:
     """Values for one URL argument: a real one first, then foreign, zero, huge, text."""
     converter = rule._converters[name]  # the converter's class says int or text
-    is_int = type(converter).__name__ == "IntegerConverter"
+    is_int = isinstance(converter, IntegerConverter)
     if name == "customer_id":
         return [world.ids["customer"], world.ids["foreign"], 0, HUGE_INT]
     if is_int:

@@ -8,7 +8,6 @@ operators are accepted; anything else is 400 naming `q`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -17,6 +16,7 @@ from sqlalchemy import Select
 from sqlalchemy.sql import ColumnElement
 
 from portal.core.errors import ServiceError
+from portal.core.inputs import loads_json
 from portal.customers.models import Customer
 
 COLUMNS = {
@@ -93,7 +93,7 @@ def apply_q(query: Select, raw: str | None) -> Select:
     if not raw:
         return query.order_by(Customer.id)
     try:
-        spec = json.loads(raw)
+        spec = loads_json(raw)
     except ValueError:
         raise _bad("not valid JSON") from None
     if not isinstance(spec, dict) or set(spec) - {"filters", "order_by"}:

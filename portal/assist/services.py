@@ -19,6 +19,7 @@ from sqlalchemy import case, func, select
 
 from portal.core.audit import record_audit
 from portal.core.errors import NotFound, ServiceError
+from portal.core.inputs import ascii_digits, is_digits
 from portal.core.models import AuditEntry
 from portal.core.time import as_utc, utcnow
 from portal.customers.fields import ValidationFailed, clean_fields
@@ -222,8 +223,8 @@ def verify_shopper(assistant: StaffUser, customer_id: int | str, code: str) -> C
     a ServiceError with persist=True: the caller commits so the attempt counts.
     """
     customer = find_shopper(assistant, customer_id)
-    digits = (code or "").strip()
-    if not digits.isdigit() or not 4 <= len(digits) <= 8:
+    digits = ascii_digits((code or "").strip())
+    if not is_digits(digits) or not 4 <= len(digits) <= 8:
         raise ServiceError("code_invalid", CODE_FORMAT, field="code")
     verified = verify_code(
         assistant.merchant, phone_to_verify(customer), digits, actor=assistant.email

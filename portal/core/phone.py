@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import phonenumbers
 
 from portal.core.errors import ServiceError
+from portal.core.inputs import ascii_digits, is_digits
 
 INVALID_PHONE = "Enter a valid phone number."
 
@@ -28,12 +29,12 @@ def normalise_phone(raw: str | None, country: str | None, *, field: str = "phone
     with CA, and any `+...` form. A bare number that starts with the country's calling
     code (as in `62812...`) is read as international.
     """
-    text = _strip_prefix(raw or "")
+    text = ascii_digits(_strip_prefix(raw or ""))
     if not text:
         raise ServiceError("phone_required", "Enter a phone number.", field=field)
     region = (country or "").upper() or None
     candidates = [text]
-    digits = "".join(ch for ch in text if ch.isdigit())
+    digits = "".join(ch for ch in text if is_digits(ch))
     if region and not text.startswith("+") and digits:
         calling_code = str(phonenumbers.country_code_for_region(region))
         if digits.startswith(calling_code) and not digits.startswith("0"):
@@ -56,8 +57,8 @@ def phone_search_prefix(raw: str, country: str | None) -> str | None:
     `0176` in BD becomes `+880176`... ; `+62812` stays; digits that already carry the
     calling code gain a `+`. Returns None when nothing phone-like was typed.
     """
-    text = raw.strip()
-    digits = "".join(ch for ch in text if ch.isdigit())
+    text = ascii_digits(raw.strip())
+    digits = "".join(ch for ch in text if is_digits(ch))
     if not digits:
         return None
     if text.startswith("+"):

@@ -12,6 +12,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
 from portal.core.errors import ServiceError
+from portal.core.inputs import INVALID_TEXT, unstorable_text
 from portal.core.models import Region
 from portal.core.phone import normalise_phone
 from portal.extensions import db
@@ -155,9 +156,9 @@ def clean_fields(
             text = _text(data[field])
             if text is not None and len(text) > MAX_LENGTHS[field]:
                 errors[field] = f"Use at most {MAX_LENGTHS[field]} characters."
-            elif text is not None and "\x00" in text:
+            elif text is not None and unstorable_text(text):
                 # PostgreSQL refuses NUL in text (a 500); refuse it on every database alike.
-                errors[field] = "Remove the invalid characters."
+                errors[field] = INVALID_TEXT
             else:
                 cleaned[field] = text
     if "email" in data:

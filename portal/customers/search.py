@@ -26,6 +26,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, 
 from sqlalchemy.orm import lazyload
 
 from portal.core.errors import ServiceError
+from portal.core.inputs import loads_json
 from portal.core.phone import phone_search_prefix
 from portal.customers.count_cache import capped_counts
 from portal.customers.fields import ValidationFailed
@@ -309,7 +310,7 @@ def _encode(key: _Key) -> str:
 def _decode(cursor: str) -> _Key:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        segment, at, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        segment, at, pk = loads_json(base64.urlsafe_b64decode(padded.encode()))
         moment = datetime.fromisoformat(at) if at is not None else None
         if segment not in (0, 1) or not isinstance(pk, int) or (segment == 0 and moment is None):
             raise ValueError(cursor)

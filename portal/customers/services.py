@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from portal.core.audit import diff, record_audit, record_event
 from portal.core.errors import Conflict, NotFound, ServiceError
+from portal.core.inputs import parse_id
 from portal.core.time import utcnow
 from portal.customers.fields import clean_fields
 from portal.customers.models import (
@@ -74,11 +75,10 @@ def get_customer(merchant_id: int, ident: int | str, *, include_deleted: bool = 
     """The customer with integer id or public UUID `ident` in this merchant, else NotFound."""
     query = select(Customer).where(Customer.merchant_id == merchant_id)
     text = str(ident).strip()
-    if text.isdigit():
-        if int(text) > 2**31 - 1:
-            raise NotFound(NOT_FOUND_MESSAGE)
-        query = query.where(Customer.id == int(text))
-    elif len(text) == 36:
+    number = parse_id(text)
+    if number is not None:
+        query = query.where(Customer.id == number)
+    elif len(text) == 36 and text.isascii():
         query = query.where(Customer.public_id == text.lower())
     else:
         raise NotFound(NOT_FOUND_MESSAGE)

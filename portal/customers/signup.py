@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import update
 
 from portal.core.errors import Conflict, ServiceError
+from portal.core.inputs import ascii_digits, is_digits
 from portal.core.phone import Phone, normalise_phone
 from portal.customers.fields import ValidationFailed, clean_fields
 from portal.customers.models import Customer, RegisteredBy
@@ -142,10 +143,10 @@ def finish_verification(merchant: Merchant, pending: Pending, code: str | None) 
 
     A wrong code raises ServiceError with persist=True (commit it: the attempt counts).
     """
-    digits = (code or "").strip()
+    digits = ascii_digits((code or "").strip())
     if not digits:
         raise ServiceError("code_required", "Enter the code we sent you.", field="code")
-    if not digits.isdigit() or len(digits) > 12:
+    if not is_digits(digits) or len(digits) > 12:
         digits = "x"  # still checked, so the attempt counts and nothing is learnt
     known = owner_of(merchant, pending.phone)
     actor = f"customer:{known.id}" if known is not None else "anonymous"

@@ -7,6 +7,7 @@ from functools import lru_cache
 from babel import Locale
 from flask import Flask, current_app, request, session
 from flask_babel import get_locale
+from sqlalchemy.exc import SQLAlchemyError
 
 from portal.extensions import babel
 from portal.i18n.jinja_gettext import init_jinja_gettext
@@ -24,7 +25,11 @@ def select_locale() -> Locale:
     """A signed-in customer's preferred language wins, then the session, then the browser."""
     from portal.sessions import current_customer
 
-    customer = current_customer()
+    try:
+        customer = current_customer()
+    except SQLAlchemyError:
+        # The database is down: the error page still needs a language.
+        customer = None
     if customer is not None and is_supported(customer.language):
         return parsed_locale(str(customer.language))
     chosen = session.get("language")

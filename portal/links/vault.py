@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
+from portal.core.inputs import ascii_digits, is_digits
 from portal.customers.fields import ValidationFailed
 from portal.customers.models import PaymentCard
 from portal.extensions import db
@@ -89,16 +90,16 @@ def check_card(data: dict[str, Any], *, today: date | None = None) -> CheckedCar
     """
     today = today or date.today()
     errors: dict[str, str] = {}
-    digits = re.sub(r"[\s-]", "", str(data.get("card_number") or ""))
-    if not (digits.isdigit() and 12 <= len(digits) <= 19 and luhn_ok(digits)):
+    digits = ascii_digits(re.sub(r"[\s-]", "", str(data.get("card_number") or "")))
+    if not (is_digits(digits) and 12 <= len(digits) <= 19 and luhn_ok(digits)):
         errors["card_number"] = CARD_NUMBER_INVALID
     expiry = parse_expiry(str(data.get("expiry") or ""))
     if expiry is None:
         errors["expiry"] = EXPIRY_INVALID
     elif (expiry[1], expiry[0]) < (today.year, today.month):
         errors["expiry"] = EXPIRY_PAST
-    cvc = str(data.get("cvc") or "").strip()
-    if not (cvc.isdigit() and len(cvc) in (3, 4)):
+    cvc = ascii_digits(str(data.get("cvc") or "").strip())
+    if not (is_digits(cvc) and len(cvc) in (3, 4)):
         errors["cvc"] = CVC_INVALID
     if errors:
         raise ValidationFailed(errors)

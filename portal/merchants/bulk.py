@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from portal.core.errors import ServiceError
+from portal.core.inputs import parse_id
 from portal.customers.models import Customer
 from portal.customers.status import Action, apply_action, find_action
 from portal.extensions import db
@@ -28,9 +29,9 @@ def parse_ids(values: Iterable[str | int]) -> list[int]:
     """Distinct positive integer ids in their given order; anything else is dropped."""
     ids: list[int] = []
     for value in values:
-        text = str(value).strip()
-        if text.isdigit() and 0 < int(text) <= 2**31 - 1 and int(text) not in ids:
-            ids.append(int(text))
+        number = parse_id(value)
+        if number is not None and number not in ids:
+            ids.append(number)
     return ids
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 
 from portal.core.audit import record_audit
 from portal.core.errors import Conflict, NotFound, ServiceError
+from portal.core.inputs import INVALID_TEXT, unstorable_text
 from portal.core.time import utcnow
 from portal.customers.models import Customer
 from portal.extensions import db
@@ -100,8 +101,8 @@ def _clean_name(name: str | None) -> str:
     if len(text) > NAME_MAX:
         raise ServiceError("name_too_long", "The name can be at most 100 characters.", field="name")
     # PostgreSQL refuses NUL in text (a 500); refuse it on every database alike.
-    if "\x00" in text:
-        raise ServiceError("name_invalid", "Remove the invalid characters.", field="name")
+    if unstorable_text(text):
+        raise ServiceError("name_invalid", INVALID_TEXT, field="name")
     return text
 
 

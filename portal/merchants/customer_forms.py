@@ -20,6 +20,7 @@ from wtforms import (
     TextAreaField,
 )
 
+from portal.core.inputs import parse_id
 from portal.customers.fields import GENDERS
 from portal.customers.models import Customer
 
@@ -116,8 +117,7 @@ class CustomerForm(FlaskForm):
         return data
 
     def expected_version(self) -> int | None:
-        text = (self.version.data or "").strip()
-        return int(text) if text.isdigit() else None
+        return parse_id(self.version.data)
 
 
 class ConfirmForm(FlaskForm):

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from portal.boundary import refused
 from portal.core.errors import ServiceError
+from portal.core.inputs import parse_id
 from portal.core.phone import format_phone
 from portal.customers.fields import ValidationFailed
 from portal.customers.models import Customer
@@ -103,8 +104,8 @@ def _parse_day(text: str | None) -> tuple[date | None, bool]:
 
 
 def _positive_int(text: str | None, default: int) -> int:
-    text = (text or "").strip()
-    return int(text) if text.isdigit() and 0 < int(text) < 1_000_000 else default
+    number = parse_id(text)
+    return number if number is not None and number < 1_000_000 else default
 
 
 def done_message(action: Action, name: str) -> str:

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.core.audit import record_audit, record_event
 from portal.core.errors import ServiceError
 from portal.core.hashing import keyed_hash, random_digits, random_token, same_hash
+from portal.core.inputs import ascii_digits
 from portal.core.time import as_utc, utcnow
 from portal.customers.models import ActiveState, Customer, RegistrationStatus
 from portal.extensions import db
@@ -226,7 +227,7 @@ def verify_code(
         raise ServiceError("code_locked", CODE_LOCKED, field="code")
     if as_utc(challenge.expires_at) is None or as_utc(challenge.expires_at) <= utcnow():
         raise ServiceError("code_expired", CODE_EXPIRED, field="code")
-    digits = (code or "").strip()
+    digits = ascii_digits((code or "").strip())
     token_ok = token is None or same_hash(_token_hash(token.strip()), challenge.token_hash)
     code_ok = same_hash(_code_hash(merchant.id, phone, digits), challenge.code_hash)
     if not (token_ok and code_ok):

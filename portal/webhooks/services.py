@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from portal.core.audit import record_audit
 from portal.core.errors import NotFound, ServiceError
+from portal.core.inputs import parse_id
 from portal.extensions import db
 from portal.merchants.models import Merchant, Partner
 from portal.staff.models import ApiToken
@@ -74,10 +75,10 @@ def list_endpoints(merchant_id: int) -> list[WebhookEndpoint]:
 
 def get_endpoint(merchant_id: int, endpoint_id: int | str) -> WebhookEndpoint:
     """One active endpoint of this merchant, else NotFound (other merchants' look the same)."""
-    text = str(endpoint_id)
-    if not text.isdigit() or int(text) > 2**31 - 1:
+    number = parse_id(endpoint_id)
+    if number is None:
         raise NotFound(NOT_FOUND)
-    endpoint = db.session.get(WebhookEndpoint, int(text))
+    endpoint = db.session.get(WebhookEndpoint, number)
     if endpoint is None or endpoint.merchant_id != merchant_id or not endpoint.is_active:
         raise NotFound(NOT_FOUND)
     return endpoint
