@@ -44,8 +44,9 @@ run: venv translations db ## seed demo data if the database is empty, then serve
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-lint: venv ## ruff check
+lint: venv ## ruff check, then the layer contracts (import-linter, in pyproject.toml)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 # Each suite fails the make when a test fails or when it runs no test (pytest exit 5).
 test: lint test-sqlite test-postgres test-browser ## lint, then SQLite, PostgreSQL and browser suites

@@ -68,7 +68,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.customers.views import bp as customers_bp
     from portal.i18n.views import bp as i18n_bp
     from portal.links.views import bp as links_bp
-    from portal.merchants.views import bp as merchants_bp
+    from portal.merchants.routes import bp as merchants_bp
     from portal.site.views import bp as site_bp
     from portal.staff.views import bp as staff_bp
     from portal.webhooks.views import bp as webhooks_bp

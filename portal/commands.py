@@ -1,4 +1,5 @@
-"""Command line: seed-demo, create-merchant, create-assistant, tokens create, webhooks resume."""
+"""Command line: seed-demo, create-merchant, create-assistant, tokens create, webhooks resume,
+jobs work."""
 
 from __future__ import annotations
 
@@ -146,3 +147,19 @@ def init_commands(app: Flask) -> None:
         click.echo(f"Requeued {count} webhook deliveries.")
 
     app.cli.add_command(webhooks)
+
+    jobs = AppGroup("jobs", help="Background jobs on Redis.")
+
+    @jobs.command("work")
+    @click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+    def work_command(burst: bool) -> None:
+        """Run jobs from the Redis queue inside this app (needs REDIS_URL)."""
+        from flask import current_app
+
+        from portal.jobs.runner import work
+
+        if not current_app.config.get("REDIS_URL"):
+            raise click.ClickException("REDIS_URL is not set; jobs run in the web process")
+        work(burst=burst)
+
+    app.cli.add_command(jobs)

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import current_app, request
 
 from portal.customers.models import Customer
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+from portal.customers.representation import customer_object as base_customer_object
+from portal.customers.representation import iso
 
 
 def echo_code(code: str | None) -> str | None:
@@ -36,32 +33,8 @@ def edit_links(customer: Customer, *, actor: str) -> dict[str, str | None]:
 def customer_object(
     customer: Customer, *, links: dict[str, str | None] | None = None, code: str | None = None
 ) -> dict[str, Any]:
-    """Document 001's and document 004's customer fields in one object."""
-    links = links or {}
-    return {
-        "id": customer.id,
-        "customer_id": customer.public_id,
-        "phone_number": customer.phone,
-        "unconfirmed_phone_number": customer.unconfirmed_phone,
-        "country_code": customer.country_code,
-        "email": customer.email,
-        "first_name": customer.first_name,
-        "last_name": customer.last_name,
-        "name": customer.full_name,
-        "external_customer_id": customer.external_customer_id,
-        "external_customer_code": customer.external_customer_code,
-        "billing_address_url": links.get("billing_url"),
-        "shipping_address_url": links.get("shipping_url"),
-        "card_url": links.get("card_url"),
-        "confirmed_at": _iso(customer.confirmed_at),
-        "confirmation_sent_at": _iso(customer.confirmation_sent_at),
-        "created_at": _iso(customer.created_at),
-        "created_by": customer.created_by,
-        "updated_at": _iso(customer.modified_at or customer.created_at),
-        "modified_at": _iso(customer.modified_at),
-        "modified_by": customer.modified_by,
-        "confirmation_token": echo_code(code),
-    }
+    """The customer object, with the code echoed only where tests ask for it."""
+    return base_customer_object(customer, links=links, confirmation_token=echo_code(code))
 
 
 def partner_customer_object(customer: Customer, *, code: str | None = None) -> dict[str, Any]:
@@ -82,8 +55,8 @@ def partner_customer_object(customer: Customer, *, code: str | None = None) -> d
         "status": "active" if customer.active_state == "Y" else "inactive",
         "first_name": customer.first_name,
         "last_name": customer.last_name,
-        "created_at": _iso(customer.created_at),
-        "updated_at": _iso(customer.modified_at or customer.created_at),
+        "created_at": iso(customer.created_at),
+        "updated_at": iso(customer.modified_at or customer.created_at),
         "is_loyal": customer.is_loyal,
         "gender": customer.gender,
         "registerable_type": "Partner" if customer.partner_id else None,
@@ -95,7 +68,7 @@ def partner_customer_object(customer: Customer, *, code: str | None = None) -> d
         "category": customer.category_code,
         "verifiable_type": None,
         "verifiable_id": None,
-        "verified_at": _iso(customer.confirmed_at),
+        "verified_at": iso(customer.confirmed_at),
         "is_app_download": None,
         "has_smart_phone": None,
         "partner_id": customer.partner_id,

@@ -33,8 +33,8 @@ from portal.customers.signup_forms import CodeForm, ResendForm, SigninForm, Sign
 from portal.extensions import limiter
 from portal.htmx import is_htmx, redirect_after_post, render_page_or_partial
 from portal.i18n.locale import current_language
-from portal.i18n.views import safe_next
 from portal.merchants.models import Merchant
+from portal.redirects import safe_next
 from portal.sessions import current_customer, sign_in_customer, sign_out
 from portal.staff.accounts import get_merchant_by_slug
 

@@ -10,7 +10,6 @@ from flask import (
     render_template,
     request,
     session,
-    url_for,
 )
 from flask_babel import gettext
 from werkzeug.wrappers import Response
@@ -18,22 +17,10 @@ from werkzeug.wrappers import Response
 from portal.customers.services import set_language
 from portal.errors import json_error, wants_json
 from portal.i18n.locale import is_supported
+from portal.redirects import referrer_path, safe_next
 from portal.sessions import current_customer
 
 bp = Blueprint("i18n", __name__)
-
-
-def safe_next(target: str | None, default: str | None = None) -> str:
-    """Only ever redirect inside the portal: a path, never a scheme or another host."""
-    if (
-        target
-        and target.startswith("/")
-        and not target.startswith("//")
-        and "\\" not in target
-        and not any(ch.isspace() for ch in target)
-    ):
-        return target
-    return default or url_for("site.home")
 
 
 def _unsupported() -> Response:
@@ -55,4 +42,4 @@ def switch_language() -> Response:
     customer = current_customer()
     if customer is not None:
         set_language(customer, code, actor=f"customer:{customer.id}")
-    return redirect(safe_next(request.form.get("next"), request.referrer), code=303)
+    return redirect(safe_next(request.form.get("next"), referrer_path()), code=303)

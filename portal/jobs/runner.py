@@ -7,9 +7,10 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 
 log = logging.getLogger(__name__)
+QUEUE = "portal"
 
 
 def init_jobs(app: Flask) -> None:
@@ -48,7 +49,7 @@ def enqueue(func: Callable[..., Any], *args: Any, **kwargs: Any) -> str:
         from redis import Redis
         from rq import Queue
 
-        queue = Queue("portal", connection=Redis.from_url(app.config["REDIS_URL"]))
+        queue = Queue(QUEUE, connection=Redis.from_url(app.config["REDIS_URL"]))
         job = queue.enqueue("portal.jobs.runner.run_job", _dotted(func), args, kwargs)
         return str(job.id)
     thread = threading.Thread(target=_run_in_app, args=(app, func, args, kwargs), daemon=True)
@@ -62,14 +63,28 @@ def _dotted(func: Callable[..., Any]) -> str:
 
 
 def run_job(dotted: str, args: tuple, kwargs: dict) -> None:
-    """Entry point the RQ worker calls: builds an app and runs the named function."""
+    """Entry point the RQ worker calls: runs the named function in the worker's app.
+
+    The worker is `flask --app app jobs work` (portal/commands.py): it builds the app
+    once and runs every job inside it, each in a fresh app context and unit of work.
+    """
     import importlib
 
-    from portal import create_app
-
+    if not has_app_context():
+        raise RuntimeError("start job workers with `flask --app app jobs work`")
     module_name, _, name = dotted.partition(":")
     func = getattr(importlib.import_module(module_name), name)
-    _run_in_app(create_app(), func, tuple(args), dict(kwargs))
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    _run_in_app(app, func, tuple(args), dict(kwargs))
+
+
+def work(*, burst: bool = False) -> None:
+    """Run an RQ worker on the "portal" queue inside the current app (no fork per job)."""
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+
+    connection = Redis.from_url(current_app.config["REDIS_URL"])
+    SimpleWorker([Queue(QUEUE, connection=connection)], connection=connection).work(burst=burst)
 
 
 def wait_for_threads(timeout: float = 10.0) -> None:

@@ -12,6 +12,7 @@ from wtforms import SelectField, StringField
 from portal.boundary import refused
 from portal.core.errors import NotFound, ServiceError
 from portal.htmx import redirect_after_post
+from portal.merchants.blueprint import bp
 from portal.merchants.categories import (
     create_category,
     customers_using,
@@ -21,7 +22,6 @@ from portal.merchants.categories import (
     rename_category,
 )
 from portal.merchants.list_forms import category_label
-from portal.merchants.views import bp
 from portal.sessions import current_staff
 from portal.staff.access import console_reader, console_writer, staff_actor
 from portal.staff.models import StaffUser

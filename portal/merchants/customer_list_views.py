@@ -30,6 +30,7 @@ from portal.customers.search import (
 )
 from portal.extensions import limiter
 from portal.htmx import is_htmx, redirect_after_post, render_page_or_partial
+from portal.merchants.blueprint import bp
 from portal.merchants.category_cache import list_category_choices
 from portal.merchants.export import (
     export_filename,
@@ -40,7 +41,6 @@ from portal.merchants.export import (
 from portal.merchants.list_forms import parse_page, parse_per_page, row_labels
 from portal.merchants.list_fragments import rendered_filter_form
 from portal.merchants.list_rows import table_rows
-from portal.merchants.views import bp
 from portal.sessions import current_staff
 from portal.staff.access import console_reader, staff_actor
 

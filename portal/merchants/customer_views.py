@@ -28,7 +28,7 @@ from portal.customers.status import (
 )
 from portal.customers.storefront import set_storefront_access
 from portal.htmx import is_htmx, redirect_after_post, render_page_or_partial
-from portal.i18n.views import safe_next
+from portal.merchants.blueprint import bp
 from portal.merchants.bulk import parse_ids, selected_customers, split_by_fit
 from portal.merchants.categories import category_choices, category_name
 from portal.merchants.customer_forms import (
@@ -40,7 +40,7 @@ from portal.merchants.customer_forms import (
 )
 from portal.merchants.customer_history import TRAIL_LIMIT, audit_trail, status_history
 from portal.merchants.list_forms import category_label, labelled_categories
-from portal.merchants.views import bp
+from portal.redirects import safe_next
 from portal.sessions import current_staff
 from portal.staff.access import console_reader, console_writer, owner_only, staff_actor
 from portal.staff.models import StaffUser

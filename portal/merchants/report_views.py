@@ -9,11 +9,11 @@ from flask_babel import format_date, gettext
 from werkzeug.wrappers import Response
 
 from portal.core.errors import ServiceError
+from portal.merchants.blueprint import bp
 from portal.merchants.categories import category_choices
 from portal.merchants.charts import bar_chart
 from portal.merchants.list_forms import labelled_categories
 from portal.merchants.reports import customers_per_month
-from portal.merchants.views import bp
 from portal.sessions import current_staff
 from portal.staff.access import console_reader
 

@@ -6,7 +6,7 @@ import logging
 
 import requests
 
-from portal.otp.sms import SmsError, SmsMessage
+from portal.otp.sms_message import SmsError, SmsMessage
 
 log = logging.getLogger(__name__)
 # (connect, read) seconds: a slow gateway must not hold the request (and its locks) long.

@@ -5,30 +5,17 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from flask import current_app
 
 from portal.core.time import utcnow
+from portal.otp.sms_message import SmsBackend, SmsError, SmsMessage
+
+__all__ = ["SmsBackend", "SmsError", "SmsMessage", "get_backend", "send_sms"]
 
 log = logging.getLogger(__name__)
 _outbox_lock = threading.Lock()
-
-
-class SmsError(Exception):
-    """The backend could not hand the message over."""
-
-
-@dataclass(frozen=True)
-class SmsMessage:
-    to: str
-    text: str
-
-
-class SmsBackend(Protocol):
-    def send(self, message: SmsMessage) -> None: ...
 
 
 class ConsoleBackend:

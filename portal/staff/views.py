@@ -19,7 +19,7 @@ from flask_babel import gettext
 from portal.boundary import refused
 from portal.core.errors import ServiceError
 from portal.extensions import limiter
-from portal.i18n.views import safe_next
+from portal.redirects import safe_next
 from portal.sessions import current_staff, sign_in_staff, sign_out
 from portal.staff.forms import LoginForm
 from portal.staff.models import StaffUser

@@ -24,6 +24,7 @@ from portal.core.audit import on_event
 from portal.core.models import Event
 from portal.core.time import utcnow
 from portal.customers.models import Customer
+from portal.customers.representation import customer_object
 from portal.extensions import db
 from portal.jobs.after_commit import enqueue_after_commit
 from portal.jobs.runner import enqueue
@@ -57,8 +58,6 @@ def backoff_seconds(attempt: int) -> float:
 
 def payload(event: Event) -> dict[str, Any]:
     """The JSON body: the event and the customer as the API shows it."""
-    from portal.api.serializers import customer_object
-
     customer = db.session.get(Customer, event.customer_id) if event.customer_id else None
     return {
         "id": event.id,

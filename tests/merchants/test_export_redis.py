@@ -6,10 +6,8 @@ import io
 
 import openpyxl
 from redis import Redis
-from rq import Queue, SimpleWorker
+from rq import Queue
 
-import portal
-from portal import create_app
 from portal.customers.search import CustomerFilters
 from portal.extensions import db
 from portal.merchants.export import queue_export_email
@@ -17,7 +15,7 @@ from tests.support.outbox import MailFolder
 
 
 def test_export_email_job_runs_from_the_redis_queue(
-    committing_app, make_merchant, make_customer, redis_url, monkeypatch
+    committing_app, make_merchant, make_customer, redis_url
 ):
     """The job waits on Redis until a worker, with its own app, builds and mails the file."""
     committing_app.config.update(REDIS_URL=redis_url, JOBS_INLINE=False)
@@ -34,23 +32,9 @@ def test_export_email_job_runs_from_the_redis_queue(
     mail = MailFolder(committing_app.config["MAIL_DIR"])
     assert queue.count == 1
     assert mail.messages() == []  # nothing ran inside the request
-    # The worker builds its own app from the environment, as it does in production.
-    monkeypatch.setenv("DATABASE_URL", committing_app.config["SQLALCHEMY_DATABASE_URI"])
-    monkeypatch.setenv("REDIS_URL", redis_url)
-    monkeypatch.setenv("MAIL_DIR", committing_app.config["MAIL_DIR"])
-    built: list = []
-
-    def create_and_keep(*args, **kwargs):
-        worker_app = create_app(*args, **kwargs)
-        built.append(worker_app)
-        return worker_app
-
-    monkeypatch.setattr(portal, "create_app", create_and_keep)
-    SimpleWorker([queue], connection=connection).work(burst=True)
-    for worker_app in built:  # close the worker app's pooled connections
-        with worker_app.app_context():
-            db.engine.dispose()
-    assert len(built) == 1
+    # The worker is the CLI command production runs: `flask --app app jobs work`.
+    result = committing_app.test_cli_runner().invoke(args=["jobs", "work", "--burst"])
+    assert result.exit_code == 0, result.output
     messages = mail.messages()
     assert len(messages) == 1 and messages[0]["To"] == "boss@shop.test"
     attachment = next(messages[0].iter_attachments())

@@ -7,10 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 from redis import Redis
-from rq import Queue, SimpleWorker
+from rq import Queue
 
-import portal
-from portal import create_app
 from portal.core.audit import record_event
 from portal.extensions import db
 from portal.webhooks.services import register_endpoint
@@ -24,9 +22,7 @@ def receiver() -> Iterator[Receiver]:
     server.stop()
 
 
-def test_delivery_runs_from_the_redis_queue(
-    committing_app, make_merchant, receiver, redis_url, monkeypatch
-):
+def test_delivery_runs_from_the_redis_queue(committing_app, make_merchant, receiver, redis_url):
     """The event is queued on Redis after commit; a burst worker delivers it."""
     committing_app.config.update(REDIS_URL=redis_url, JOBS_INLINE=False)
     merchant = make_merchant()
@@ -39,22 +35,8 @@ def test_delivery_runs_from_the_redis_queue(
     db.session.commit()
     assert queue.count == 1
     assert receiver.requests == []
-    # The worker builds its own app from the environment, as it does in production.
-    monkeypatch.setenv("DATABASE_URL", committing_app.config["SQLALCHEMY_DATABASE_URI"])
-    monkeypatch.setenv("REDIS_URL", redis_url)
-    monkeypatch.setenv("WEBHOOKS_ALLOW_PRIVATE", "1")  # the receiver is on 127.0.0.1
-    built: list = []
-
-    def create_and_keep(*args, **kwargs):
-        worker_app = create_app(*args, **kwargs)
-        built.append(worker_app)
-        return worker_app
-
-    monkeypatch.setattr(portal, "create_app", create_and_keep)
-    SimpleWorker([queue], connection=connection).work(burst=True)
-    for worker_app in built:  # close the worker app's pooled connections
-        with worker_app.app_context():
-            db.engine.dispose()
-    assert len(built) == 1
+    # The worker is the CLI command production runs: `flask --app app jobs work`.
+    result = committing_app.test_cli_runner().invoke(args=["jobs", "work", "--burst"])
+    assert result.exit_code == 0, result.output
     received = receiver.wait_for(1)
     assert [json.loads(r.body)["type"] for r in received] == ["customer.created"]
