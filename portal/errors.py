@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnava
 
 from portal.core.errors import ServiceError
 from portal.htmx import is_htmx
+from portal.i18n.messages import translated
 from portal.security import API_PREFIXES
 
 STORAGE_RETRY_AFTER = 30  # seconds a client waits when Redis is down
@@ -53,6 +54,15 @@ def _friendly(error: HTTPException) -> str:
     return messages.get(error.code or 500, gettext("Something went wrong on our side."))
 
 
+def error_fields(error: ServiceError) -> dict[str, str]:
+    """What the API adds to a document's message and status_code: the stable `code`, and
+    the `field` when the refusal names one."""
+    fields = {"code": error.code}
+    if error.field:
+        fields["field"] = error.field
+    return fields
+
+
 def handle_http_error(error: HTTPException) -> Response:
     status = error.code or 500
     if wants_json():
@@ -83,11 +93,10 @@ def handle_service_error(error: ServiceError) -> Response:
     """A rule said no and no view caught it (portal/boundary.py has already committed
     or rolled back): answer with its status, never a 500."""
     if wants_json():
-        extra = {"field": error.field} if error.field else {}
-        response = json_error(error.message, error.status, **extra)
+        response = json_error(error.message, error.status, **error_fields(error))
     else:
         template = "errors/_error.html" if is_htmx() else "errors/error.html"
-        message = gettext(error.message) if error.status != 404 else _friendly_404()
+        message = translated(error) if error.status != 404 else _friendly_404()
         response = Response(
             render_template(template, status=error.status, message=message), error.status
         )

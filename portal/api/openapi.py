@@ -118,6 +118,7 @@ def schemas() -> dict[str, Schema]:
             {
                 "message": STRING,
                 "status_code": INTEGER,
+                "code": STRING,
                 "field": STRING,
                 "success": BOOLEAN,
             },

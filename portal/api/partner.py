@@ -17,7 +17,7 @@ from portal.customers.services import (
     find_by_phone,
     get_customer,
 )
-from portal.errors import json_error
+from portal.errors import error_fields, json_error
 from portal.extensions import db
 from portal.merchants.models import Partner
 from portal.otp.services import UNABLE_TO_VERIFY, send_code, verify_code
@@ -36,8 +36,7 @@ PHONE = (str, int)
 @bp.errorhandler(ServiceError)
 def service_error(err: ServiceError) -> Response:
     """Document 000's error body, with `success: false` as its assistant endpoints show."""
-    extra = {"field": err.field} if err.field else {}
-    response = json_error(err.message, err.status, success=False, **extra)
+    response = json_error(err.message, err.status, success=False, **error_fields(err))
     if err.retry_after:
         response.headers["Retry-After"] = str(err.retry_after)
     return response

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from babel.core import get_global
 from sqlalchemy import case, func, select
 
+from portal.assist.errors import MESSAGES, AssistError
 from portal.core.audit import record_audit
 from portal.core.errors import NotFound, ServiceError
 from portal.core.inputs import ascii_digits, is_digits
@@ -39,15 +40,16 @@ from portal.staff.models import StaffUser
 # The fields the assistant's form collects (document 000, "Customer Create by Retailer
 # Assistant"); anything else in `data` is ignored rather than written.
 FIELDS: tuple[str, ...] = ("first_name", "last_name", "phone", "gender", "age")
-REQUIRED: dict[str, str] = {
-    "first_name": "Enter the shopper's first name.",
-    "last_name": "Enter the shopper's last name.",
-    "phone": "Enter the shopper's phone number.",
+REQUIRED: dict[str, AssistError] = {
+    "first_name": AssistError.SHOPPER_FIRST_NAME_REQUIRED,
+    "last_name": AssistError.SHOPPER_LAST_NAME_REQUIRED,
+    "phone": AssistError.SHOPPER_PHONE_REQUIRED,
 }
-NOT_ASSISTANT = "Only retailer assistants can register shoppers."
-PHONE_UNAVAILABLE = "This phone number cannot be registered here. Ask the merchant for help."
-ALREADY_CUSTOMER = "This shopper is already a customer of the shop: nothing more is needed."
-CODE_FORMAT = "Enter the 6-digit code from the shopper's phone."
+# The English sentences (tests and callers that compare them).
+NOT_ASSISTANT = str(MESSAGES[AssistError.NOT_ASSISTANT])
+PHONE_UNAVAILABLE = str(MESSAGES[AssistError.PHONE_UNAVAILABLE])
+ALREADY_CUSTOMER = str(MESSAGES[AssistError.ALREADY_CUSTOMER])
+CODE_FORMAT = str(MESSAGES[AssistError.CODE_FORMAT])
 REGISTERED_ACTION = "assist.registered"
 SEND_PURPOSE = "assist"
 # How many of today's shoppers the page lists (newest first); the counts are exact.
@@ -98,25 +100,27 @@ def phone_to_verify(customer: Customer) -> str:
         return customer.phone  # type: ignore[return-value]
     if customer.unconfirmed_phone:
         return customer.unconfirmed_phone
-    raise ServiceError("no_phone", "This customer has no phone number.", field="phone")
+    raise ServiceError(AssistError.NO_PHONE, field="phone")
 
 
 def _require_assistant(assistant: StaffUser) -> None:
     if not assistant.is_assistant:
-        raise ServiceError("not_assistant", NOT_ASSISTANT, status=403)
+        raise ServiceError(AssistError.NOT_ASSISTANT, status=403)
 
 
 def _clean(merchant: Merchant, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """The form's fields validated together: every error at once, names required."""
     fields = {key: data.get(key) for key in FIELDS}
-    errors = {
-        key: message for key, message in REQUIRED.items() if not str(fields[key] or "").strip()
+    errors: dict[str, str | ServiceError] = {
+        key: ServiceError(code, field=key)
+        for key, code in REQUIRED.items()
+        if not str(fields[key] or "").strip()
     }
     present = {key: value for key, value in fields.items() if key not in errors}
     try:
         cleaned = clean_fields(present, merchant_id=merchant.id, country=merchant.country_code)
     except ValidationFailed as exc:
-        errors |= exc.errors
+        errors |= exc.problems
         cleaned = {}
     if errors:
         raise ValidationFailed({key: errors[key] for key in FIELDS if key in errors})
@@ -137,7 +141,7 @@ def register_shopper(assistant: StaffUser, data: dict[str, Any]) -> Registration
         assistant, registration.customer
     ):
         # Someone else's customer: say nothing about them, not even their name.
-        raise ValidationFailed({"phone": ALREADY_CUSTOMER})
+        raise ValidationFailed({"phone": ServiceError(AssistError.ALREADY_CUSTOMER, field="phone")})
     return registration
 
 
@@ -159,7 +163,9 @@ def register_walk_in(
     fields, e164 = _clean(merchant, data)
     existing = find_by_phone(merchant.id, e164, include_deleted=True)
     if existing is not None and existing.deleted_at is not None:
-        raise ValidationFailed({"phone": PHONE_UNAVAILABLE})
+        raise ValidationFailed(
+            {"phone": ServiceError(AssistError.PHONE_UNAVAILABLE, field="phone")}
+        )
     if existing is not None and (is_confirmed(existing) or existing.phone == e164):
         return Registration(customer=existing, outcome=Outcome.ALREADY_REGISTERED, sent=None)
     with db.session.begin_nested():
@@ -225,13 +231,13 @@ def verify_shopper(assistant: StaffUser, customer_id: int | str, code: str) -> C
     customer = find_shopper(assistant, customer_id)
     digits = ascii_digits((code or "").strip())
     if not is_digits(digits) or not 4 <= len(digits) <= 8:
-        raise ServiceError("code_invalid", CODE_FORMAT, field="code")
+        raise ServiceError(AssistError.CODE_FORMAT, field="code")
     verified = verify_code(
         assistant.merchant, phone_to_verify(customer), digits, actor=assistant.email
     )
     if verified.id != customer.id:
         # A code for this number that was sent for someone else: not this shopper's.
-        raise ServiceError("code_wrong", "Unable to verify otp", field="code")
+        raise ServiceError(AssistError.CODE_NOT_THEIRS, field="code")
     return verified
 
 

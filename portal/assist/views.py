@@ -17,6 +17,7 @@ from portal.customers.fields import ValidationFailed
 from portal.customers.models import Customer
 from portal.extensions import limiter
 from portal.htmx import is_htmx, redirect_after_post, render_page_or_partial
+from portal.i18n.messages import field_errors, translated
 from portal.sessions import current_staff
 from portal.staff.access import assistant_only
 from portal.staff.models import StaffUser
@@ -118,10 +119,10 @@ def register() -> Response:
             result = services.register_shopper(assistant, form.data_for_service())
         except ValidationFailed as err:
             refused(err)
-            errors = {field: gettext(message) for field, message in err.errors.items()}
+            errors = field_errors(err)
         except ServiceError as err:
             refused(err)
-            errors = {err.field or "phone": gettext(err.message)}
+            errors = {err.field or "phone": translated(err)}
         else:
             customer = result.customer
             if result.outcome == services.Outcome.ALREADY_REGISTERED:
@@ -203,7 +204,7 @@ def send(customer_id: int) -> Response:
             customer, _sent = services.resend_code(assistant, customer_id)
         except ServiceError as err:
             refused(err)
-            flash(gettext(err.message), "error")
+            flash(translated(err), "error")
         else:
             flash(gettext("Code sent to %(phone)s.", phone=_display_phone(customer)))
     else:
@@ -225,7 +226,7 @@ def verify(customer_id: int) -> Response:
             customer = services.verify_shopper(assistant, customer_id, form.code.data or "")
         except ServiceError as err:
             refused(err)
-            errors = {"code": gettext(err.message)}
+            errors = {"code": translated(err)}
         else:
             flash(
                 gettext(

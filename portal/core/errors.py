@@ -1,34 +1,97 @@
-"""ServiceError: how a business rule says no, once, for pages and the API alike."""
+"""ServiceError: how a business rule says no, once, for pages and the API alike.
+
+Errors by code (Saleor's style): each domain declares its codes as an `ErrorCode` enum
+and one message table, registered here with `register_messages`. A service raises
+`ServiceError(Code.MEMBER, field=..., **params)`; the English sentence comes from the
+table (the JSON API answers it, exactly as the documents word it, with `code` beside
+it), and pages show the same entry translated (portal/i18n/messages.py), plural forms
+included. A raise may still pass its own sentence: a document's wording for one path.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class ErrorCode(StrEnum):
+    """Base of every domain's error codes: stable strings API clients may match on."""
+
+
+def N_(message: str) -> str:
+    """Mark `message` for extraction into the catalogs without translating it now."""
+    return message
+
+
+@dataclass(frozen=True)
+class Plural:
+    """A message with singular and plural forms, chosen by the parameter `count`."""
+
+    singular: str
+    plural: str
+    count: str = "count"
+
+
+Message = str | Plural
+_MESSAGES: dict[str, Message] = {}
+
+
+def register_messages(table: Mapping[ErrorCode, Message]) -> None:
+    """Add a domain's message table; a code means one thing everywhere."""
+    for code, message in table.items():
+        known = _MESSAGES.setdefault(str(code), message)
+        if known != message:
+            raise ValueError(f"error code {code!r} already has another message")
+
+
+def message_for(code: str) -> Message | None:
+    """The table's entry for `code`, if it has one."""
+    return _MESSAGES.get(str(code))
+
+
+def english(message: Message, params: Mapping[str, Any]) -> str:
+    """The English sentence of a table entry with its parameters filled in."""
+    if isinstance(message, Plural):
+        text = message.singular if params.get(message.count) == 1 else message.plural
+    else:
+        text = message
+    return text % params if params else text
 
 
 class ServiceError(Exception):
     """A rule refused the request.
 
-    `code` is a stable machine-readable reason, `field` the input it concerns (if any),
-    `message` the English sentence (pages translate it with `gettext`), and `status`
-    the HTTP status the JSON API answers with.
+    `code` is a stable machine-readable reason (an ErrorCode, or a plain string where a
+    domain has not declared one), `field` the input it concerns (if any), `params` the
+    values its message names, `message` the English sentence, and `status` the HTTP
+    status the JSON API answers with.
     """
 
     def __init__(
         self,
         code: str,
-        message: str,
+        message: str | None = None,
         *,
         field: str | None = None,
         status: int = 422,
         retry_after: int | None = None,
         persist: bool = False,
+        **params: Any,
     ) -> None:
+        entry = message_for(code)
+        if message is None:
+            message = english(entry, params) if entry is not None else str(code)
         super().__init__(message)
-        self.code = code
+        self.code = str(code)
         self.message = message
         self.field = field
+        self.params = params
         self.status = status
         self.retry_after = retry_after
-        # True when the refusal itself changed state that must be committed
-        # (a wrong code still counts as an attempt); callers commit instead of rolling back.
+        # True when the refusal itself changed state that must be kept (a wrong code
+        # still counts as an attempt): the request boundary commits instead of rolling back.
         self.persist = persist
 
     def __repr__(self) -> str:
@@ -43,5 +106,5 @@ class NotFound(ServiceError):
 
 
 class Conflict(ServiceError):
-    def __init__(self, code: str, message: str, *, field: str | None = None) -> None:
+    def __init__(self, code: str, message: str | None = None, *, field: str | None = None) -> None:
         super().__init__(code, message, field=field, status=409)

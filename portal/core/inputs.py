@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from portal.core.errors import ServiceError
+from portal.core.errors import N_, ErrorCode, Message, ServiceError, register_messages
 
 ID_MAX = 2**31 - 1  # database ids are 32-bit integers
 MAX_JSON_DEPTH = 32
@@ -22,8 +22,19 @@ MAX_JSON_DEPTH = 32
 # only appear alone (decoded from JSON "\ud800") and no database can store.
 UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 CONTROL_IN_PATH = re.compile("[\x00-\x1f\x7f]")
-INVALID_TEXT = "Remove the invalid characters."
-TOO_DEEP = f"JSON may be nested at most {MAX_JSON_DEPTH} levels deep"
+
+
+class InputError(ErrorCode):
+    INVALID_CHARACTERS = "invalid_characters"
+    JSON_TOO_DEEP = "json_too_deep"
+
+
+MESSAGES: dict[InputError, Message] = {
+    InputError.INVALID_CHARACTERS: N_("Remove the invalid characters."),
+    InputError.JSON_TOO_DEEP: "JSON may be nested at most %(depth)s levels deep",
+}
+register_messages(MESSAGES)
+INVALID_TEXT = str(MESSAGES[InputError.INVALID_CHARACTERS])
 
 
 def parse_id(raw: object) -> int | None:
@@ -73,9 +84,9 @@ def loads_json(text: str | bytes) -> Any:
     try:
         value = json.loads(text)
     except RecursionError:
-        raise ServiceError("json_too_deep", TOO_DEEP, status=400) from None
+        raise ServiceError(InputError.JSON_TOO_DEEP, status=400, depth=MAX_JSON_DEPTH) from None
     if _depth(value) > MAX_JSON_DEPTH:
-        raise ServiceError("json_too_deep", TOO_DEEP, status=400)
+        raise ServiceError(InputError.JSON_TOO_DEEP, status=400, depth=MAX_JSON_DEPTH)
     return value
 
 
@@ -107,7 +118,7 @@ def refuse_unstorable(fields: Iterable[tuple[str, Any]]) -> None:
     """400 naming the field when any given text cannot be stored."""
     name = first_unstorable_field(fields)
     if name is not None:
-        raise ServiceError("invalid_characters", INVALID_TEXT, field=name, status=400)
+        raise ServiceError(InputError.INVALID_CHARACTERS, field=name, status=400)
 
 
 def control_in_path(path: str) -> bool:

@@ -6,10 +6,21 @@ from dataclasses import dataclass
 
 import phonenumbers
 
-from portal.core.errors import ServiceError
+from portal.core.errors import N_, ErrorCode, Message, ServiceError, register_messages
 from portal.core.inputs import ascii_digits, is_digits
 
-INVALID_PHONE = "Enter a valid phone number."
+
+class PhoneError(ErrorCode):
+    PHONE_REQUIRED = "phone_required"
+    PHONE_INVALID = "phone_invalid"
+
+
+MESSAGES: dict[PhoneError, Message] = {
+    PhoneError.PHONE_REQUIRED: N_("Enter a phone number."),
+    PhoneError.PHONE_INVALID: N_("Enter a valid phone number."),
+}
+register_messages(MESSAGES)
+INVALID_PHONE = str(MESSAGES[PhoneError.PHONE_INVALID])
 
 
 @dataclass(frozen=True)
@@ -31,7 +42,7 @@ def normalise_phone(raw: str | None, country: str | None, *, field: str = "phone
     """
     text = ascii_digits(_strip_prefix(raw or ""))
     if not text:
-        raise ServiceError("phone_required", "Enter a phone number.", field=field)
+        raise ServiceError(PhoneError.PHONE_REQUIRED, field=field)
     region = (country or "").upper() or None
     candidates = [text]
     digits = "".join(ch for ch in text if is_digits(ch))
@@ -48,7 +59,7 @@ def normalise_phone(raw: str | None, country: str | None, *, field: str = "phone
             e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
             found = phonenumbers.region_code_for_number(parsed) or region or ""
             return Phone(e164=e164, country_code=found)
-    raise ServiceError("phone_invalid", INVALID_PHONE, field=field)
+    raise ServiceError(PhoneError.PHONE_INVALID, field=field)
 
 
 def phone_search_prefix(raw: str, country: str | None) -> str | None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -12,9 +14,10 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
 from portal.core.errors import ServiceError
-from portal.core.inputs import INVALID_TEXT, unstorable_text
+from portal.core.inputs import InputError, parse_id, unstorable_text
 from portal.core.models import Region
 from portal.core.phone import normalise_phone
+from portal.customers.errors import CustomerError
 from portal.extensions import db
 from portal.merchants.models import BUILTIN_CATEGORIES, Category
 
@@ -49,12 +52,23 @@ if "test" in email_validator.SPECIAL_USE_DOMAIN_NAMES:
 
 
 class ValidationFailed(ServiceError):
-    """Several fields are wrong at once; `errors` maps each field to its message."""
+    """Several fields are wrong at once.
 
-    def __init__(self, errors: dict[str, str]) -> None:
-        first_field, first_message = next(iter(errors.items()))
-        super().__init__("invalid", first_message, field=first_field, status=422)
-        self.errors = errors
+    `problems` maps each field to its ServiceError (code, parameters); `errors` maps it
+    to the English sentence, as the JSON API answers it. Pages translate the problems
+    (portal/i18n/messages.py field_errors).
+    """
+
+    def __init__(self, errors: Mapping[str, str | ServiceError]) -> None:
+        self.problems: dict[str, ServiceError] = {
+            field: problem
+            if isinstance(problem, ServiceError)
+            else ServiceError("invalid", problem, field=field)
+            for field, problem in errors.items()
+        }
+        self.errors = {field: problem.message for field, problem in self.problems.items()}
+        first_field, first = next(iter(self.problems.items()))
+        super().__init__("invalid", first.message, field=first_field, status=422)
 
 
 def country_codes() -> list[str]:
@@ -88,7 +102,7 @@ def clean_email(value: Any) -> str | None:
     try:
         return validate_email(text, check_deliverability=False).normalized
     except EmailNotValidError as exc:
-        raise ServiceError("email_invalid", "Enter a valid email address.", field="email") from exc
+        raise ServiceError(CustomerError.EMAIL_INVALID, field="email") from exc
 
 
 def clean_date_of_birth(value: Any, today: date | None = None) -> date | None:
@@ -101,17 +115,11 @@ def clean_date_of_birth(value: Any, today: date | None = None) -> date | None:
         try:
             dob = date.fromisoformat(str(value).strip())
         except ValueError as exc:
-            raise ServiceError(
-                "dob_invalid", "Enter the date as YYYY-MM-DD.", field="date_of_birth"
-            ) from exc
+            raise ServiceError(CustomerError.DOB_INVALID, field="date_of_birth") from exc
     if dob >= today:
-        raise ServiceError(
-            "dob_future", "Date of birth must be in the past.", field="date_of_birth"
-        )
+        raise ServiceError(CustomerError.DOB_FUTURE, field="date_of_birth")
     if today.year - dob.year > 120:
-        raise ServiceError(
-            "dob_implausible", "Date of birth is too far in the past.", field="date_of_birth"
-        )
+        raise ServiceError(CustomerError.DOB_IMPLAUSIBLE, field="date_of_birth")
     return dob
 
 
@@ -119,16 +127,142 @@ def clean_age(value: Any) -> int | None:
     if value in (None, ""):
         return None
     if isinstance(value, bool):
-        raise ServiceError("age_invalid", "Age must be a whole number from 0 to 120.", field="age")
+        raise ServiceError(CustomerError.AGE_INVALID, field="age")
     try:
         age = int(str(value).strip()) if not isinstance(value, int) else value
     except ValueError as exc:
-        raise ServiceError(
-            "age_invalid", "Age must be a whole number from 0 to 120.", field="age"
-        ) from exc
+        raise ServiceError(CustomerError.AGE_INVALID, field="age") from exc
     if not 0 <= age <= 120:
-        raise ServiceError("age_invalid", "Age must be a whole number from 0 to 120.", field="age")
+        raise ServiceError(CustomerError.AGE_INVALID, field="age")
     return age
+
+
+@dataclass
+class _Cleaning:
+    """What a field's cleaner may look at: the merchant, the country hint, and the fields
+    cleaned before it (the phone reads the cleaned country code)."""
+
+    merchant_id: int
+    country: str | None
+    cleaned: dict[str, Any]
+
+
+def _refuse(code: CustomerError, field: str, **params: Any) -> ServiceError:
+    return ServiceError(code, field=field, **params)
+
+
+def _clean_text(field: str) -> Cleaner:
+    def clean(value: Any, _: _Cleaning) -> str | None:
+        text = _text(value)
+        if text is not None and len(text) > MAX_LENGTHS[field]:
+            raise _refuse(CustomerError.TOO_LONG, field, max=MAX_LENGTHS[field])
+        if text is not None and unstorable_text(text):
+            # PostgreSQL refuses NUL in text (a 500); refuse it on every database alike.
+            raise ServiceError(InputError.INVALID_CHARACTERS, field=field)
+        return text
+
+    return clean
+
+
+def _clean_matching(field: str, pattern: re.Pattern[str], code: CustomerError) -> Cleaner:
+    as_text = _clean_text(field)
+
+    def clean(value: Any, context: _Cleaning) -> str | None:
+        text = as_text(value, context)
+        if text and not pattern.match(text):
+            raise _refuse(code, field)
+        return text
+
+    return clean
+
+
+def _clean_gender(value: Any, _: _Cleaning) -> str | None:
+    gender = _text(value)
+    if gender is not None and gender.lower() not in GENDERS:
+        raise _refuse(CustomerError.GENDER_INVALID, "gender", options=", ".join(GENDERS))
+    return gender.lower() if gender else None
+
+
+def _clean_country(field: str, code: CustomerError) -> Cleaner:
+    def clean(value: Any, _: _Cleaning) -> str | None:
+        text = _text(value)
+        if text is not None and text.upper() not in country_codes():
+            raise _refuse(code, field)
+        return text.upper() if text else None
+
+    return clean
+
+
+def _clean_language(value: Any, _: _Cleaning) -> str | None:
+    language = _text(value)
+    if language is not None and language not in current_app.config["LANGUAGES"]:
+        raise _refuse(CustomerError.LANGUAGE_UNSUPPORTED, "language")
+    return language
+
+
+def _clean_region(value: Any, _: _Cleaning) -> int | None:
+    if value in (None, ""):
+        return None
+    number = parse_id(value) if not isinstance(value, bool) else None
+    region = db.session.get(Region, number) if number is not None else None
+    if region is None:
+        raise _refuse(CustomerError.REGION_INVALID, "region_id")
+    return region.id
+
+
+def _clean_category(value: Any, context: _Cleaning) -> str:
+    code = _text(value) or "N"
+    if code not in category_codes(context.merchant_id):
+        raise _refuse(CustomerError.CATEGORY_UNKNOWN, "category_code")
+    return code
+
+
+def _clean_external_id(value: Any, _: _Cleaning) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        if isinstance(value, bool):
+            raise ValueError(value)
+        number = int(value)
+    except (TypeError, ValueError):
+        raise _refuse(CustomerError.NOT_A_WHOLE_NUMBER, "external_customer_id") from None
+    if abs(number) > 2**63 - 1:
+        raise _refuse(CustomerError.NOT_A_WHOLE_NUMBER, "external_customer_id")
+    return number
+
+
+def _clean_phone(value: Any, context: _Cleaning) -> str:
+    hint = context.cleaned.get("country_code") or context.country
+    phone = normalise_phone(_text(value), hint)
+    context.cleaned.setdefault("country_code", phone.country_code)
+    return phone.e164
+
+
+Cleaner = Callable[[Any, _Cleaning], Any]
+# One cleaner per field, in the order errors are listed; the phone comes last, after the
+# country code it is read with.
+CLEANERS: dict[str, Cleaner] = {
+    **{field: _clean_text(field) for field in TEXT_FIELDS if field != "email"},
+    "postal_code": _clean_matching("postal_code", POSTAL_RE, CustomerError.POSTAL_CODE_INVALID),
+    "passport_number": _clean_matching(
+        "passport_number", DOCUMENT_RE, CustomerError.DOCUMENT_INVALID
+    ),
+    "national_id_number": _clean_matching(
+        "national_id_number", DOCUMENT_RE, CustomerError.DOCUMENT_INVALID
+    ),
+    "email": lambda value, _: clean_email(value),
+    "gender": _clean_gender,
+    "date_of_birth": lambda value, _: clean_date_of_birth(value),
+    "age": lambda value, _: clean_age(value),
+    "nationality": _clean_country("nationality", CustomerError.NATIONALITY_INVALID),
+    "country_code": _clean_country("country_code", CustomerError.COUNTRY_INVALID),
+    "language": _clean_language,
+    "region_id": _clean_region,
+    "category_code": _clean_category,
+    "external_customer_id": _clean_external_id,
+    "is_loyal": lambda value, _: bool(value),
+    "phone": _clean_phone,
+}
 
 
 def clean_fields(
@@ -142,106 +276,16 @@ def clean_fields(
     Collects every error before raising one ValidationFailed, so a form can show them all.
     `phone` is normalised to E.164 with `country` (or data['country_code']).
     """
-    errors: dict[str, str] = {}
     cleaned: dict[str, Any] = {}
-
-    def attempt(field: str, fn: Any, *args: Any) -> None:
+    problems: dict[str, ServiceError] = {}
+    context = _Cleaning(merchant_id, country, cleaned)
+    for field, cleaner in CLEANERS.items():
+        if field not in data:
+            continue
         try:
-            cleaned[field] = fn(*args)
+            cleaned[field] = cleaner(data[field], context)
         except ServiceError as exc:
-            errors[exc.field or field] = exc.message
-
-    for field in TEXT_FIELDS:
-        if field in data and field != "email":
-            text = _text(data[field])
-            if text is not None and len(text) > MAX_LENGTHS[field]:
-                errors[field] = f"Use at most {MAX_LENGTHS[field]} characters."
-            elif text is not None and unstorable_text(text):
-                # PostgreSQL refuses NUL in text (a 500); refuse it on every database alike.
-                errors[field] = INVALID_TEXT
-            else:
-                cleaned[field] = text
-    if "email" in data:
-        attempt("email", clean_email, data["email"])
-    if cleaned.get("postal_code") and not POSTAL_RE.match(cleaned["postal_code"]):
-        errors["postal_code"] = "Enter a valid postal code."
-    for doc in ("passport_number", "national_id_number"):
-        if cleaned.get(doc) and not DOCUMENT_RE.match(cleaned[doc]):
-            errors[doc] = "Use 4 to 32 letters, digits or dashes."
-    if "gender" in data:
-        gender = _text(data["gender"])
-        if gender is not None and gender.lower() not in GENDERS:
-            errors["gender"] = "Choose one of: " + ", ".join(GENDERS) + "."
-        else:
-            cleaned["gender"] = gender.lower() if gender else None
-    if "date_of_birth" in data:
-        attempt("date_of_birth", clean_date_of_birth, data["date_of_birth"])
-    if "age" in data:
-        attempt("age", clean_age, data["age"])
-    if "nationality" in data:
-        nat = _text(data["nationality"])
-        if nat is not None and nat.upper() not in country_codes():
-            errors["nationality"] = "Choose a country from the list."
-        else:
-            cleaned["nationality"] = nat.upper() if nat else None
-    if "country_code" in data:
-        cc = _text(data["country_code"])
-        if cc is not None and cc.upper() not in country_codes():
-            errors["country_code"] = "Use an ISO 3166 country code such as BD, ID or US."
-        else:
-            cleaned["country_code"] = cc.upper() if cc else None
-    if "language" in data:
-        lang = _text(data["language"])
-        if lang is not None and lang not in current_app.config["LANGUAGES"]:
-            errors["language"] = "Unsupported language."
-        else:
-            cleaned["language"] = lang
-    if "region_id" in data:
-        rid = data["region_id"]
-        if rid in (None, ""):
-            cleaned["region_id"] = None
-        else:
-            try:
-                number = int(rid)
-                # Out-of-range ids cannot exist and would overflow the database integer.
-                region = db.session.get(Region, number) if 0 < number <= 2**31 - 1 else None
-            except (TypeError, ValueError):
-                region = None
-            if region is None:
-                errors["region_id"] = "Choose a district from the list."
-            else:
-                cleaned["region_id"] = region.id
-    if "category_code" in data:
-        code = _text(data["category_code"]) or "N"
-        if code not in category_codes(merchant_id):
-            errors["category_code"] = "Unknown category."
-        else:
-            cleaned["category_code"] = code
-    if "external_customer_id" in data:
-        raw = data["external_customer_id"]
-        if raw in (None, ""):
-            cleaned["external_customer_id"] = None
-        elif isinstance(raw, bool):
-            errors["external_customer_id"] = "Must be a whole number."
-        else:
-            try:
-                cleaned["external_customer_id"] = int(raw)
-            except (TypeError, ValueError):
-                errors["external_customer_id"] = "Must be a whole number."
-            else:
-                if abs(cleaned["external_customer_id"]) > 2**63 - 1:
-                    del cleaned["external_customer_id"]
-                    errors["external_customer_id"] = "Must be a whole number."
-    if "is_loyal" in data:
-        cleaned["is_loyal"] = bool(data["is_loyal"])
-    if "phone" in data:
-        region_hint = cleaned.get("country_code") or country
-        try:
-            phone = normalise_phone(_text(data["phone"]), region_hint)
-            cleaned["phone"] = phone.e164
-            cleaned.setdefault("country_code", phone.country_code)
-        except ServiceError as exc:
-            errors["phone"] = exc.message
-    if errors:
-        raise ValidationFailed(errors)
+            problems[field] = exc
+    if problems:
+        raise ValidationFailed(problems)
     return cleaned

@@ -7,7 +7,6 @@ The rules themselves live in portal.customers.fields (applied by update_customer
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -27,6 +26,7 @@ from portal.customers.fields import GENDERS, MAX_LENGTHS, ValidationFailed, coun
 from portal.customers.models import Customer
 from portal.customers.services import update_customer
 from portal.extensions import db
+from portal.i18n.messages import field_errors, translated
 
 DATE_FORMAT = "%Y-%m-%d"
 DATE_FORMAT_LABEL = "YYYY-MM-DD"
@@ -41,7 +41,6 @@ GENDER_LABELS = {
 }
 
 # English service messages built with numbers, and the catalog form they translate through.
-_TOO_LONG = re.compile(r"^Use at most (\d+) characters\.$")
 
 
 def _length(name: str) -> list[Any]:
@@ -196,14 +195,15 @@ def profile_schema(customer: Customer, *, language: str) -> dict[str, Any]:
 
 
 def translate_message(message: str, language: str) -> str:
-    """An English service message in `language` (numbered ones through their template)."""
+    """One of this module's own English sentences in `language`."""
     with force_locale(language):
-        match = _TOO_LONG.match(message)
-        if match:
-            return gettext("Use at most %(max)s characters.", max=match.group(1))
-        if message.startswith("Choose one of:"):
-            return gettext("Choose one of the options.")
         return gettext(message)
+
+
+def translate_problems(error: ServiceError, language: str) -> dict[str, str]:
+    """A refusal's sentences per field in `language`, from the message tables."""
+    with force_locale(language):
+        return field_errors(error)
 
 
 class _FormData(dict):
@@ -256,12 +256,11 @@ def submit_profile(
         try:
             changes = update_customer(customer, values, actor=actor, expected_version=expected)
         except ValidationFailed as exc:
-            for name, message in exc.errors.items():
-                errors.setdefault(name, []).append(translate_message(message, language))
+            for name, message in translate_problems(exc, language).items():
+                errors.setdefault(name, []).append(message)
         except ServiceError as exc:
-            errors.setdefault(exc.field or "version", []).append(
-                translate_message(exc.message, language)
-            )
+            with force_locale(language):
+                errors.setdefault(exc.field or "version", []).append(translated(exc))
     if errors:
         return ProfileResult(
             has_errors=True,

@@ -20,11 +20,11 @@ from portal.customers.profile_form import (
     GENDER_LABELS,
     build_form,
     submit_profile,
-    translate_message,
 )
 from portal.extensions import limiter
 from portal.htmx import is_htmx, redirect_after_post, render_page_or_partial
 from portal.i18n.locale import current_language
+from portal.i18n.messages import field_errors, translated
 from portal.links.services import current_address, current_card
 from portal.merchants.models import Merchant
 from portal.sessions import current_customer
@@ -123,13 +123,10 @@ def change_phone(slug: str) -> Response | str:
             start_phone_change(customer, request.form.get("phone", ""), actor=_actor(customer))
         except ValidationFailed as exc:
             refused(exc)
-            error, status = (
-                translate_message(exc.errors.get("phone", exc.message), current_language()),
-                422,
-            )
+            error, status = field_errors(exc).get("phone", translated(exc)), 422
         except ServiceError as exc:
             refused(exc)
-            error, status = gettext(exc.message), exc.status
+            error, status = translated(exc), exc.status
         else:
             flash(gettext("We sent a code to your new number."), "info")
             return redirect_after_post(url_for("profile.confirm_phone", slug=slug))
@@ -158,7 +155,7 @@ def confirm_phone(slug: str) -> Response | str:
             confirm_phone_change(customer, request.form.get("code", ""), actor=_actor(customer))
         except ServiceError as exc:
             refused(exc)
-            error, status = gettext(exc.message), 422
+            error, status = translated(exc), 422
         else:
             flash(gettext("Your new phone number is confirmed."), "success")
             return redirect_after_post(url_for("profile.show", slug=slug))

@@ -15,17 +15,20 @@ from sqlalchemy import update
 from portal.core.errors import Conflict, ServiceError
 from portal.core.inputs import ascii_digits, is_digits
 from portal.core.phone import Phone, normalise_phone
+from portal.customers.errors import MESSAGES as CUSTOMER_MESSAGES
+from portal.customers.errors import CustomerError
 from portal.customers.fields import ValidationFailed, clean_fields
 from portal.customers.models import Customer, RegisteredBy
 from portal.customers.services import create_customer, find_by_phone
 from portal.extensions import db
 from portal.merchants.models import Merchant
-from portal.otp.services import UNABLE_TO_VERIFY, lock_challenge, send_code, verify_code
+from portal.otp.errors import OtpError
+from portal.otp.services import lock_challenge, send_code, verify_code
 
 SIGNUP = "signup"
 SIGNIN = "signin"
 PURPOSES = (SIGNUP, SIGNIN)
-FIRST_NAME_REQUIRED = "Enter your first name."
+FIRST_NAME_REQUIRED = str(CUSTOMER_MESSAGES[CustomerError.FIRST_NAME_REQUIRED])
 SIGNUP_FIELDS = ("first_name", "last_name", "email")
 
 
@@ -69,25 +72,25 @@ def _send(merchant: Merchant, e164: str, purpose: str) -> Pending:
 
 def _signup_errors(merchant: Merchant, data: dict[str, Any]) -> tuple[Phone | None, dict]:
     """Validate the sign-up form at once: (the phone, cleaned fields), or ValidationFailed."""
-    errors: dict[str, str] = {}
+    problems: dict[str, ServiceError] = {}
     phone: Phone | None = None
     try:
         phone = normalise_phone(data.get("phone"), data.get("country") or merchant.country_code)
     except ServiceError as exc:
-        errors["phone"] = exc.message
+        problems["phone"] = exc
     values = {key: data.get(key) for key in SIGNUP_FIELDS}
     cleaned: dict[str, Any] = {}
     try:
         cleaned = clean_fields(values, merchant_id=merchant.id)
     except ValidationFailed as exc:
-        errors.update(exc.errors)
-    if not (data.get("first_name") or "").strip() and "first_name" not in errors:
-        errors["first_name"] = FIRST_NAME_REQUIRED
-    if errors:
+        problems.update(exc.problems)
+    if not (data.get("first_name") or "").strip() and "first_name" not in problems:
+        problems["first_name"] = ServiceError(CustomerError.FIRST_NAME_REQUIRED, field="first_name")
+    if problems:
         ordered = {
-            k: errors[k] for k in ("first_name", "last_name", "phone", "email") if k in errors
+            k: problems[k] for k in ("first_name", "last_name", "phone", "email") if k in problems
         }
-        raise ValidationFailed(ordered | errors)
+        raise ValidationFailed(ordered | problems)
     return phone, cleaned
 
 
@@ -145,14 +148,14 @@ def finish_verification(merchant: Merchant, pending: Pending, code: str | None) 
     """
     digits = ascii_digits((code or "").strip())
     if not digits:
-        raise ServiceError("code_required", "Enter the code we sent you.", field="code")
+        raise ServiceError(OtpError.CODE_REQUIRED, field="code")
     if not is_digits(digits) or len(digits) > 12:
         digits = "x"  # still checked, so the attempt counts and nothing is learnt
     known = owner_of(merchant, pending.phone)
     actor = f"customer:{known.id}" if known is not None else "anonymous"
     customer = verify_code(merchant, pending.phone, digits, actor=actor)
     if not may_sign_in(customer):
-        raise ServiceError("no_code", UNABLE_TO_VERIFY, field="code")
+        raise ServiceError(OtpError.NO_CODE, field="code")
     return customer
 
 

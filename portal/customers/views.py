@@ -33,6 +33,7 @@ from portal.customers.signup_forms import CodeForm, ResendForm, SigninForm, Sign
 from portal.extensions import limiter
 from portal.htmx import is_htmx, redirect_after_post, render_page_or_partial
 from portal.i18n.locale import current_language
+from portal.i18n.messages import field_errors, translated
 from portal.merchants.models import Merchant
 from portal.redirects import safe_next
 from portal.sessions import current_customer, sign_in_customer, sign_out
@@ -80,10 +81,10 @@ def _status(response: Response, status: int) -> Response:
 def _errors_of(err: ServiceError) -> tuple[dict[str, list[str]], str | None]:
     """Field errors (translated) for render_field, and a message for the whole form."""
     if isinstance(err, ValidationFailed):
-        return {field: [gettext(msg)] for field, msg in err.errors.items()}, None
+        return {field: [msg] for field, msg in field_errors(err).items()}, None
     if err.field in ("phone", "code", "first_name", "last_name", "email"):
-        return {err.field: [gettext(err.message)]}, None
-    return {}, gettext(err.message)
+        return {err.field: [translated(err)]}, None
+    return {}, translated(err)
 
 
 def _with_retry(response: Response, err: ServiceError | None) -> Response:
@@ -276,7 +277,7 @@ def resend(slug: str) -> Response:
             pending = resend_code(merchant, pending)
     except ServiceError as err:
         refused(err)
-        response = _code_step(merchant, form_error=gettext(err.message))
+        response = _code_step(merchant, form_error=translated(err))
         return _with_retry(_status(response, err.status), err)
     _remember(merchant, pending, (session.get(PENDING_KEY) or {}).get("next"))
     notice = gettext("We sent you a new code.")

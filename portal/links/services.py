@@ -220,7 +220,7 @@ def clean_address(data: dict[str, Any], *, merchant_id: int) -> dict[str, Any]:
             merchant_id=merchant_id,
         )
     except ValidationFailed as exc:
-        errors.update(exc.errors)
+        errors.update(exc.problems)
         shared = {}
     region_id = shared.get("region_id")
     postal = shared.get("postal_code")

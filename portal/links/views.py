@@ -11,10 +11,11 @@ from werkzeug.wrappers import Response
 from portal.boundary import refused
 from portal.core.errors import ServiceError
 from portal.customers.fields import ValidationFailed
-from portal.customers.profile_form import translate_message
+from portal.customers.profile_form import translate_problems
 from portal.extensions import limiter
 from portal.htmx import redirect_after_post
 from portal.i18n.locale import current_language
+from portal.i18n.messages import translated
 from portal.links.forms import AddressForm, CardForm, region_options, search_regions
 from portal.links.services import (
     ADDRESS_PURPOSES,
@@ -33,7 +34,7 @@ DONE_PURPOSES = ("billing", "shipping", "card")
 def _refused(error: ServiceError) -> tuple[str, int]:
     """The friendly page for an unknown (404) or dead (410) link; nothing was changed."""
     status = error.status if error.status in (404, 410) else 404
-    return render_template("links/gone.html", message=gettext(error.message), status=status), status
+    return render_template("links/gone.html", message=translated(error), status=status), status
 
 
 def _address_form(link: Any, formdata: Any = None) -> AddressForm:
@@ -74,7 +75,7 @@ def edit(code: str) -> Response | tuple[str, int] | str:
                 save_card(link, request.form.to_dict(), actor=f"link:{link.id}")
         except ValidationFailed as exc:
             refused(exc)
-            errors = {k: translate_message(v, language) for k, v in exc.errors.items()}
+            errors = translate_problems(exc, language)
             status = 422
         except ServiceError as exc:
             refused(exc)

@@ -12,6 +12,7 @@ from wtforms import SelectField, StringField
 from portal.boundary import refused
 from portal.core.errors import NotFound, ServiceError
 from portal.htmx import redirect_after_post
+from portal.i18n.messages import translated
 from portal.merchants.blueprint import bp
 from portal.merchants.categories import (
     create_category,
@@ -75,7 +76,7 @@ def create_category_view() -> Response:
         created = create_category(user.merchant_id, name=form.name.data, actor=staff_actor(user))
     except ServiceError as err:
         refused(err)
-        return _page(form, {"name": gettext(err.message)}, status=422)
+        return _page(form, {"name": translated(err)}, status=422)
     flash(gettext("Category %(name)s has been created", name=created.name), "success")
     return redirect_after_post(url_for("merchants.categories"))
 
@@ -95,7 +96,7 @@ def rename_category_view(code: str) -> Response:
         raise
     except ServiceError as err:
         refused(err)
-        flash(gettext(err.message), "error")
+        flash(translated(err), "error")
         return redirect_after_post(url_for("merchants.categories"))
     flash(gettext("Category renamed to %(name)s", name=renamed.name), "success")
     return redirect_after_post(url_for("merchants.categories"))
@@ -126,7 +127,7 @@ def delete_category_view(code: str) -> Response:
             )
         except ServiceError as err:
             refused(err)
-            errors = {err.field or "reassign_to": gettext(err.message)}
+            errors = {err.field or "reassign_to": translated(err)}
         else:
             flash(
                 gettext(

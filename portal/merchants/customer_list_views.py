@@ -30,6 +30,7 @@ from portal.customers.search import (
 )
 from portal.extensions import limiter
 from portal.htmx import is_htmx, redirect_after_post, render_page_or_partial
+from portal.i18n.messages import field_errors, translated
 from portal.merchants.blueprint import bp
 from portal.merchants.category_cache import list_category_choices
 from portal.merchants.export import (
@@ -53,7 +54,7 @@ def _filters_or_errors() -> tuple[CustomerFilters, dict[str, str]]:
     try:
         return parse_filters(request.args), {}
     except ValidationFailed as err:
-        return CustomerFilters(), {k: gettext(v) for k, v in err.errors.items()}
+        return CustomerFilters(), field_errors(err)
 
 
 # Parsing a number is the slowest part of a table row; the same pages are shown again and again.
@@ -223,7 +224,7 @@ def export_email() -> Response:
         )
     except ServiceError as err:
         refused(err)
-        flash(gettext(err.message), "error")
+        flash(translated(err), "error")
         return redirect_after_post(url_for(".customers"))
     flash(
         gettext(

@@ -28,6 +28,7 @@ from portal.customers.status import (
 )
 from portal.customers.storefront import set_storefront_access
 from portal.htmx import is_htmx, redirect_after_post, render_page_or_partial
+from portal.i18n.messages import field_errors, translated
 from portal.merchants.blueprint import bp
 from portal.merchants.bulk import parse_ids, selected_customers, split_by_fit
 from portal.merchants.categories import category_choices, category_name
@@ -83,14 +84,10 @@ def _customer_url(customer: Customer) -> str:
     return url_for("merchants.customer", customer_id=customer.id)
 
 
-def _translated(errors: dict[str, str]) -> dict[str, str]:
-    return {field: gettext(message) for field, message in errors.items()}
-
-
 def _service_errors(err: ServiceError) -> dict[str, str]:
     if isinstance(err, ValidationFailed):
-        return _translated(err.errors)
-    return {err.field or "_form": gettext(err.message)}
+        return field_errors(err)
+    return {err.field or "_form": translated(err)}
 
 
 def _parse_day(text: str | None) -> tuple[date | None, bool]:
@@ -164,11 +161,11 @@ def _order_context(customer: Customer) -> dict[str, Any]:
             include_deleted=True,
         )
     except ValidationFailed as err:
-        errors.update(_translated(err.errors))
+        errors.update(field_errors(err))
     except ServiceError as err:
         if err.status == 404:
             raise
-        errors[err.field or "start_date"] = gettext(err.message)
+        errors[err.field or "start_date"] = translated(err)
     if history is None:
         history = order_history(merchant_id, customer.id, per_page=per_page, include_deleted=True)
 
@@ -354,7 +351,7 @@ def customer_action(customer_id: int, action: str) -> Response:
             apply_action(found, chosen.code, actor=_actor(), category=category or None)
         except ServiceError as err:
             refused(err)
-            flash(gettext(err.message), "error")
+            flash(translated(err), "error")
             return redirect_after_post(_customer_url(found))
         flash(done_message(chosen, name), "success")
         if chosen.name == "delete":
@@ -382,7 +379,7 @@ def restore(customer_id: int) -> Response:
         restore_customer(found, actor=_actor())
     except ServiceError as err:
         refused(err)
-        flash(gettext(err.message), "error")
+        flash(translated(err), "error")
         return redirect_after_post(_customer_url(found))
     flash(gettext("%(name)s has been restored", name=_display_name(found)), "success")
     return redirect_after_post(_customer_url(found))
@@ -496,7 +493,7 @@ def issue_edit_link(customer_id: int) -> Response:
             issued = edit_links.issue_link(found, purpose, actor=_actor())
     except ServiceError as err:
         refused(err)
-        flash(gettext(err.message), "error")
+        flash(translated(err), "error")
         return redirect_after_post(_customer_url(found))
     if send:
         flash(

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from flask import render_template, request
-from flask_babel import format_date, gettext
+from flask_babel import format_date
 from werkzeug.wrappers import Response
 
 from portal.core.errors import ServiceError
+from portal.i18n.messages import translated
 from portal.merchants.blueprint import bp
 from portal.merchants.categories import category_choices
 from portal.merchants.charts import bar_chart
@@ -36,7 +37,7 @@ def reports() -> Response:
     try:
         rows = customers_per_month(user.merchant_id, category=category)
     except ServiceError as err:
-        error = gettext(err.message)
+        error = translated(err)
         category = None
         rows = customers_per_month(user.merchant_id)
     oldest_first = list(reversed(rows))

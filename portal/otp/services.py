@@ -23,16 +23,18 @@ from portal.core.time import as_utc, utcnow
 from portal.customers.models import ActiveState, Customer, RegistrationStatus
 from portal.extensions import db
 from portal.merchants.models import Merchant
+from portal.otp.errors import MESSAGES, OtpError
 from portal.otp.models import OtpChallenge, OtpSend
 from portal.otp.sms import SmsError, send_sms
 
 CODE_LENGTH = 6
-TOO_MANY_SENDS = "Too many OTP sent. Please try again after 1 hour"
-UNABLE_TO_VERIFY = "Unable to verify otp"
-CODE_EXPIRED = "This code has expired. Ask for a new code."
-CODE_LOCKED = "Too many wrong codes. Ask for a new code."
-CODE_WRONG = "That code is not right. Check it and try again."
-SEND_FAILED = "We could not send the code. Please try again."
+# The English sentences, for callers that word a document's answer around them.
+TOO_MANY_SENDS = str(MESSAGES[OtpError.TOO_MANY_SENDS])
+UNABLE_TO_VERIFY = str(MESSAGES[OtpError.NO_CODE])
+CODE_EXPIRED = str(MESSAGES[OtpError.CODE_EXPIRED])
+CODE_LOCKED = str(MESSAGES[OtpError.CODE_LOCKED])
+CODE_WRONG = str(MESSAGES[OtpError.CODE_WRONG])
+SEND_FAILED = str(MESSAGES[OtpError.SMS_FAILED])
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,7 @@ def send_code(
         db.session.refresh(customer)
     limit = current_app.config["OTP_SENDS_PER_HOUR"]
     if sends_in_last_hour(challenge) >= limit:
-        raise ServiceError("too_many_sends", TOO_MANY_SENDS, field="phone", retry_after=3600)
+        raise ServiceError(OtpError.TOO_MANY_SENDS, field="phone", retry_after=3600)
     now = utcnow()
     code = random_digits(CODE_LENGTH)
     token = random_token()
@@ -167,7 +169,7 @@ def send_code(
         if deliver:
             send_sms(phone, sms_text(merchant, code, customer.language if customer else None))
     except SmsError as exc:
-        raise ServiceError("sms_failed", SEND_FAILED, field="phone", status=502) from exc
+        raise ServiceError(OtpError.SMS_FAILED, field="phone", status=502) from exc
     if customer is not None:
         record_event(
             merchant_id=merchant.id,
@@ -189,12 +191,10 @@ def send_code(
 def _fail(challenge: OtpChallenge, *, max_attempts: int) -> ServiceError:
     """Count one wrong try; lock the code on the last one. The counter must be committed."""
     challenge.attempts += 1
-    kind = "failed"
-    message = CODE_WRONG
-    code = "code_wrong"
+    kind, code = "failed", OtpError.CODE_WRONG
     if challenge.attempts >= max_attempts:
         challenge.locked_at = utcnow()
-        kind, message, code = "locked", CODE_LOCKED, "code_locked"
+        kind, code = "locked", OtpError.CODE_LOCKED
     db.session.flush()
     if challenge.customer_id is not None:
         record_event(
@@ -203,7 +203,7 @@ def _fail(challenge: OtpChallenge, *, max_attempts: int) -> ServiceError:
             type="verification",
             kind=kind,
         )
-    return ServiceError(code, message, field="code", persist=True)
+    return ServiceError(code, field="code", persist=True)
 
 
 def verify_code(
@@ -222,11 +222,11 @@ def verify_code(
     max_attempts = current_app.config["OTP_MAX_ATTEMPTS"]
     challenge = lock_challenge(merchant.id, phone, create=False)
     if challenge is None or challenge.code_hash is None or challenge.consumed_at is not None:
-        raise ServiceError("no_code", UNABLE_TO_VERIFY, field="code")
+        raise ServiceError(OtpError.NO_CODE, field="code")
     if challenge.locked_at is not None or challenge.attempts >= max_attempts:
-        raise ServiceError("code_locked", CODE_LOCKED, field="code")
+        raise ServiceError(OtpError.CODE_LOCKED, field="code")
     if as_utc(challenge.expires_at) is None or as_utc(challenge.expires_at) <= utcnow():
-        raise ServiceError("code_expired", CODE_EXPIRED, field="code")
+        raise ServiceError(OtpError.CODE_EXPIRED, field="code")
     digits = ascii_digits((code or "").strip())
     token_ok = token is None or same_hash(_token_hash(token.strip()), challenge.token_hash)
     code_ok = same_hash(_code_hash(merchant.id, phone, digits), challenge.code_hash)

@@ -19,6 +19,7 @@ from flask_babel import gettext
 from portal.boundary import refused
 from portal.core.errors import ServiceError
 from portal.extensions import limiter
+from portal.i18n.messages import translated
 from portal.redirects import safe_next
 from portal.sessions import current_staff, sign_in_staff, sign_out
 from portal.staff.forms import LoginForm
@@ -62,7 +63,7 @@ def login() -> Any:
             user = authenticate_staff(form.email.data, form.password.data)
         except ServiceError as err:
             refused(err)
-            error = gettext(err.message)
+            error = translated(err)
             status = err.status
         else:
             sign_in_staff(user)

@@ -12,6 +12,7 @@ from wtforms import SelectChoice, SelectField, StringField
 from portal.boundary import refused
 from portal.core.errors import ServiceError
 from portal.htmx import redirect_after_post
+from portal.i18n.messages import translated
 from portal.sessions import current_staff
 from portal.staff.access import console_reader, console_writer, staff_actor
 from portal.staff.models import StaffUser
@@ -117,7 +118,7 @@ def create_token_view() -> Response:
         )
     except ServiceError as err:
         refused(err)
-        return _page(token_form=form, errors={"token": gettext(err.message)}, status=422)
+        return _page(token_form=form, errors={"token": translated(err)}, status=422)
     return _shown_once(gettext("Your new API token"), new.plain)
 
 
@@ -151,7 +152,7 @@ def create_endpoint_view() -> Response:
         new = register_endpoint(user.merchant, form.url.data, actor=staff_actor(user))
     except ServiceError as err:
         refused(err)
-        return _page(endpoint_form=form, errors={"url": gettext(err.message)}, status=422)
+        return _page(endpoint_form=form, errors={"url": translated(err)}, status=422)
     return _shown_once(gettext("Signing secret for %(url)s", url=new.endpoint.url), new.secret)
 
 

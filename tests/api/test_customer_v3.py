@@ -18,7 +18,11 @@ def test_customer_endpoints_answer_401_json_when_signed_out(client, path):
     """Details and update need a signed-in customer: 401 JSON, never a page."""
     response = client.get(BASE + path)
     assert response.status_code == 401
-    assert response.json == {"message": "Customer not authenticated", "status_code": 401}
+    assert response.json == {
+        "message": "Customer not authenticated",
+        "status_code": 401,
+        "code": "not_authenticated",
+    }
 
 
 def test_details_in_document_shape(client, make_merchant, make_customer):

@@ -390,24 +390,3 @@ def test_production_cookie_is_secure_httponly_lax(tmp_path):
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["SESSION_COOKIE_HTTPONLY"] is True
     assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
-
-
-def test_service_messages_are_marked_for_translation():
-    """Every sentence the sign-in services can show is in the extraction list."""
-    from portal.core import phone
-    from portal.customers import signup
-    from portal.customers.signup_messages import MESSAGES
-    from portal.otp import services
-
-    marked = {str(m._args[0]) if hasattr(m, "_args") else str(m) for m in MESSAGES}
-    shown = {
-        services.TOO_MANY_SENDS,
-        services.UNABLE_TO_VERIFY,
-        services.CODE_EXPIRED,
-        services.CODE_LOCKED,
-        services.CODE_WRONG,
-        services.SEND_FAILED,
-        phone.INVALID_PHONE,
-        signup.FIRST_NAME_REQUIRED,
-    }
-    assert shown <= marked
