@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnava
 
 from portal.core.errors import ServiceError
 from portal.htmx import is_htmx
-from portal.i18n.messages import translated
+from portal.i18n.messages import form_expired, translated
 from portal.security import API_PREFIXES
 
 STORAGE_RETRY_AFTER = 30  # seconds a client waits when Redis is down
@@ -85,7 +85,7 @@ def handle_http_error(error: HTTPException) -> Response:
 def handle_csrf_error(error: CSRFError) -> Response:
     if wants_json():
         return json_error("CSRF token missing or invalid", 400)
-    message = gettext("Your form expired. Please go back, reload the page and try again.")
+    message = form_expired()
     return Response(render_template("errors/error.html", status=400, message=message), 400)
 
 

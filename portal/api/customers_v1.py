@@ -12,6 +12,7 @@ from portal.api.query import apply_q
 from portal.api.serializers import customer_object, edit_links
 from portal.api.validation import check_fields, int_arg, json_body
 from portal.core.errors import ServiceError
+from portal.customers.labels import split_full_name
 from portal.customers.models import Customer
 from portal.customers.services import (
     EDITABLE_FIELDS,
@@ -56,9 +57,9 @@ def _with_name_split(data: dict) -> dict:
         name = data.pop("name")
         if not isinstance(name, str):
             raise ServiceError("invalid", "name must be a string", field="name")
-        first, _, last = name.strip().partition(" ")
-        data.setdefault("first_name", first or None)
-        data.setdefault("last_name", last.strip() or None)
+        first, last = split_full_name(name)
+        data.setdefault("first_name", first)
+        data.setdefault("last_name", last)
     return data
 
 

@@ -23,9 +23,11 @@ from portal.api.validation import (
     reject_unknown,
     text_or_number,
 )
+from portal.core.dates import day_range
 from portal.core.errors import ServiceError
 from portal.core.models import Region
 from portal.customers.fields import ValidationFailed
+from portal.customers.labels import split_full_name
 from portal.customers.models import ActiveState, Customer, RegistrationStatus
 from portal.customers.services import create_customer, get_customer, update_customer
 from portal.customers.status import apply_action
@@ -72,8 +74,8 @@ def success(**body: Any) -> Response:
 
 def split_name(name: str) -> dict[str, str | None]:
     """Document 003 has one name; the portal keeps first and last names."""
-    first, _, last = name.strip().partition(" ")
-    return {"first_name": first or None, "last_name": last.strip() or None}
+    first, last = split_full_name(name)
+    return {"first_name": first, "last_name": last}
 
 
 def _portal_fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -275,12 +277,7 @@ def order_history() -> Response:
     reject_unknown(args, {"id", "start_date", "end_date", "per_page", "pagination_offset"})
     customer = _id(args, "id")
     page, per_page = _paging(args)
-    start = date_param("start_date", args.get("start_date"))
-    end = date_param("end_date", args.get("end_date"))
-    if start and end and start > end:
-        raise ServiceError(
-            "invalid", "end_date must not be before start_date", field="end_date", status=400
-        )
+    start, end = day_range(args.get("start_date"), args.get("end_date"), status=400)
     history = history_of(
         current_token().merchant_id,
         customer.id,

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import request
 
+from portal.core.dates import parse_day
 from portal.core.errors import ServiceError
 
 
@@ -99,14 +100,10 @@ def text_or_number(value: Any) -> str | None:
 
 def date_param(name: str, raw: Any) -> date | None:
     """A yyyy-mm-dd date, else 400 naming the parameter."""
-    if raw in (None, ""):
-        return None
     try:
-        return date.fromisoformat(str(raw))
-    except ValueError:
-        raise ServiceError(
-            "invalid", f"{name} must be a date in the format yyyy-mm-dd", field=name, status=400
-        ) from None
+        return parse_day(raw, field=name)
+    except ServiceError as exc:
+        raise ServiceError(exc.code, field=name, status=400) from None
 
 
 def params() -> dict[str, Any]:

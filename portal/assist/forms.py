@@ -6,13 +6,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, TelField
 
+from portal.customers.labels import GENDER_LABELS
+
 # Values are the service's GENDERS; the blank choice means "not given".
 GENDER_CHOICES = [
     SelectChoice("", _l("Choose…")),
-    SelectChoice("female", _l("Female")),
-    SelectChoice("male", _l("Male")),
-    SelectChoice("other", _l("Other")),
-    SelectChoice("unspecified", _l("Prefer not to say")),
+    *(SelectChoice(value, label) for value, label in GENDER_LABELS.items()),
 ]
 # Nothing on these forms belongs to the assistant's own browser profile.
 NO_AUTOFILL = {"autocomplete": "off", "autocapitalize": "words", "spellcheck": "false"}

@@ -17,7 +17,7 @@ from portal.customers.fields import ValidationFailed
 from portal.customers.models import Customer
 from portal.extensions import limiter
 from portal.htmx import is_htmx, redirect_after_post, render_page_or_partial
-from portal.i18n.messages import field_errors, translated
+from portal.i18n.messages import field_errors, form_expired, translated
 from portal.sessions import current_staff
 from portal.staff.access import assistant_only
 from portal.staff.models import StaffUser
@@ -138,7 +138,7 @@ def register() -> Response:
             flash(gettext("Code sent to %(phone)s.", phone=_display_phone(customer)))
             return redirect_after_post(url_for("assist.code", customer_id=customer.id))
     else:
-        errors = {"form": gettext("Your form expired. Reload the page and try again.")}
+        errors = {"form": form_expired()}
     assistant = _assistant()
     return render_page_or_partial(
         "assist/index.html",
@@ -208,7 +208,7 @@ def send(customer_id: int) -> Response:
         else:
             flash(gettext("Code sent to %(phone)s.", phone=_display_phone(customer)))
     else:
-        flash(gettext("Your form expired. Reload the page and try again."), "error")
+        flash(form_expired(), "error")
     return redirect_after_post(url_for("assist.code", customer_id=customer.id))
 
 
@@ -237,7 +237,7 @@ def verify(customer_id: int) -> Response:
             )
             return redirect_after_post(url_for("assist.index"))
     else:
-        errors = {"code": gettext("Your form expired. Reload the page and try again.")}
+        errors = {"code": form_expired()}
     customer = services.find_shopper(assistant, customer_id)
     return render_page_or_partial(
         "assist/code.html",

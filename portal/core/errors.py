@@ -98,6 +98,26 @@ class ServiceError(Exception):
         return f"ServiceError({self.code!r}, field={self.field!r}, status={self.status})"
 
 
+class ValidationFailed(ServiceError):
+    """Several fields are wrong at once.
+
+    `problems` maps each field to its ServiceError (code, parameters); `errors` maps it
+    to the English sentence, as the JSON API answers it. Pages translate the problems
+    (portal/i18n/messages.py field_errors). A plain sentence counts as a problem too.
+    """
+
+    def __init__(self, errors: Mapping[str, str | ServiceError], *, status: int = 422) -> None:
+        self.problems: dict[str, ServiceError] = {
+            field: problem
+            if isinstance(problem, ServiceError)
+            else ServiceError("invalid", problem, field=field)
+            for field, problem in errors.items()
+        }
+        self.errors = {field: problem.message for field, problem in self.problems.items()}
+        first_field, first = next(iter(self.problems.items()))
+        super().__init__("invalid", first.message, field=first_field, status=status)
+
+
 class NotFound(ServiceError):
     """The record does not exist for this merchant (another tenant's ids look the same)."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -13,13 +13,15 @@ from babel import Locale
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
-from portal.core.errors import ServiceError
+from portal.core.errors import ServiceError, ValidationFailed
 from portal.core.inputs import InputError, parse_id, unstorable_text
 from portal.core.models import Region
 from portal.core.phone import normalise_phone
 from portal.customers.errors import CustomerError
 from portal.extensions import db
 from portal.merchants.models import BUILTIN_CATEGORIES, Category
+
+__all__ = ["ValidationFailed", "clean_fields"]  # ValidationFailed lives in core.errors
 
 GENDERS: tuple[str, ...] = ("female", "male", "other", "unspecified")
 POSTAL_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z -]{2,9}$")
@@ -49,26 +51,6 @@ TEXT_FIELDS = tuple(MAX_LENGTHS)
 # library rejects that reserved name by default and documents this list as the switch.
 if "test" in email_validator.SPECIAL_USE_DOMAIN_NAMES:
     email_validator.SPECIAL_USE_DOMAIN_NAMES.remove("test")
-
-
-class ValidationFailed(ServiceError):
-    """Several fields are wrong at once.
-
-    `problems` maps each field to its ServiceError (code, parameters); `errors` maps it
-    to the English sentence, as the JSON API answers it. Pages translate the problems
-    (portal/i18n/messages.py field_errors).
-    """
-
-    def __init__(self, errors: Mapping[str, str | ServiceError]) -> None:
-        self.problems: dict[str, ServiceError] = {
-            field: problem
-            if isinstance(problem, ServiceError)
-            else ServiceError("invalid", problem, field=field)
-            for field, problem in errors.items()
-        }
-        self.errors = {field: problem.message for field, problem in self.problems.items()}
-        first_field, first = next(iter(self.problems.items()))
-        super().__init__("invalid", first.message, field=first_field, status=422)
 
 
 def country_codes() -> list[str]:

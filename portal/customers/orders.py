@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
+from portal.core.dates import DateError
 from portal.core.errors import ServiceError
 from portal.customers.models import Order, OrderItem
 from portal.customers.services import get_customer
@@ -63,11 +64,7 @@ def order_history(
     if page < 1:
         raise ServiceError("page_invalid", "The page number must be 1 or more.", field="page")
     if start_date and end_date and start_date > end_date:
-        raise ServiceError(
-            "date_range_invalid",
-            "The start date must be on or before the end date.",
-            field="start_date",
-        )
+        raise ServiceError(DateError.DATE_RANGE_INVALID, field="start_date")
     customer = get_customer(merchant_id, customer_id, include_deleted=include_deleted)
     conditions = [Order.merchant_id == merchant_id, Order.customer_id == customer.id]
     if start_date:

@@ -22,7 +22,8 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from portal.core.errors import ServiceError
 from portal.core.models import Region
-from portal.customers.fields import GENDERS, MAX_LENGTHS, ValidationFailed, country_choices
+from portal.customers.fields import MAX_LENGTHS, ValidationFailed, country_choices
+from portal.customers.labels import gender_choices
 from portal.customers.models import Customer
 from portal.customers.services import update_customer
 from portal.extensions import db
@@ -33,12 +34,6 @@ DATE_FORMAT_LABEL = "YYYY-MM-DD"
 UNKNOWN_FIELD = "This field cannot be changed here."
 VERSION_INVALID = "Reload the page and edit again."
 
-GENDER_LABELS = {
-    "female": _l("Female"),
-    "male": _l("Male"),
-    "other": _l("Other"),
-    "unspecified": _l("Prefer not to say"),
-}
 
 # English service messages built with numbers, and the catalog form they translate through.
 
@@ -110,7 +105,7 @@ def _choices(language: str) -> dict[str, list[tuple[str, str]]]:
     blank = [("", gettext("Not set"))]
     return {
         "nationality": blank + country_choices(language),
-        "gender": blank + [(g, str(GENDER_LABELS[g])) for g in GENDERS],
+        "gender": blank + gender_choices("")[1:],
         "language": list(current_app.config["LANGUAGES"].items()),
         "region_id": blank + region_choices(),
     }

@@ -13,11 +13,11 @@ from werkzeug.wrappers import Response
 from portal.boundary import refused
 from portal.core.errors import ServiceError
 from portal.customers.fields import ValidationFailed
+from portal.customers.labels import gender_label
 from portal.customers.models import Customer
 from portal.customers.phone_change import confirm_phone_change, start_phone_change
 from portal.customers.profile_form import (
     EDITABLE,
-    GENDER_LABELS,
     build_form,
     submit_profile,
 )
@@ -55,7 +55,7 @@ def _display(customer: Customer, language: str) -> dict[str, Any]:
     languages = dict(Locale.parse(language).languages)
     return {
         "nationality": territories.get(customer.nationality or "", customer.nationality),
-        "gender": str(GENDER_LABELS[customer.gender]) if customer.gender in GENDER_LABELS else None,
+        "gender": gender_label(customer.gender),
         "language": languages.get(customer.language or "", customer.language),
     }
 

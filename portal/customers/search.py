@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, tuple_
 from sqlalchemy.orm import lazyload
 
+from portal.core.dates import day_range
 from portal.core.errors import ServiceError
 from portal.core.inputs import loads_json
 from portal.core.phone import phone_search_prefix
@@ -46,7 +47,6 @@ PER_PAGE_MAX = 100
 COUNT_CAP = 10_000
 SCAN_COUNT_CAP = 1_000
 CATEGORY_RE = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 # Query names: the console's first, then document 003's.
 ARG_NAMES = {
@@ -127,34 +127,28 @@ def _first(args: Mapping[str, Any], field: str) -> str:
     return ""
 
 
-def _parse_date(raw: str, field: str, errors: dict[str, str]) -> date | None:
-    if not raw:
-        return None
-    if DATE_RE.match(raw):
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            pass
-    errors[field] = "Enter the date as yyyy-mm-dd."
-    return None
-
-
 def parse_filters(args: Mapping[str, Any]) -> CustomerFilters:
     """Read filters from query arguments (console or document 003 names), checking each.
 
     Raises ValidationFailed naming every bad field, so pages and the API can say which.
     """
-    errors: dict[str, str] = {}
+    errors: dict[str, str | ServiceError] = {}
     keyword = _first(args, "keyword")
     if len(keyword) > KEYWORD_MAX:
         errors["keyword"] = f"Use at most {KEYWORD_MAX} characters."
     search_in = (_first(args, "search_in") or "NAME").upper()
     if search_in not in SEARCH_IN:
         errors["search_in"] = "Choose Name, Email, Phone or Address."
-    created_from = _parse_date(_first(args, "created_from"), "created_from", errors)
-    created_to = _parse_date(_first(args, "created_to"), "created_to", errors)
-    if created_from and created_to and created_from > created_to:
-        errors["created_to"] = "The end date must not be before the start date."
+    try:
+        created_from, created_to = day_range(
+            _first(args, "created_from"),
+            _first(args, "created_to"),
+            start_field="created_from",
+            end_field="created_to",
+        )
+    except ValidationFailed as exc:
+        errors |= exc.problems
+        created_from = created_to = None
     category = _first(args, "category")
     if category and not CATEGORY_RE.match(category):
         errors["category"] = "Choose a category from the list."

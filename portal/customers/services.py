@@ -29,37 +29,36 @@ from portal.merchants.models import Merchant
 NOT_FOUND_MESSAGE = "Unable to find customer"
 PHONE_TAKEN = "This phone number already belongs to another customer."
 
-# Fields a merchant (or a SYSTEM token) may change directly.
-EDITABLE_FIELDS: frozenset[str] = frozenset(
-    {
-        "first_name",
-        "last_name",
-        "email",
-        "phone",
-        "country_code",
-        "gender",
-        "date_of_birth",
-        "age",
-        "nationality",
-        "passport_number",
-        "national_id_number",
-        "language",
-        "address",
-        "home_address",
-        "region_id",
-        "postal_code",
-        "whatsapp",
-        "viber",
-        "imo",
-        "line",
-        "other_contact",
-        "category_code",
-        "external_customer_id",
-        "external_customer_code",
-        "is_loyal",
-        "user_type",
-    }
+# Fields a merchant (or a SYSTEM token) may change directly, in form order.
+EDITABLE_ORDER: tuple[str, ...] = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "country_code",
+    "gender",
+    "date_of_birth",
+    "age",
+    "nationality",
+    "passport_number",
+    "national_id_number",
+    "language",
+    "address",
+    "home_address",
+    "region_id",
+    "postal_code",
+    "whatsapp",
+    "viber",
+    "imo",
+    "line",
+    "other_contact",
+    "category_code",
+    "external_customer_id",
+    "external_customer_code",
+    "is_loyal",
+    "user_type",
 )
+EDITABLE_FIELDS: frozenset[str] = frozenset(EDITABLE_ORDER)
 
 
 def full_name_of(first: str | None, last: str | None) -> str:

@@ -7,14 +7,10 @@ from typing import Any
 from portal.core.audit import record_audit, record_event
 from portal.core.errors import ServiceError
 from portal.core.time import utcnow
+from portal.customers.labels import split_full_name
 from portal.customers.models import Customer
 from portal.customers.services import update_customer
 from portal.extensions import db
-
-
-def _split_name(name: str) -> tuple[str, str | None]:
-    first, _, last = name.strip().partition(" ")
-    return first, (last.strip() or None)
 
 
 def set_storefront_access(
@@ -44,7 +40,7 @@ def set_storefront_access(
     if email is not None and email != (customer.email or ""):
         changes["email"] = email
     if name is not None and name.strip() and name.strip() != customer.full_name:
-        changes["first_name"], changes["last_name"] = _split_name(name)
+        changes["first_name"], changes["last_name"] = split_full_name(name)
     if phone is not None and str(phone).strip():
         changes["phone"] = str(phone).strip()
     if changes:

@@ -33,7 +33,7 @@ from portal.customers.signup_forms import CodeForm, ResendForm, SigninForm, Sign
 from portal.extensions import limiter
 from portal.htmx import is_htmx, redirect_after_post, render_page_or_partial
 from portal.i18n.locale import current_language
-from portal.i18n.messages import field_errors, translated
+from portal.i18n.messages import field_errors, form_expired, translated
 from portal.merchants.models import Merchant
 from portal.redirects import safe_next
 from portal.sessions import current_customer, sign_in_customer, sign_out
@@ -175,7 +175,7 @@ def _phone_step(
                 return _code_step(merchant)
             return redirect(url_for("customers.code", slug=merchant.slug), code=303)
     elif request.method == "POST":
-        form_error = gettext("Your form expired. Please reload the page and try again.")
+        form_error = form_expired()
         status = 400
     else:
         form.next.data = request.args.get("next", "")
@@ -246,7 +246,7 @@ def code(slug: str) -> Response:
     if request.method == "GET":
         return _code_step(merchant, form=form)
     if not form.validate_on_submit():
-        form_error = gettext("Your form expired. Please reload the page and try again.")
+        form_error = form_expired()
         return _status(_code_step(merchant, form=form, form_error=form_error), 400)
     try:
         customer = finish_verification(merchant, pending, form.code.data)
@@ -270,7 +270,7 @@ def resend(slug: str) -> Response:
     if pending is None:
         return redirect_after_post(url_for("customers.signin", slug=slug))
     if not ResendForm().validate_on_submit():
-        form_error = gettext("Your form expired. Please reload the page and try again.")
+        form_error = form_expired()
         return _status(_code_step(merchant, form_error=form_error), 400)
     try:
         with _even_time():

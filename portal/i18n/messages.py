@@ -27,3 +27,8 @@ def field_errors(error: ServiceError) -> dict[str, str]:
     if problems:
         return {field: translated(problem) for field, problem in problems.items()}
     return {error.field or "form": translated(error)}
+
+
+def form_expired() -> str:
+    """The one sentence for a form whose CSRF token is missing or expired, on every page."""
+    return gettext("Your form expired. Please reload the page and try again.")

@@ -21,42 +21,15 @@ from wtforms import (
 )
 
 from portal.core.inputs import parse_id
-from portal.customers.fields import GENDERS
+from portal.customers.labels import gender_choices
 from portal.customers.models import Customer
+from portal.customers.services import EDITABLE_ORDER
 
 # Form field -> customer field, for the fields the form edits as plain values.
-TEXT_FIELDS: tuple[str, ...] = (
-    "first_name",
-    "last_name",
-    "email",
-    "country_code",
-    "gender",
-    "date_of_birth",
-    "age",
-    "nationality",
-    "passport_number",
-    "national_id_number",
-    "language",
-    "address",
-    "home_address",
-    "postal_code",
-    "whatsapp",
-    "viber",
-    "imo",
-    "line",
-    "other_contact",
-    "category_code",
-    "external_customer_id",
-    "external_customer_code",
-    "user_type",
-)
-
-GENDER_LABELS = {
-    "female": _l("Female"),
-    "male": _l("Male"),
-    "other": _l("Other"),
-    "unspecified": _l("Prefer not to say"),
-}
+# The editable fields the form shows as plain inputs; phone, loyalty and district have
+# their own handling (portal/customers/services.py says what is editable).
+SEPARATE_FIELDS = frozenset({"phone", "is_loyal", "region_id"})
+TEXT_FIELDS: tuple[str, ...] = tuple(f for f in EDITABLE_ORDER if f not in SEPARATE_FIELDS)
 
 
 class CustomerForm(FlaskForm):
@@ -95,7 +68,7 @@ class CustomerForm(FlaskForm):
 
     def set_choices(self, categories: list[tuple[str, str]], languages: dict[str, str]) -> None:
         self.category_code.choices = categories
-        self.gender.choices = [("", "—")] + [(g, GENDER_LABELS[g]) for g in GENDERS]
+        self.gender.choices = gender_choices("—")
         self.language.choices = list(languages.items())
 
     def fill_from(self, customer: Customer) -> None:

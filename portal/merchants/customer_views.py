@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import abort, current_app, flash, render_template, request, url_for
@@ -10,6 +9,7 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from portal.boundary import refused
+from portal.core.dates import day_range
 from portal.core.errors import ServiceError
 from portal.core.inputs import parse_id
 from portal.core.phone import format_phone
@@ -28,7 +28,7 @@ from portal.customers.status import (
 )
 from portal.customers.storefront import set_storefront_access
 from portal.htmx import is_htmx, redirect_after_post, render_page_or_partial
-from portal.i18n.messages import field_errors, translated
+from portal.i18n.messages import field_errors, form_expired, translated
 from portal.merchants.blueprint import bp
 from portal.merchants.bulk import parse_ids, selected_customers, split_by_fit
 from portal.merchants.categories import category_choices, category_name
@@ -90,16 +90,6 @@ def _service_errors(err: ServiceError) -> dict[str, str]:
     return {err.field or "_form": translated(err)}
 
 
-def _parse_day(text: str | None) -> tuple[date | None, bool]:
-    """A yyyy-mm-dd date from a query string; (None, False) when it is not one."""
-    if not text:
-        return None, True
-    try:
-        return date.fromisoformat(text.strip()), True
-    except ValueError:
-        return None, False
-
-
 def _positive_int(text: str | None, default: int) -> int:
     number = parse_id(text)
     return number if number is not None and number < 1_000_000 else default
@@ -138,13 +128,12 @@ def _order_context(customer: Customer) -> dict[str, Any]:
     """The order history part of the page: filter form, errors and one page of orders."""
     merchant_id = _staff().merchant_id
     form = OrderFilterForm(request.args)
-    start, start_ok = _parse_day(form.start_date.data)
-    end, end_ok = _parse_day(form.end_date.data)
     errors: dict[str, str] = {}
-    if not start_ok:
-        errors["start_date"] = gettext("Enter the date as YYYY-MM-DD.")
-    if not end_ok:
-        errors["end_date"] = gettext("Enter the date as YYYY-MM-DD.")
+    start = end = None
+    try:
+        start, end = day_range(form.start_date.data, form.end_date.data)
+    except ValidationFailed as err:
+        errors.update(field_errors(err))
     per_page = _positive_int(request.args.get("per_page"), 10)
     if per_page not in ORDER_PAGE_SIZES:
         per_page = 10
@@ -283,7 +272,7 @@ def new_customer() -> Response:
             flash(gettext("%(name)s has been added", name=_display_name(created)), "success")
             return redirect_after_post(_customer_url(created))
     else:
-        errors = {"_form": gettext("Your form expired. Please try again.")}
+        errors = {"_form": form_expired()}
     return _form_page(form, errors, None)
 
 
@@ -315,7 +304,7 @@ def edit_customer(customer_id: int) -> Response:
                 flash(gettext("Nothing was changed."), "info")
             return redirect_after_post(_customer_url(found))
     else:
-        errors = {"_form": gettext("Your form expired. Please try again.")}
+        errors = {"_form": form_expired()}
     return _form_page(form, errors, found)
 
 

@@ -84,9 +84,9 @@ def test_form_errors_are_part_of_the_key(client, make_merchant, make_staff):
     """A bad date shows its error; the same form without the error does not keep it."""
     sign_in(client, make_staff(make_merchant()))
     bad = _form(_page(client, "?created_from=2024-13-01"))
-    assert "Enter the date as yyyy-mm-dd." in bad
+    assert "Enter the date as YYYY-MM-DD." in bad
     good = _form(_page(client, "?created_from=2024-12-01"))
-    assert "Enter the date as yyyy-mm-dd." not in good and 'value="2024-12-01"' in good
+    assert "Enter the date as YYYY-MM-DD." not in good and 'value="2024-12-01"' in good
 
 
 def test_form_follows_the_language(client, make_merchant, make_staff):

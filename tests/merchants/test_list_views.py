@@ -131,7 +131,7 @@ def test_list_bad_filter_shows_field_error(owner_client, shop, make_customer):
     response = owner_client.get("/merchant/customers?created_from=31-12-2026")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Enter the date as yyyy-mm-dd." in html
+    assert "Enter the date as YYYY-MM-DD." in html
 
 
 def test_list_htmx_returns_partial(owner_client, shop, make_customer):
