@@ -131,7 +131,9 @@ def load_config(instance_path: str, env: dict[str, str] | None = None) -> dict[s
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": production,
         "MAX_CONTENT_LENGTH": 1024 * 1024,
-        "WTF_CSRF_TIME_LIMIT": None,
+        # A form's token lasts a working day: long enough for a console tab left open,
+        # short enough that a leaked token stops working the same day.
+        "WTF_CSRF_TIME_LIMIT": _int(env, "CSRF_TIME_LIMIT_SECONDS", 8 * 3600),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "i18n" / "translations"),
         "LANGUAGES": {"en": "English", "bn": "বাংলা", "id": "Bahasa Indonesia"},

@@ -1,54 +1,40 @@
-"""The signed CSRF token of a session's forms: signed once per session secret and kept.
+"""The signed CSRF token of a session's forms: signed once per session secret and kept a
+short while, far inside the token's lifetime.
 
-Why: Flask-WTF signs the session's CSRF secret afresh on every request that shows a
-form (a timestamp and an HMAC, and its config lookups on each of a console page's four
-forms: about 3 % of a list page's CPU). With WTF_CSRF_TIME_LIMIT None (config.py) a
-signed token never expires, so one signed a few minutes ago is exactly as valid as a
-new one. Tokens are kept per session secret, so a session only ever receives the token
-of its own secret (which the token shows anyway: itsdangerous signs, it does not
-encrypt), and validation is Flask-WTF's, unchanged. With a time limit set, every
-request signs its own token as before.
+Why: Flask-WTF signs the session's CSRF secret afresh on every request that shows a form
+(a timestamp and an HMAC, and its config lookups on each of a console page's four forms:
+about 3 % of a list page's CPU). The lifetime of a token (WTF_CSRF_TIME_LIMIT, config.py)
+is chosen on security grounds alone; a token kept here is at most `keep_seconds()` old
+when a page shows it (a tenth of the lifetime, at most five minutes), so it is accepted
+for at least nine tenths of that lifetime, like a fresh one. Tokens are kept per session
+secret, so a session only ever receives the token of its own secret (which the token
+shows anyway: itsdangerous signs, it does not encrypt), and validation is Flask-WTF's,
+unchanged.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from threading import Lock
 
 from flask import Flask, current_app, g, session
 from flask_wtf.csrf import generate_csrf
 
-from portal.core.merchant_memory import app_memory
+from portal.core.memory import Kept, app_memory
 
 TTL_SECONDS = 300.0
 MAX_ENTRIES = 4096
 EXTENSION = "signed_csrf_tokens"
 
 
-class SignedTokens:
-    """Session secret -> signed token, each for TTL_SECONDS (locked: threaded dev server)."""
+class SignedTokens(Kept):
+    """Session secret -> signed token, each for `ttl` seconds."""
 
     def __init__(self, ttl: float = TTL_SECONDS, clock: Callable[[], float] = time.monotonic):
-        self.ttl = ttl
-        self.clock = clock
-        self._tokens: dict[str, tuple[str, float]] = {}
-        self._lock = Lock()
-
-    def get(self, secret: str) -> str | None:
-        kept = self._tokens.get(secret)
-        if kept is None or kept[1] <= self.clock():
-            return None
-        return kept[0]
+        super().__init__(maxsize=MAX_ENTRIES, ttl=ttl, clock=clock)
 
     def keep(self, secret: str, token: str) -> None:
-        with self._lock:
-            if len(self._tokens) >= MAX_ENTRIES:
-                self._tokens.clear()  # rare: a miss only costs one signature
-            self._tokens[secret] = (token, self.clock() + self.ttl)
-
-    def __len__(self) -> int:
-        return len(self._tokens)
+        self.put(secret, token)
 
 
 def csrf_token() -> str:
@@ -58,8 +44,6 @@ def csrf_token() -> str:
     token = g.get(field)
     if token is not None:
         return str(token)
-    if config.get("WTF_CSRF_TIME_LIMIT") is not None:
-        return str(generate_csrf())
     memory = signed_tokens()
     secret = session.get(field)
     token = memory.get(secret) if isinstance(secret, str) else None
@@ -70,9 +54,15 @@ def csrf_token() -> str:
     return token
 
 
+def keep_seconds() -> float:
+    """How long a signed token is reused: a tenth of its lifetime, at most TTL_SECONDS."""
+    limit = current_app.config.get("WTF_CSRF_TIME_LIMIT")
+    return TTL_SECONDS if limit is None else min(TTL_SECONDS, float(limit) / 10)
+
+
 def signed_tokens() -> SignedTokens:
     """This app's kept tokens."""
-    return app_memory(EXTENSION, SignedTokens)
+    return app_memory(EXTENSION, lambda: SignedTokens(keep_seconds()))
 
 
 def csrf_context() -> dict[str, Callable[[], str]]:

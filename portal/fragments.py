@@ -14,49 +14,31 @@ Kept per app (one per process), the most recently used MAX_ENTRIES fragments.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from threading import Lock
 
 from flask import Flask, render_template, request
 from flask_babel import get_locale
 from markupsafe import Markup
 
-from portal.core.merchant_memory import app_memory
+from portal.core.memory import Kept, app_memory
 
 MAX_ENTRIES = 256
 EXTENSION = "rendered_list_fragments"
 
 
-class RenderedFragments:
-    """A small LRU of rendered HTML (locked: the development server runs threads)."""
+class RenderedFragments(Kept):
+    """The most recently used MAX_ENTRIES fragments (no TTL: the HTML never goes stale)."""
 
     def __init__(self, size: int = MAX_ENTRIES) -> None:
-        self.size = size
-        self._items: OrderedDict[Hashable, Markup] = OrderedDict()
-        self._lock = Lock()
+        super().__init__(maxsize=size)
 
     def get_or_render(self, key: Hashable, render: Callable[[], str]) -> Markup:
         """The HTML kept under `key`, else `render()` (autoescaped template output) kept."""
-        with self._lock:
-            html = self._items.get(key)
-            if html is not None:
-                self._items.move_to_end(key)
-                return html
-        html = Markup(render())  # noqa: S704 - the output of an autoescaped template
-        with self._lock:
-            self._items[key] = html
-            if len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return html
-
-    def __len__(self) -> int:
-        return len(self._items)
+        return self.get_or_make(key, lambda: Markup(render()))  # noqa: S704 - template output
 
     def kept_keys(self) -> list[Hashable]:
         """The keys kept now, least recently used first."""
-        with self._lock:
-            return list(self._items)
+        return list(self.keys())
 
 
 def fixed_fragment(template: str, **context: Hashable) -> Markup:

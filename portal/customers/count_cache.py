@@ -24,7 +24,7 @@ from collections.abc import Callable, Hashable
 
 from flask import current_app
 
-from portal.core.merchant_memory import app_memory, forget_on_change
+from portal.core.memory import Kept, app_memory, forget_on_change
 from portal.customers.models import Customer
 
 TTL_SECONDS = 5.0
@@ -33,60 +33,35 @@ EXTENSION = "capped_customer_counts"
 # App setting to change the TTL (seconds; 0 turns the memory off).
 TTL_SETTING = "CUSTOMER_COUNT_CACHE_SECONDS"
 
-Key = tuple[int, Hashable, int]
-
 
 class CappedCounts:
-    """Which (merchant, filters, cap) had more than `cap` matches, until when."""
+    """Which (merchant, filters, cap) had more than `cap` matches, and the estimates of
+    substring searches, each for `ttl` seconds (two memories under one rule)."""
 
     def __init__(self, ttl: float = TTL_SECONDS, clock: Callable[[], float] = time.monotonic):
+        self._over_cap = Kept(maxsize=MAX_ENTRIES, ttl=ttl, clock=lambda: self.clock())
+        self._estimates = Kept(maxsize=MAX_ENTRIES, ttl=ttl, clock=lambda: self.clock())
         self.ttl = ttl
         self.clock = clock
-        self._until: dict[Key, float] = {}
-        self._estimates: dict[tuple[int, Hashable], tuple[int, float]] = {}
 
     def over_cap(self, merchant_id: int, filters: Hashable, cap: int) -> bool:
         """True while a recent count of these filters went past `cap`."""
-        key = (merchant_id, filters, cap)
-        until = self._until.get(key)
-        if until is None:
-            return False
-        if until <= self.clock():
-            self._until.pop(key, None)
-            return False
-        return True
+        return bool(self._over_cap.get((merchant_id, filters, cap), False))
 
     def remember_over_cap(self, merchant_id: int, filters: Hashable, cap: int) -> None:
-        if self.ttl <= 0:
-            return
-        if len(self._until) >= MAX_ENTRIES:
-            self._until.clear()  # rare, and a miss only costs one count
-        self._until[(merchant_id, filters, cap)] = self.clock() + self.ttl
+        self._over_cap.put((merchant_id, filters, cap), True)
 
     def estimate(self, merchant_id: int, filters: Hashable) -> int | None:
         """The estimate kept for these filters, while it is fresh."""
-        kept = self._estimates.get((merchant_id, filters))
-        if kept is None or kept[1] <= self.clock():
-            return None
-        return kept[0]
+        return self._estimates.get((merchant_id, filters))
 
     def remember_estimate(self, merchant_id: int, filters: Hashable, value: int) -> None:
-        if self.ttl <= 0:
-            return
-        if len(self._estimates) >= MAX_ENTRIES:
-            self._estimates.clear()
-        self._estimates[(merchant_id, filters)] = (value, self.clock() + self.ttl)
+        self._estimates.put((merchant_id, filters), value)
 
     def forget(self, merchant_id: int | None = None) -> None:
         """Drop one merchant's answers, or every answer when `merchant_id` is None."""
-        if merchant_id is None:
-            self._until.clear()
-            self._estimates.clear()
-            return
-        for key in [key for key in list(self._until) if key[0] == merchant_id]:
-            self._until.pop(key, None)
-        for pair in [pair for pair in list(self._estimates) if pair[0] == merchant_id]:
-            self._estimates.pop(pair, None)
+        self._over_cap.forget(merchant_id)
+        self._estimates.forget(merchant_id)
 
 
 def capped_counts() -> CappedCounts:

@@ -24,12 +24,11 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, Text, cast, func, literal_column, select
 from sqlalchemy.dialects.postgresql import ARRAY, array
 
-from portal.core.merchant_memory import app_memory
+from portal.core.memory import Kept, app_memory, forget_on_change
 from portal.customers.models import Customer
 from portal.extensions import db
 
@@ -67,27 +66,25 @@ def pieces(keyword: str) -> list[str]:
     return found
 
 
-@dataclass
 class Samples:
     """Newest values per (merchant, column), lowercased, kept SAMPLE_SECONDS, with the
-    pieces chosen for each term asked (a page asks twice: for its rows and its count)."""
+    pieces chosen for each term asked (a page asks twice: for its rows and its count).
+    Both memories forget a merchant when its customers change (portal/core/memory.py)."""
 
-    ttl: float = SAMPLE_SECONDS
-    clock: Callable[[], float] = time.monotonic
-    _kept: dict[tuple[int, str], tuple[float, list[str]]] = field(default_factory=dict)
-    _chosen: dict[tuple[int, str, str], list[str] | None] = field(default_factory=dict)
+    def __init__(self, ttl: float = SAMPLE_SECONDS, clock: Callable[[], float] = time.monotonic):
+        self.ttl = ttl
+        self.clock = clock
+        self._kept = Kept(maxsize=256, ttl=ttl, clock=lambda: self.clock())
+        self._chosen = Kept(maxsize=4096, ttl=ttl, clock=lambda: self.clock())
 
     def rare_pieces(
         self, merchant_id: int, column: ColumnElement[str], keyword: str
     ) -> list[str] | None:
         """rare_pieces() of `keyword` against this merchant's sample of `column`."""
         values = self.values(merchant_id, column)
-        key = (merchant_id, column.key, keyword)
-        if key not in self._chosen:
-            if len(self._chosen) > 4096:
-                self._chosen.clear()
-            self._chosen[key] = rare_pieces(keyword, values)
-        return self._chosen[key]
+        return self._chosen.get_or_make(
+            (merchant_id, column.key, keyword), lambda: rare_pieces(keyword, values)
+        )
 
     def share(self, merchant_id: int, column: ColumnElement[str], keyword: str) -> float | None:
         """How much of the sample contains `keyword`; None when the sample is too small
@@ -96,22 +93,22 @@ class Samples:
         return _share(keyword, values) if len(values) >= MIN_SAMPLE else None
 
     def values(self, merchant_id: int, column: ColumnElement[str]) -> list[str]:
-        key = (merchant_id, column.key)
-        kept = self._kept.get(key)
-        if kept is not None and kept[0] > self.clock():
-            return kept[1]
-        self._chosen = {k: v for k, v in self._chosen.items() if k[:2] != key}
+        return self._kept.get_or_make(
+            (merchant_id, column.key), lambda: self._sample(merchant_id, column)
+        )
+
+    def _sample(self, merchant_id: int, column: ColumnElement[str]) -> list[str]:
         rows = db.session.scalars(
             select(column)
             .where(Customer.merchant_id == merchant_id, Customer.deleted_at.is_(None))
             .order_by(Customer.created_at.desc(), Customer.id.desc())
             .limit(SAMPLE_SIZE)
         )
-        values = [value.lower() for value in rows if value]
-        if len(self._kept) > 256:
-            self._kept.clear()
-        self._kept[key] = (self.clock() + self.ttl, values)
-        return values
+        return [value.lower() for value in rows if value]
+
+    def forget(self, merchant_id: int | None = None) -> None:
+        self._kept.forget(merchant_id)
+        self._chosen.forget(merchant_id)
 
 
 def samples() -> Samples:
@@ -173,3 +170,6 @@ def piece_conditions(
         if not (words and whole_word(piece))
     ]
     return conditions
+
+
+forget_on_change(Customer, EXTENSION)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from flask import current_app
 
-from portal.core.merchant_memory import app_memory, forget_on_change
+from portal.core.memory import Kept, app_memory, forget_on_change
 from portal.merchants.categories import category_choices
 from portal.merchants.models import Category
 
@@ -29,37 +29,20 @@ TTL_SETTING = "CATEGORY_CHOICES_CACHE_SECONDS"
 Choices = tuple[tuple[str, str], ...]
 
 
-class KeptChoices:
-    """merchant id -> (category choices, time they expire)."""
+class KeptChoices(Kept):
+    """merchant id -> its category choices, for `ttl` seconds."""
 
     def __init__(self, ttl: float = TTL_SECONDS, clock: Callable[[], float] = time.monotonic):
-        self.ttl = ttl
-        self.clock = clock
-        self._kept: dict[int, tuple[Choices, float]] = {}
+        super().__init__(maxsize=MAX_MERCHANTS, ttl=ttl, clock=clock)
 
-    def get(self, merchant_id: int, load: Callable[[int], list[tuple[str, str]]]) -> Choices:
-        kept = self._kept.get(merchant_id)
-        now = self.clock()
-        if kept is not None and kept[1] > now:
-            return kept[0]
-        choices = tuple(load(merchant_id))
-        if self.ttl > 0:
-            if len(self._kept) >= MAX_MERCHANTS:
-                self._kept.clear()
-            self._kept[merchant_id] = (choices, now + self.ttl)
-        return choices
-
-    def forget(self, merchant_id: int | None = None) -> None:
-        if merchant_id is None:
-            self._kept.clear()
-        else:
-            self._kept.pop(merchant_id, None)
+    def choices(self, merchant_id: int, load: Callable[[int], list[tuple[str, str]]]) -> Choices:
+        return self.get_or_make((merchant_id,), lambda: tuple(load(merchant_id)))
 
 
 def list_category_choices(merchant_id: int) -> Choices:
     """(code, name) of the merchant's categories, as category_choices gives them."""
     ttl = float(current_app.config.get(TTL_SETTING, TTL_SECONDS))
-    return app_memory(EXTENSION, lambda: KeptChoices(ttl)).get(merchant_id, category_choices)
+    return app_memory(EXTENSION, lambda: KeptChoices(ttl)).choices(merchant_id, category_choices)
 
 
 forget_on_change(Category, EXTENSION)

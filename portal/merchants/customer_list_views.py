@@ -41,7 +41,6 @@ from portal.merchants.export import (
 )
 from portal.merchants.list_forms import parse_page, parse_per_page, row_labels
 from portal.merchants.list_fragments import rendered_filter_form
-from portal.merchants.list_rows import table_rows
 from portal.sessions import current_staff
 from portal.staff.access import console_reader, staff_actor
 
@@ -100,15 +99,12 @@ def customers() -> Response:
     prev_url = url_for(".customers", **base_args, page=page - 1) if page > 1 else None
     category_names, status_names = row_labels(categories)
     bulk_enabled = user.can_write
-    row_html = table_rows(
-        result.items,
-        bulk=bulk_enabled,
-        href=_row_href(),
-        category_names=category_names,
-        status_names=status_names,
-        no_name=gettext("(no name)"),
-        format_phone=cached_format_phone,
-    )
+    labels = {
+        "categories": category_names,
+        "statuses": status_names,
+        "no_name": gettext("(no name)"),
+        "format_phone": cached_format_phone,
+    }
     # htmx swaps only the table: the form is rendered (or reused) for whole pages only.
     form_html = (
         None if is_htmx() else rendered_filter_form(merchant_id, request.args, errors, categories)
@@ -126,7 +122,8 @@ def customers() -> Response:
         prev_url=prev_url,
         first_url=url_for(".customers", **base_args) if page > 2 else None,
         export_args=filters.as_args(),
-        row_html=row_html,
+        row_href=_row_href(),
+        row_labels=labels,
         can_write=user.can_write,
         bulk_enabled=bulk_enabled,
     )

@@ -124,8 +124,8 @@ def test_nav_marks_the_current_page_whatever_was_kept(client, make_merchant, mak
     assert 'name="csrf_token"' in nav
 
 
-def test_rows_built_in_python_escape_every_text(client, make_merchant, make_staff, make_customer):
-    """list_rows.py writes the rows: names, emails and category names arrive escaped."""
+def test_rows_escape_every_text(client, make_merchant, make_staff, make_customer):
+    """The rows macro escapes names, emails and category names."""
     shop = make_merchant()
     create_category(shop.id, name="<b>Gold</b> & co", actor="owner@example.com")
     code = db.session.execute(
