@@ -41,6 +41,17 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
+def _check_paging(page: int, per_page: int, start: date | None, end: date | None) -> None:
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise ServiceError(
+            "per_page_invalid", "per_page must be between 1 and 100.", field="per_page"
+        )
+    if page < 1:
+        raise ServiceError("page_invalid", "The page number must be 1 or more.", field="page")
+    if start and end and start > end:
+        raise ServiceError(DateError.DATE_RANGE_INVALID, field="start_date")
+
+
 def order_history(
     merchant_id: int,
     customer_id: int,
@@ -57,21 +68,13 @@ def order_history(
     NotFound. Dates are inclusive whole days (UTC). Items are loaded in one extra query
     (selectin), never one query per order.
     """
-    if not 1 <= per_page <= MAX_PER_PAGE:
-        raise ServiceError(
-            "per_page_invalid", "per_page must be between 1 and 100.", field="per_page"
-        )
-    if page < 1:
-        raise ServiceError("page_invalid", "The page number must be 1 or more.", field="page")
-    if start_date and end_date and start_date > end_date:
-        raise ServiceError(DateError.DATE_RANGE_INVALID, field="start_date")
+    _check_paging(page, per_page, start_date, end_date)
     customer = get_customer(merchant_id, customer_id, include_deleted=include_deleted)
     conditions = [Order.merchant_id == merchant_id, Order.customer_id == customer.id]
     if start_date:
         conditions.append(Order.ordered_at >= _day_start(start_date))
     if end_date:
         conditions.append(Order.ordered_at < _day_start(end_date + timedelta(days=1)))
-
     total_orders = db.session.scalar(select(func.count(Order.id)).where(*conditions)) or 0
     total_items = (
         db.session.scalar(

@@ -86,6 +86,44 @@ def collect(event: Event) -> None:
         enqueue_after_commit(deliver, endpoint_id, event.id, 1, session=session)
 
 
+def _send(
+    endpoint: WebhookEndpoint, event: Event, delivery_id: int
+) -> tuple[int | None, str | None]:
+    """POST the signed event; (HTTP status, generic failure reason or None)."""
+    body = json.dumps(payload(event), separators=(",", ":"), sort_keys=True).encode()
+    timestamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "X-Portal-Event": event.type,
+        "X-Portal-Delivery": str(delivery_id),
+        TIMESTAMP_HEADER: timestamp,
+        SIGNATURE_HEADER: sign(endpoint.secret, timestamp, body),
+    }
+    try:
+        status = egress.post(
+            endpoint.url,
+            body,
+            headers,
+            timeout=float(current_app.config.get("WEBHOOK_TIMEOUT_SECONDS", 5)),
+            allow_private=bool(current_app.config.get("WEBHOOKS_ALLOW_PRIVATE")),
+        )
+    except egress.RefusedTarget as refused:
+        return None, refused.reason
+    return status, None if 200 <= status < 300 else f"HTTP {status}"
+
+
+def _next_state(attempt: int, failed: bool) -> str:
+    """succeeded, retrying (another attempt will follow) or failed (the last one was)."""
+    max_attempts = int(current_app.config.get("WEBHOOK_MAX_ATTEMPTS", 5))
+    if current_app.config.get("JOBS_INLINE"):
+        # Inline jobs run inside the request: a retry would make it wait out the backoff.
+        max_attempts = 1
+    if not failed:
+        return "succeeded"
+    return "retrying" if attempt < max_attempts else "failed"
+
+
 def deliver(endpoint_id: int, event_id: int, attempt: int = 1) -> None:
     """Make one attempt; on failure record it and schedule the next with backoff."""
     endpoint = db.session.get(WebhookEndpoint, endpoint_id)
@@ -96,47 +134,16 @@ def deliver(endpoint_id: int, event_id: int, attempt: int = 1) -> None:
         endpoint_id=endpoint.id, event_id=event.id, attempt=attempt, state="pending"
     )
     db.session.add(delivery)
-    checkpoint()
-    body = json.dumps(payload(event), separators=(",", ":"), sort_keys=True).encode()
-    timestamp = str(int(time.time()))
-    headers = {
-        "Content-Type": "application/json",
-        "User-Agent": USER_AGENT,
-        "X-Portal-Event": event.type,
-        "X-Portal-Delivery": str(delivery.id),
-        TIMESTAMP_HEADER: timestamp,
-        SIGNATURE_HEADER: sign(endpoint.secret, timestamp, body),
-    }
-    error: str | None = None
-    status: int | None = None
-    try:
-        status = egress.post(
-            endpoint.url,
-            body,
-            headers,
-            timeout=float(current_app.config.get("WEBHOOK_TIMEOUT_SECONDS", 5)),
-            allow_private=bool(current_app.config.get("WEBHOOKS_ALLOW_PRIVATE")),
-        )
-        if not 200 <= status < 300:
-            error = f"HTTP {status}"
-    except egress.RefusedTarget as refused:
-        error = refused.reason
+    checkpoint()  # the attempt is on record before the network call
+    status, error = _send(endpoint, event, delivery.id)
     now = utcnow()
+    delay = backoff_seconds(attempt)
     delivery.status_code = status
     delivery.error = error
     delivery.finished_at = now
-    max_attempts = int(current_app.config.get("WEBHOOK_MAX_ATTEMPTS", 5))
-    delay = backoff_seconds(attempt)
-    if current_app.config.get("JOBS_INLINE"):
-        # Inline jobs run inside the request: a retry would make it wait out the backoff.
-        max_attempts = 1
-    if error is None:
-        delivery.state = "succeeded"
-    elif attempt < max_attempts:
-        delivery.state = "retrying"
+    delivery.state = _next_state(attempt, failed=error is not None)
+    if delivery.state == "retrying":
         delivery.next_attempt_at = now + timedelta(seconds=delay)
-    else:
-        delivery.state = "failed"
     checkpoint()
     if delivery.state == "retrying":
         enqueue(retry_later, endpoint_id, event_id, attempt + 1, delay)
