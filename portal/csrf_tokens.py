@@ -17,10 +17,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from flask import Flask, current_app, g, session
+from flask import Flask, current_app, g, request, session
 from flask_wtf.csrf import generate_csrf
 
 from portal.core.memory import Kept, app_memory
+from portal.security import API_PREFIXES
 
 TTL_SECONDS = 300.0
 MAX_ENTRIES = 4096
@@ -43,6 +44,11 @@ def csrf_token() -> str:
     field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     token = g.get(field)
     if token is not None:
+        # Signed this request (by a form's hidden field, or handed over before it):
+        # keep it for the session's next pages if nothing is kept yet.
+        secret = session.get(field)
+        if isinstance(secret, str) and signed_tokens().get(secret) is None:
+            signed_tokens().keep(secret, str(token))
         return str(token)
     memory = signed_tokens()
     secret = session.get(field)
@@ -70,7 +76,21 @@ def csrf_context() -> dict[str, Callable[[], str]]:
     return {"csrf_token": csrf_token}
 
 
+def hand_over_kept_token() -> None:
+    """Before a page builds its forms: give Flask-WTF the session's kept token, so a form's
+    hidden field reuses it instead of signing anew (static files and APIs are skipped)."""
+    if request.endpoint in (None, "static") or request.path.startswith(API_PREFIXES):
+        return
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    secret = session.get(field)
+    token = signed_tokens().get(secret) if isinstance(secret, str) else None
+    if token is not None:
+        setattr(g, field, token)
+
+
 def init_csrf_tokens(app: Flask) -> None:
-    """Templates' `csrf_token()` is `csrf_token` above (call after `csrf.init_app`)."""
+    """Templates' `csrf_token()` is `csrf_token` above (call after `csrf.init_app`), and
+    forms reuse the kept token."""
     app.jinja_env.globals["csrf_token"] = csrf_token
+    app.before_request(hand_over_kept_token)
     app.context_processor(csrf_context)
