@@ -23,7 +23,7 @@ from portal.customers.services import create_customer, find_by_phone
 from portal.extensions import db
 from portal.merchants.models import Merchant
 from portal.otp.errors import OtpError
-from portal.otp.services import lock_challenge, send_code, verify_code
+from portal.otp.services import lock_challenge, may_get_codes, send_code, verify_code
 
 SIGNUP = "signup"
 SIGNIN = "signin"
@@ -42,7 +42,7 @@ class Pending:
 
 def may_sign_in(customer: Customer | None) -> bool:
     """Only an existing customer who is neither blocked nor deleted gets a code."""
-    return customer is not None and not customer.is_deleted and not customer.is_blocked
+    return customer is not None and may_get_codes(customer)
 
 
 def owner_of(merchant: Merchant, e164: str) -> Customer | None:

@@ -13,6 +13,7 @@ class OtpError(ErrorCode):
     CODE_EXPIRED = "code_expired"
     CODE_LOCKED = "code_locked"
     CODE_WRONG = "code_wrong"
+    CUSTOMER_BLOCKED = "customer_blocked"
 
 
 MESSAGES: dict[OtpError, Message] = {
@@ -23,5 +24,6 @@ MESSAGES: dict[OtpError, Message] = {
     OtpError.CODE_EXPIRED: N_("This code has expired. Ask for a new code."),
     OtpError.CODE_LOCKED: N_("Too many wrong codes. Ask for a new code."),
     OtpError.CODE_WRONG: N_("That code is not right. Check it and try again."),
+    OtpError.CUSTOMER_BLOCKED: N_("This customer is blocked, so no code can be sent."),
 }
 register_messages(MESSAGES)

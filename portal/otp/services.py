@@ -122,6 +122,12 @@ def sms_text(merchant: Merchant, code: str, language: str | None) -> str:
         )
 
 
+def may_get_codes(customer: Customer) -> bool:
+    """The one rule every path asks (pages, partner API, /v1/customers, assistants): a
+    blocked or deleted customer gets no code and cannot be verified."""
+    return customer.deleted_at is None and not customer.is_blocked
+
+
 def send_code(
     merchant: Merchant,
     phone: str,
@@ -146,6 +152,8 @@ def send_code(
         db.session.flush()
         _lock_customer(customer.id)
         db.session.refresh(customer)
+        if not may_get_codes(customer):
+            raise ServiceError(OtpError.CUSTOMER_BLOCKED, field="phone", status=403)
     limit = current_app.config["OTP_SENDS_PER_HOUR"]
     if sends_in_last_hour(challenge) >= limit:
         raise ServiceError(OtpError.TOO_MANY_SENDS, field="phone", retry_after=3600)
@@ -236,7 +244,7 @@ def verify_code(
     if challenge.customer_id:
         _lock_customer(challenge.customer_id)
         customer = db.session.get(Customer, challenge.customer_id, populate_existing=True)
-    if customer is None or customer.merchant_id != merchant.id or customer.deleted_at:
+    if customer is None or customer.merchant_id != merchant.id or not may_get_codes(customer):
         raise _fail(challenge, max_attempts=max_attempts)
     challenge.consumed_at = utcnow()
     challenge.code_hash = None
