@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Flask, Response, g, has_request_context
@@ -83,17 +82,6 @@ def unit_of_work() -> Iterator[None]:
         end_transaction(exc)
         raise
     end_transaction()
-
-
-def in_unit_of_work(func: F) -> F:
-    """Decorator form of unit_of_work, for CLI commands."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with unit_of_work():
-            return func(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def checkpoint() -> None:

@@ -39,6 +39,9 @@ from tests.support.postgres import PostgresServer  # noqa: E402 - after the path
 from tests.support.redis import RedisServer  # noqa: E402 - after the path fix above
 from tests.support.smtp import SmtpServer  # noqa: E402 - after the path fix above
 
+# The sweeps' fixtures (world, error_log), shared by test_robustness and test_route_fuzz.
+pytest_plugins = ["tests.robustness_support"]
+
 
 def pytest_report_header(config: pytest.Config) -> str:
     return f"database backend: {backend()} (TEST_DATABASE)"

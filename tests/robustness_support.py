@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -509,3 +510,21 @@ def request_problems(
         log.take()
         return None, [f"raised {describe(error)}"]
     return response, problems(response, log)
+
+
+@pytest.fixture
+def world(app: Flask) -> World:
+    """The accounts and records of build_world (a fixture for the sweeps that import it)."""
+    return build_world(app)
+
+
+@pytest.fixture
+def error_log() -> Iterator[ErrorLog]:
+    """Unhandled exceptions portal.errors logs, so a failure names its cause."""
+    handler = ErrorLog()
+    logger = logging.getLogger("portal.errors")
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)

@@ -8,8 +8,6 @@ requests that once reached PostgreSQL (500s) before the request-wide guard refus
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from portal.customers.fields import ValidationFailed, clean_fields
-from tests.robustness_support import (
+from tests.robustness_support import (  # world and error_log are fixtures
     FORM_CASES,
     FORM_FIELDS,
     HUGE_INT,
@@ -27,7 +25,6 @@ from tests.robustness_support import (
     STAFF_ROLES,
     ErrorLog,
     World,
-    build_world,
     counts,
     field_garbage,
     garbage_forms,
@@ -100,23 +97,6 @@ NUL_CASES: dict[str, KnownFailure] = {
 def app_overrides() -> dict[str, object]:
     """No padding of sign-in answers: the sweeps send hundreds of them."""
     return {"SIGNIN_MIN_SECONDS": 0}
-
-
-@pytest.fixture
-def world(app: Flask) -> World:
-    return build_world(app)
-
-
-@pytest.fixture
-def error_log() -> Iterator[ErrorLog]:
-    """Unhandled exceptions portal.errors logs, so a failure names its cause."""
-    handler = ErrorLog()
-    logger = logging.getLogger("portal.errors")
-    logger.addHandler(handler)
-    try:
-        yield handler
-    finally:
-        logger.removeHandler(handler)
 
 
 def _report(failures: list[str]) -> str:

@@ -8,9 +8,7 @@ fixed number of examples per route and method, derandomized so a run repeats.
 from __future__ import annotations
 
 import json
-import logging
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -21,7 +19,11 @@ from hypothesis import strategies as st
 from werkzeug.routing import IntegerConverter, Rule
 
 from tests.api.helpers import auth
-from tests.robustness_support import ErrorLog, World, build_world, sign_in
+from tests.robustness_support import (  # world and error_log are fixtures
+    ErrorLog,
+    World,
+    sign_in,
+)
 from tests.support import factories
 
 EXAMPLES_PER_ROUTE = 30
@@ -122,22 +124,6 @@ def _argument(world: World, rule: Rule, name: str) -> st.SearchStrategy[str]:
 def app_overrides() -> dict[str, object]:
     """No padding of sign-in answers: the walk sends hundreds of them."""
     return {"SIGNIN_MIN_SECONDS": 0}
-
-
-@pytest.fixture
-def world(app: Flask) -> World:
-    return build_world(app)
-
-
-@pytest.fixture
-def error_log() -> Iterator[ErrorLog]:
-    handler = ErrorLog()
-    logger = logging.getLogger("portal.errors")
-    logger.addHandler(handler)
-    try:
-        yield handler
-    finally:
-        logger.removeHandler(handler)
 
 
 def _client(app: Flask, world: World, caller: str, tokens: dict[str, str]):

@@ -2,8 +2,8 @@
 
 Every function takes the signed-in assistant and works only on the shoppers the
 assistant's partner registered: any other customer id, of this merchant or another, is
-simply not found, and nobody else's name or phone is shown or texted. They flush;
-the view commits once (and also after a ServiceError whose `persist` is True).
+simply not found, and nobody else's name or phone is shown or texted. They flush; the
+request boundary (portal/boundary.py) commits once, also after a persisting refusal.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from babel.core import get_global
 from sqlalchemy import case, func, select
 
-from portal.assist.errors import MESSAGES, AssistError
+from portal.assist.errors import AssistError
 from portal.core.audit import record_audit
 from portal.core.errors import NotFound, ServiceError
 from portal.core.inputs import ascii_digits, is_digits
@@ -46,10 +46,10 @@ REQUIRED: dict[str, AssistError] = {
     "phone": AssistError.SHOPPER_PHONE_REQUIRED,
 }
 # The English sentences (tests and callers that compare them).
-NOT_ASSISTANT = str(MESSAGES[AssistError.NOT_ASSISTANT])
-PHONE_UNAVAILABLE = str(MESSAGES[AssistError.PHONE_UNAVAILABLE])
-ALREADY_CUSTOMER = str(MESSAGES[AssistError.ALREADY_CUSTOMER])
-CODE_FORMAT = str(MESSAGES[AssistError.CODE_FORMAT])
+NOT_ASSISTANT = str(AssistError.NOT_ASSISTANT.message)
+PHONE_UNAVAILABLE = str(AssistError.PHONE_UNAVAILABLE.message)
+ALREADY_CUSTOMER = str(AssistError.ALREADY_CUSTOMER.message)
+CODE_FORMAT = str(AssistError.CODE_FORMAT.message)
 REGISTERED_ACTION = "assist.registered"
 SEND_PURPOSE = "assist"
 # How many of today's shoppers the page lists (newest first); the counts are exact.
@@ -226,7 +226,7 @@ def verify_shopper(assistant: StaffUser, customer_id: int | str, code: str) -> C
     """Check the code the shopper reads out; success makes them a confirmed customer.
 
     A blank or malformed code is refused without using up an attempt. A wrong code raises
-    a ServiceError with persist=True: the caller commits so the attempt counts.
+    a ServiceError with persist=True: the request boundary keeps the attempt.
     """
     customer = find_shopper(assistant, customer_id)
     digits = ascii_digits((code or "").strip())

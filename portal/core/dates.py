@@ -10,10 +10,8 @@ from typing import Any
 from portal.core.errors import (
     N_,
     ErrorCode,
-    Message,
     ServiceError,
     ValidationFailed,
-    register_messages,
 )
 
 # Python's fromisoformat also reads 20240101 and 2024-W01-1; people and documents write this.
@@ -21,15 +19,11 @@ DAY = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class DateError(ErrorCode):
-    DATE_INVALID = "date_invalid"
-    DATE_RANGE_INVALID = "date_range_invalid"
-
-
-MESSAGES: dict[DateError, Message] = {
-    DateError.DATE_INVALID: N_("Enter the date as YYYY-MM-DD."),
-    DateError.DATE_RANGE_INVALID: N_("The start date must be on or before the end date."),
-}
-register_messages(MESSAGES)
+    DATE_INVALID = "date_invalid", N_("Enter the date as YYYY-MM-DD.")
+    DATE_RANGE_INVALID = (
+        "date_range_invalid",
+        N_("The start date must be on or before the end date."),
+    )
 
 
 def parse_day(raw: Any, *, field: str) -> date | None:

@@ -1,7 +1,7 @@
 """ServiceError: how a business rule says no, once, for pages and the API alike.
 
 Errors by code (Saleor's style): each domain declares its codes as an `ErrorCode` enum
-and one message table, registered here with `register_messages`. A service raises
+whose members carry their messages, which make the one message table here. A service raises
 `ServiceError(Code.MEMBER, field=..., **params)`; the English sentence comes from the
 table (the JSON API answers it, exactly as the documents word it, with `code` beside
 it), and pages show the same entry translated (portal/i18n/messages.py), plural forms
@@ -14,10 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
-
-
-class ErrorCode(StrEnum):
-    """Base of every domain's error codes: stable strings API clients may match on."""
 
 
 def N_(message: str) -> str:
@@ -38,12 +34,27 @@ Message = str | Plural
 _MESSAGES: dict[str, Message] = {}
 
 
-def register_messages(table: Mapping[ErrorCode, Message]) -> None:
-    """Add a domain's message table; a code means one thing everywhere."""
+def register_messages(table: Mapping[str, Message]) -> None:
+    """Add codes and their messages; a code means one thing everywhere."""
     for code, message in table.items():
         known = _MESSAGES.setdefault(str(code), message)
         if known != message:
             raise ValueError(f"error code {code!r} already has another message")
+
+
+class ErrorCode(StrEnum):
+    """Base of every domain's error codes: stable strings API clients may match on, each
+    declared with its message (`NAME = "code", N_("Sentence.")`), which is registered
+    in the one message table as the member is made."""
+
+    message: Message
+
+    def __new__(cls, value: str, message: Message) -> ErrorCode:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.message = message
+        register_messages({value: message})
+        return member
 
 
 def message_for(code: str) -> Message | None:

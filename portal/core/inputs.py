@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from portal.core.errors import N_, ErrorCode, Message, ServiceError, register_messages
+from portal.core.errors import N_, ErrorCode, ServiceError
 
 ID_MAX = 2**31 - 1  # database ids are 32-bit integers
 MAX_JSON_DEPTH = 32
@@ -25,22 +25,17 @@ CONTROL_IN_PATH = re.compile("[\x00-\x1f\x7f]")
 
 
 class InputError(ErrorCode):
-    INVALID_CHARACTERS = "invalid_characters"
-    JSON_TOO_DEEP = "json_too_deep"
+    INVALID_CHARACTERS = "invalid_characters", N_("Remove the invalid characters.")
+    JSON_TOO_DEEP = "json_too_deep", "JSON may be nested at most %(depth)s levels deep"
 
 
-MESSAGES: dict[InputError, Message] = {
-    InputError.INVALID_CHARACTERS: N_("Remove the invalid characters."),
-    InputError.JSON_TOO_DEEP: "JSON may be nested at most %(depth)s levels deep",
-}
-register_messages(MESSAGES)
-INVALID_TEXT = str(MESSAGES[InputError.INVALID_CHARACTERS])
+INVALID_TEXT = str(InputError.INVALID_CHARACTERS.message)
 
 
 def parse_id(raw: object) -> int | None:
     """A positive 32-bit id written in plain ASCII digits, else None."""
     text = str(raw).strip() if raw is not None else ""
-    if not (text.isascii() and text.isdecimal()):
+    if not is_digits(text):
         return None
     value = int(text)
     return value if 0 < value <= ID_MAX else None
@@ -109,8 +104,10 @@ def unstorable_text(value: Any) -> bool:
 def first_unstorable_field(fields: Iterable[tuple[str, Any]]) -> str | None:
     """The name of the first (name, value) pair whose name or value cannot be stored."""
     for name, value in fields:
-        if unstorable_text(name) or unstorable_text(value):
-            return name if not unstorable_text(name) else "field name"
+        if unstorable_text(name):
+            return "field name"
+        if unstorable_text(value):
+            return name
     return None
 
 

@@ -6,21 +6,16 @@ from dataclasses import dataclass
 
 import phonenumbers
 
-from portal.core.errors import N_, ErrorCode, Message, ServiceError, register_messages
+from portal.core.errors import N_, ErrorCode, ServiceError
 from portal.core.inputs import ascii_digits, is_digits
 
 
 class PhoneError(ErrorCode):
-    PHONE_REQUIRED = "phone_required"
-    PHONE_INVALID = "phone_invalid"
+    PHONE_REQUIRED = "phone_required", N_("Enter a phone number.")
+    PHONE_INVALID = "phone_invalid", N_("Enter a valid phone number.")
 
 
-MESSAGES: dict[PhoneError, Message] = {
-    PhoneError.PHONE_REQUIRED: N_("Enter a phone number."),
-    PhoneError.PHONE_INVALID: N_("Enter a valid phone number."),
-}
-register_messages(MESSAGES)
-INVALID_PHONE = str(MESSAGES[PhoneError.PHONE_INVALID])
+INVALID_PHONE = str(PhoneError.PHONE_INVALID.message)
 
 
 @dataclass(frozen=True)

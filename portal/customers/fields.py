@@ -13,6 +13,7 @@ from babel import Locale
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
+from portal.core.dates import parse_day
 from portal.core.errors import ServiceError, ValidationFailed
 from portal.core.inputs import InputError, parse_id, unstorable_text
 from portal.core.models import Region
@@ -91,13 +92,8 @@ def clean_date_of_birth(value: Any, today: date | None = None) -> date | None:
     if value in (None, ""):
         return None
     today = today or date.today()
-    if isinstance(value, date):
-        dob = value
-    else:
-        try:
-            dob = date.fromisoformat(str(value).strip())
-        except ValueError as exc:
-            raise ServiceError(CustomerError.DOB_INVALID, field="date_of_birth") from exc
+    dob = parse_day(value, field="date_of_birth")  # the one reading of a typed day
+    assert dob is not None
     if dob >= today:
         raise ServiceError(CustomerError.DOB_FUTURE, field="date_of_birth")
     if today.year - dob.year > 120:
@@ -129,15 +125,11 @@ class _Cleaning:
     cleaned: dict[str, Any]
 
 
-def _refuse(code: CustomerError, field: str, **params: Any) -> ServiceError:
-    return ServiceError(code, field=field, **params)
-
-
 def _clean_text(field: str) -> Cleaner:
     def clean(value: Any, _: _Cleaning) -> str | None:
         text = _text(value)
         if text is not None and len(text) > MAX_LENGTHS[field]:
-            raise _refuse(CustomerError.TOO_LONG, field, max=MAX_LENGTHS[field])
+            raise ServiceError(CustomerError.TOO_LONG, field=field, max=MAX_LENGTHS[field])
         if text is not None and unstorable_text(text):
             # PostgreSQL refuses NUL in text (a 500); refuse it on every database alike.
             raise ServiceError(InputError.INVALID_CHARACTERS, field=field)
@@ -152,7 +144,7 @@ def _clean_matching(field: str, pattern: re.Pattern[str], code: CustomerError) -
     def clean(value: Any, context: _Cleaning) -> str | None:
         text = as_text(value, context)
         if text and not pattern.match(text):
-            raise _refuse(code, field)
+            raise ServiceError(code, field=field)
         return text
 
     return clean
@@ -161,7 +153,7 @@ def _clean_matching(field: str, pattern: re.Pattern[str], code: CustomerError) -
 def _clean_gender(value: Any, _: _Cleaning) -> str | None:
     gender = _text(value)
     if gender is not None and gender.lower() not in GENDERS:
-        raise _refuse(CustomerError.GENDER_INVALID, "gender", options=", ".join(GENDERS))
+        raise ServiceError(CustomerError.GENDER_INVALID, field="gender", options=", ".join(GENDERS))
     return gender.lower() if gender else None
 
 
@@ -169,7 +161,7 @@ def _clean_country(field: str, code: CustomerError) -> Cleaner:
     def clean(value: Any, _: _Cleaning) -> str | None:
         text = _text(value)
         if text is not None and text.upper() not in country_codes():
-            raise _refuse(code, field)
+            raise ServiceError(code, field=field)
         return text.upper() if text else None
 
     return clean
@@ -178,7 +170,7 @@ def _clean_country(field: str, code: CustomerError) -> Cleaner:
 def _clean_language(value: Any, _: _Cleaning) -> str | None:
     language = _text(value)
     if language is not None and language not in current_app.config["LANGUAGES"]:
-        raise _refuse(CustomerError.LANGUAGE_UNSUPPORTED, "language")
+        raise ServiceError(CustomerError.LANGUAGE_UNSUPPORTED, field="language")
     return language
 
 
@@ -188,14 +180,14 @@ def _clean_region(value: Any, _: _Cleaning) -> int | None:
     number = parse_id(value) if not isinstance(value, bool) else None
     region = db.session.get(Region, number) if number is not None else None
     if region is None:
-        raise _refuse(CustomerError.REGION_INVALID, "region_id")
+        raise ServiceError(CustomerError.REGION_INVALID, field="region_id")
     return region.id
 
 
 def _clean_category(value: Any, context: _Cleaning) -> str:
     code = _text(value) or "N"
     if code not in category_codes(context.merchant_id):
-        raise _refuse(CustomerError.CATEGORY_UNKNOWN, "category_code")
+        raise ServiceError(CustomerError.CATEGORY_UNKNOWN, field="category_code")
     return code
 
 
@@ -207,9 +199,9 @@ def _clean_external_id(value: Any, _: _Cleaning) -> int | None:
             raise ValueError(value)
         number = int(value)
     except (TypeError, ValueError):
-        raise _refuse(CustomerError.NOT_A_WHOLE_NUMBER, "external_customer_id") from None
+        raise ServiceError(CustomerError.NOT_A_WHOLE_NUMBER, field="external_customer_id") from None
     if abs(number) > 2**63 - 1:
-        raise _refuse(CustomerError.NOT_A_WHOLE_NUMBER, "external_customer_id")
+        raise ServiceError(CustomerError.NOT_A_WHOLE_NUMBER, field="external_customer_id")
     return number
 
 

@@ -218,7 +218,7 @@ def submit_profile(
 
     `data` maps field names to values (strings from a page, JSON values from the API);
     `version` is the one the form was rendered with and refuses a stale save. On errors
-    nothing is changed and the caller rolls back; otherwise the caller commits.
+    the page hands the refusal to the request boundary, which keeps nothing of it.
     """
     known = set(EDITABLE) | {"version", "csrf_token"}
     errors: dict[str, list[str]] = {}

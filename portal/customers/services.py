@@ -1,7 +1,8 @@
 """Customer records: lookup scoped to one merchant, create, update, language.
 
 Every function takes the merchant (or a customer already scoped to one) and the actor
-explicitly; none reads the request. They flush; the caller commits once.
+explicitly; none reads the request. They flush; the request boundary
+(portal/boundary.py) commits once.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.core.audit import diff, record_audit, record_event
-from portal.core.errors import Conflict, NotFound, ServiceError
+from portal.core.errors import N_, Conflict, NotFound, ServiceError
 from portal.core.inputs import parse_id
 from portal.core.time import utcnow
+from portal.customers.errors import CustomerError
 from portal.customers.fields import clean_fields
 from portal.customers.models import (
     ActiveState,
@@ -26,8 +28,8 @@ from portal.customers.models import (
 from portal.extensions import db
 from portal.merchants.models import Merchant
 
-NOT_FOUND_MESSAGE = "Unable to find customer"
-PHONE_TAKEN = "This phone number already belongs to another customer."
+NOT_FOUND_MESSAGE = N_("Unable to find customer")  # every NotFound keeps code not_found
+PHONE_TAKEN = str(CustomerError.PHONE_TAKEN.message)
 
 # Fields a merchant (or a SYSTEM token) may change directly, in form order.
 EDITABLE_ORDER: tuple[str, ...] = (
@@ -142,7 +144,7 @@ def create_customer(
     cleaned = clean_fields(data, merchant_id=merchant.id, country=merchant.country_code)
     e164 = cleaned.pop("phone")
     if _phone_in_use(merchant.id, e164):
-        raise Conflict("phone_taken", PHONE_TAKEN, field="phone")
+        raise Conflict(CustomerError.PHONE_TAKEN, field="phone")
     now = utcnow()
     customer = Customer(
         merchant_id=merchant.id,
@@ -167,7 +169,7 @@ def create_customer(
             db.session.add(customer)
             db.session.flush()
     except IntegrityError as exc:
-        raise Conflict("phone_taken", PHONE_TAKEN, field="phone") from exc
+        raise Conflict(CustomerError.PHONE_TAKEN, field="phone") from exc
     record_audit(
         merchant_id=merchant.id,
         customer_id=customer.id,
@@ -208,7 +210,7 @@ def update_customer(
     new_phone = cleaned.pop("phone", None)
     if new_phone and new_phone not in (customer.phone, customer.unconfirmed_phone):
         if _phone_in_use(customer.merchant_id, new_phone, exclude_id=customer.id):
-            raise Conflict("phone_taken", PHONE_TAKEN, field="phone")
+            raise Conflict(CustomerError.PHONE_TAKEN, field="phone")
         # A customer who never confirmed a number keeps the new one unconfirmed too:
         # only a code (or the merchant's Activate) makes it the confirmed phone.
         cleaned["phone" if customer.phone else "unconfirmed_phone"] = new_phone
@@ -227,7 +229,7 @@ def update_customer(
     except StaleDataError as exc:
         raise Conflict("stale", "Someone else saved this customer at the same time.") from exc
     except IntegrityError as exc:
-        raise Conflict("phone_taken", PHONE_TAKEN, field="phone") from exc
+        raise Conflict(CustomerError.PHONE_TAKEN, field="phone") from exc
     record_audit(
         merchant_id=customer.merchant_id,
         customer_id=customer.id,

@@ -15,7 +15,6 @@ from sqlalchemy import update
 from portal.core.errors import Conflict, ServiceError
 from portal.core.inputs import ascii_digits, is_digits
 from portal.core.phone import Phone, normalise_phone
-from portal.customers.errors import MESSAGES as CUSTOMER_MESSAGES
 from portal.customers.errors import CustomerError
 from portal.customers.fields import ValidationFailed, clean_fields
 from portal.customers.models import Customer, RegisteredBy
@@ -28,7 +27,7 @@ from portal.otp.services import lock_challenge, may_get_codes, send_code, verify
 SIGNUP = "signup"
 SIGNIN = "signin"
 PURPOSES = (SIGNUP, SIGNIN)
-FIRST_NAME_REQUIRED = str(CUSTOMER_MESSAGES[CustomerError.FIRST_NAME_REQUIRED])
+FIRST_NAME_REQUIRED = str(CustomerError.FIRST_NAME_REQUIRED.message)
 SIGNUP_FIELDS = ("first_name", "last_name", "email")
 
 
@@ -103,7 +102,7 @@ def start_signup(
     optionally language. A number that already belongs to a confirmed customer gets that
     customer a sign-in code instead, so the page never tells who is registered.
     Raises ValidationFailed for bad fields and ServiceError for send limits and SMS failure
-    (the caller rolls back, leaving no customer behind).
+    (the request boundary rolls back, leaving no customer behind).
     """
     phone, cleaned = _signup_errors(merchant, data)
     assert phone is not None
@@ -144,7 +143,7 @@ def resend_code(merchant: Merchant, pending: Pending) -> Pending:
 def finish_verification(merchant: Merchant, pending: Pending, code: str | None) -> Customer:
     """Check the code; on success the phone is confirmed and the customer may be signed in.
 
-    A wrong code raises ServiceError with persist=True (commit it: the attempt counts).
+    A wrong code raises ServiceError with persist=True (the boundary keeps the attempt).
     """
     digits = ascii_digits((code or "").strip())
     if not digits:

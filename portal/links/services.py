@@ -2,7 +2,8 @@
 
 A link is a random code (only its keyed hash is stored) bound to one customer and one
 purpose; it expires after EDIT_LINK_TTL_SECONDS, can be revoked, and is used up by the
-first successful save. Nothing here reads the request; callers commit once.
+first successful save. Nothing here reads the request; the request
+boundary commits once.
 """
 
 from __future__ import annotations

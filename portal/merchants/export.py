@@ -197,7 +197,7 @@ def queue_export_email(
 ) -> None:
     """Build and mail the export in the background: large lists take minutes to write.
 
-    The job starts once the caller commits, so no file goes out for a rolled-back request.
+    The job starts once the request commits, so no file goes out for a rolled-back request.
     """
     from portal.core.audit import record_audit
 

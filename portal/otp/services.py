@@ -23,18 +23,18 @@ from portal.core.time import as_utc, utcnow
 from portal.customers.models import ActiveState, Customer, RegistrationStatus
 from portal.extensions import db
 from portal.merchants.models import Merchant
-from portal.otp.errors import MESSAGES, OtpError
+from portal.otp.errors import OtpError
 from portal.otp.models import OtpChallenge, OtpSend
 from portal.otp.sms import SmsError, send_sms
 
 CODE_LENGTH = 6
 # The English sentences, for callers that word a document's answer around them.
-TOO_MANY_SENDS = str(MESSAGES[OtpError.TOO_MANY_SENDS])
-UNABLE_TO_VERIFY = str(MESSAGES[OtpError.NO_CODE])
-CODE_EXPIRED = str(MESSAGES[OtpError.CODE_EXPIRED])
-CODE_LOCKED = str(MESSAGES[OtpError.CODE_LOCKED])
-CODE_WRONG = str(MESSAGES[OtpError.CODE_WRONG])
-SEND_FAILED = str(MESSAGES[OtpError.SMS_FAILED])
+TOO_MANY_SENDS = str(OtpError.TOO_MANY_SENDS.message)
+UNABLE_TO_VERIFY = str(OtpError.NO_CODE.message)
+CODE_EXPIRED = str(OtpError.CODE_EXPIRED.message)
+CODE_LOCKED = str(OtpError.CODE_LOCKED.message)
+CODE_WRONG = str(OtpError.CODE_WRONG.message)
+SEND_FAILED = str(OtpError.SMS_FAILED.message)
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ def send_code(
     """Send a fresh code to `phone` (E.164), replacing any earlier one.
 
     Refuses the fourth send within a rolling hour with document 000's message. A failing
-    SMS gateway raises ServiceError('sms_failed'): the caller rolls back, leaving nothing.
+    SMS gateway raises ServiceError('sms_failed'): the boundary rolls back, leaving nothing.
     `deliver=False` keeps every counter and guard but sends no SMS: sign-in uses it for
     numbers that must not get a code, so they answer exactly like the others.
     """

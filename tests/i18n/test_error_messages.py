@@ -7,11 +7,8 @@ import pytest
 from babel.messages.pofile import read_po
 from flask_babel import force_locale
 
-import portal.assist.errors
-import portal.core.inputs
-import portal.core.phone
-import portal.customers.errors
-import portal.otp.errors
+from portal.assist.errors import AssistError
+from portal.core.dates import DateError
 from portal.core.errors import (
     ErrorCode,
     Plural,
@@ -20,21 +17,19 @@ from portal.core.errors import (
     message_for,
     register_messages,
 )
+from portal.core.inputs import InputError
+from portal.core.phone import PhoneError
+from portal.customers.errors import CustomerError
 from portal.customers.fields import ValidationFailed, clean_fields
 from portal.i18n.catalog import POT, TRANSLATIONS
 from portal.i18n.messages import field_errors, translated
+from portal.otp.errors import OtpError
 from tests.api.helpers import auth
 from tests.merchants.page_helpers import sign_in
 
-TABLES = [
-    portal.assist.errors.MESSAGES,
-    portal.core.inputs.MESSAGES,
-    portal.core.phone.MESSAGES,
-    portal.customers.errors.MESSAGES,
-    portal.otp.errors.MESSAGES,
-]
+CODES = [AssistError, DateError, InputError, PhoneError, CustomerError, OtpError]
 # Sentences only the JSON API answers (not shown on pages, so not in the catalogs).
-API_ONLY = {portal.core.inputs.InputError.JSON_TOO_DEEP}
+API_ONLY = {InputError.JSON_TOO_DEEP}
 
 
 def _catalog(path) -> dict[str, object]:
@@ -47,10 +42,11 @@ def test_every_table_message_is_in_the_catalog_and_translated(language):
     """A page can show every entry of every table in every language."""
     template = _catalog(POT)
     catalog = _catalog(TRANSLATIONS / language / "LC_MESSAGES" / "messages.po")
-    for table in TABLES:
-        for code, message in table.items():
+    for enum in CODES:
+        for code in enum:
             if code in API_ONLY:
                 continue
+            message = code.message
             msgid = message.singular if isinstance(message, Plural) else message
             assert msgid in template, (code, msgid)
             assert catalog.get(msgid), (language, code, msgid)
@@ -59,20 +55,20 @@ def test_every_table_message_is_in_the_catalog_and_translated(language):
 def test_a_code_means_one_thing():
     """Registering another sentence for a known code is refused."""
 
-    class Probe(ErrorCode):
-        TAKEN = "phone_taken"
-
     with pytest.raises(ValueError):
-        register_messages({Probe.TAKEN: "Something else entirely."})
+        register_messages({"phone_taken": "Something else entirely."})
+    with pytest.raises(ValueError):
+
+        class Probe(ErrorCode):
+            TAKEN = "phone_taken", "Something else entirely."
 
 
 def test_message_comes_from_the_table_with_parameters_and_plurals():
     """The English sentence is filled from the raise's parameters; Plural picks a form."""
 
     class Probe(ErrorCode):
-        SEATS = "probe_seats"
+        SEATS = "probe_seats", Plural("%(count)s seat left.", "%(count)s seats left.")
 
-    register_messages({Probe.SEATS: Plural("%(count)s seat left.", "%(count)s seats left.")})
     assert ServiceError(Probe.SEATS, count=1).message == "1 seat left."
     assert ServiceError(Probe.SEATS, count=3).message == "3 seats left."
     assert english(message_for("too_long"), {"max": 100}) == "Use at most 100 characters."
