@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import random
-import re
 
 from playwright.sync_api import Page, expect
+
+from tests.browser.helpers import sign_in_console
 
 
 def _fresh_phone() -> str:
@@ -14,11 +15,7 @@ def _fresh_phone() -> str:
 
 def test_owner_blocks_customer_through_confirmation(page: Page) -> None:
     """The owner adds a customer, blocks them after confirming, sees flash, status, audit."""
-    page.goto("/login")
-    page.get_by_label("Email").fill("owner@demo.test")
-    page.get_by_label("Password").fill("demo-password")
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/merchant/customers"))
+    sign_in_console(page)
 
     last_name = f"Browser{random.randint(10_000, 99_999)}"
     page.goto("/merchant/customers/new")
@@ -43,11 +40,7 @@ def test_owner_blocks_customer_through_confirmation(page: Page) -> None:
 
 def test_overview_staff_sees_no_action_buttons(page: Page) -> None:
     """OVERVIEW staff open a customer page without any write control."""
-    page.goto("/login")
-    page.get_by_label("Email").fill("overview@demo.test")
-    page.get_by_label("Password").fill("demo-password")
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/merchant/customers"))
+    sign_in_console(page, "overview@demo.test")
     page.locator("table a[href^='/merchant/customers/']").first.click()
     expect(page.get_by_role("heading", name="Order history")).to_be_visible()
     expect(page.get_by_role("link", name="Edit", exact=True)).to_have_count(0)
@@ -67,11 +60,7 @@ def test_owner_bulk_blocks_selected_rows(page: Page, live_server, make_customer)
         merchant = db.session.scalar(select(Merchant).where(Merchant.slug == "demo"))
         ids = [make_customer(merchant, first_name=n, last_name=tag).id for n in ("Ani", "Eko")]
 
-    page.goto("/login")
-    page.get_by_label("Email").fill("owner@demo.test")
-    page.get_by_label("Password").fill("demo-password")
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/merchant/customers"))
+    sign_in_console(page)
 
     page.goto(f"/merchant/customers?keyword={tag}&search_in=NAME")
     for customer_id in ids:

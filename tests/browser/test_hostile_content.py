@@ -4,7 +4,6 @@ the owner opens the customer page, and an injected CDN script does not run."""
 from __future__ import annotations
 
 import random
-import re
 
 from playwright.sync_api import Page, Request, Route, expect
 from sqlalchemy import select
@@ -13,18 +12,10 @@ from portal.customers.models import Customer
 from portal.extensions import db
 from portal.merchants.categories import create_category
 from portal.merchants.models import Merchant
-from tests.browser.test_profile import _wait_for_htmx
+from tests.browser.helpers import sign_in_console, wait_for_htmx
 from tests.support.live import LiveServer
 
 INJECTED = '<script src="https://cdn.jsdelivr.net/gh/attacker/x@1/x.js"></script>'
-
-
-def _sign_in_owner(page: Page) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill("owner@demo.test")
-    page.get_by_label("Password").fill("demo-password")
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/merchant/customers"))
 
 
 def test_hostile_category_name_fires_no_request_and_cdn_script_is_blocked(
@@ -57,12 +48,12 @@ def test_hostile_category_name_fires_no_request_and_cdn_script_is_blocked(
         body = response.text().replace("</body>", INJECTED + "</body>")
         route.fulfill(response=response, body=body)
 
-    _sign_in_owner(page)
+    sign_in_console(page)
     posts.clear()
     page.route("https://cdn.jsdelivr.net/gh/**", attacker_script)
     page.route(f"**/merchant/customers/{shown_id}", inject)
     page.goto(f"/merchant/customers/{shown_id}")
-    _wait_for_htmx(page)
+    wait_for_htmx(page)
     page.wait_for_timeout(500)
     assert posts == []
     expect(page.locator("dd", has_text=hostile)).to_be_visible()  # shown as text

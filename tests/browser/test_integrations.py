@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import random
-import re
 
 import requests
 from playwright.sync_api import Page, expect
 
+from tests.browser.helpers import sign_in_console
 from tests.support.live import LiveServer
 
 
 def test_owner_creates_uses_and_revokes_token(page: Page, live_server: LiveServer) -> None:
     """The token is shown once, works with the API, and after revoking answers 401."""
-    page.goto("/login")
-    page.get_by_label("Email").fill("owner@demo.test")
-    page.get_by_label("Password").fill("demo-password")
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/merchant/customers"))
+    sign_in_console(page)
 
     name = f"Browser sync {random.randint(10_000, 99_999)}"
     page.get_by_role("link", name="Integrations").click()

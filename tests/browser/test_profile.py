@@ -10,16 +10,8 @@ from portal.core.models import Region
 from portal.customers.models import Customer
 from portal.extensions import db
 from portal.links.services import issue_link
+from tests.browser.helpers import wait_for_htmx
 from tests.support.live import LiveServer
-
-
-def _wait_for_htmx(page: Page) -> None:
-    """htmx may come from the local fallback a moment after load (CSP forbids wait_for_function)."""
-    for _ in range(50):
-        if page.evaluate("typeof window.htmx") == "object":
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError("htmx did not load")
 
 
 def test_customer_edits_profile_switches_language_and_uses_link_once(
@@ -43,7 +35,7 @@ def test_customer_edits_profile_switches_language_and_uses_link_once(
 
     # Edit: an invalid email first, its error shows next to the field.
     page.get_by_role("link", name="Edit profile").click()
-    _wait_for_htmx(page)
+    wait_for_htmx(page)
     page.get_by_label("Email").fill("rina@")
     page.get_by_role("button", name="Save profile").click()
     error = page.locator("#email-field .field-error")
@@ -78,7 +70,7 @@ def test_customer_edits_profile_switches_language_and_uses_link_once(
     page.goto(url)
     expect(page.get_by_role("heading", name="ডেলিভারির ঠিকানা")).to_be_visible()
     page.get_by_label("রাস্তার ঠিকানা").fill("House 5, Road 2")
-    _wait_for_htmx(page)
+    wait_for_htmx(page)
     before = page.locator("#region_id option").count()
     page.locator("#region-q").fill(district[:5])
     expect(page.locator("#region_id option")).not_to_have_count(before)

@@ -1,0 +1,27 @@
+"""Steps the browser journeys share: signing a demo staff member in, waiting for htmx."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+DEMO_PASSWORD = "demo-password"
+
+
+def sign_in_console(page: Page, email: str = "owner@demo.test") -> None:
+    """Sign a demo staff member in through /login and land on the customer list."""
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/merchant/customers"))
+
+
+def wait_for_htmx(page: Page) -> None:
+    """htmx may come from the local fallback a moment after load (CSP forbids wait_for_function)."""
+    for _ in range(50):
+        if page.evaluate("typeof window.htmx") == "object":
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("htmx did not load")
