@@ -11,8 +11,8 @@ def register_api(app: Flask) -> None:
     """Register every API blueprint (CSRF does not apply: tokens or JSON-only sessions)."""
     from portal.api.customer_v3 import bp as customer_v3_bp
     from portal.api.customers_v1 import bp as customers_v1_bp
+    from portal.api.document import bp as openapi_bp
     from portal.api.open import bp as open_bp
-    from portal.api.openapi import bp as openapi_bp
     from portal.api.partner import bp as partner_bp
     from portal.api.webhooks import bp as webhooks_bp
 

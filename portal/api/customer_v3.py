@@ -11,7 +11,15 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, session
 
-from portal.api.validation import check_fields, json_body
+from portal.api.contract import SESSION, answers, body, validate
+from portal.api.errors import ApiError
+from portal.api.schemas.v3 import (
+    Language,
+    LanguageChoice,
+    ProfileData,
+    ProfileForm,
+    SessionCustomer,
+)
 from portal.boundary import refused
 from portal.core.errors import ServiceError
 from portal.customers.models import Customer
@@ -24,7 +32,7 @@ from portal.sessions import current_customer
 
 bp = Blueprint("api_customer_v3", __name__, url_prefix="/api/v3/customer")
 
-NOT_AUTHENTICATED = "Customer not authenticated"
+TAG = "Signed-in customer (document 002)"
 UNSUPPORTED_LANGUAGE = "Unsupported language."
 
 
@@ -39,7 +47,7 @@ def guard_posts() -> Response | None:
 def _customer() -> Customer:
     customer = current_customer()
     if customer is None:
-        raise ServiceError("not_authenticated", NOT_AUTHENTICATED, status=401)
+        raise ServiceError(ApiError.NOT_AUTHENTICATED, status=401)
     return customer
 
 
@@ -66,37 +74,71 @@ def customer_details(customer: Customer) -> dict[str, Any]:
 
 
 @bp.get("/")
+@validate(
+    resp=answers(HTTP_200=SessionCustomer),
+    operation_id="sessionCustomer",
+    tag=TAG,
+    security=SESSION,
+)
 def details() -> Response:
+    """The signed-in customer."""
     return jsonify(customer_details(_customer()))
 
 
-@bp.route("/update/", methods=["GET", "POST"])
-def update() -> tuple[Response, int] | Response:
-    """GET or an empty POST: the form schema. A POST with data: validate and save."""
+@bp.get("/update/")
+@validate(resp=answers(HTTP_200=ProfileForm), operation_id="profileForm", tag=TAG, security=SESSION)
+def profile_form() -> Response:
+    """The profile form's schema, filled with the customer's details."""
     customer = _customer()
-    language = current_language()
-    data = json_body(required=False) if request.method == "POST" else {}
+    schema = profile_schema(customer, language=current_language())
+    return jsonify(customer_id=customer.public_id, form=schema, has_errors=False)
+
+
+@bp.post("/update/")
+@validate(
+    json=ProfileData,
+    resp=answers(HTTP_200=ProfileForm),
+    operation_id="profileSubmit",
+    tag=TAG,
+    security=SESSION,
+)
+def profile_submit() -> Response:
+    """Validate and save the profile; an empty body answers the form alone."""
+    customer = _customer()
+    data = body(ProfileData).root
     if not data:
-        schema = profile_schema(customer, language=language)
-        return jsonify(customer_id=customer.public_id, form=schema, has_errors=False)
+        return profile_form()
+    language = current_language()
     result = submit_profile(customer, data, actor=_actor(customer), language=language)
     if result.has_errors:
         refused()
         # Document 002: "in either case" the answer is the form; has_errors tells them apart.
-        body = {"customer_id": customer.public_id, "form": result.schema, "has_errors": True}
-        return jsonify(body | {"errors": result.errors}), 200
+        answer = {"customer_id": customer.public_id, "form": result.schema, "has_errors": True}
+        return jsonify(answer | {"errors": result.errors})
     return jsonify(customer_id=customer.public_id, form=result.schema, has_errors=False)
 
 
-@bp.route("/language/", methods=["GET", "POST"])
-def language() -> tuple[Response, int] | Response:
-    """The preferred language; visitors who are not signed in keep it in their session."""
+@bp.get("/language/")
+@validate(resp=answers(HTTP_200=Language), operation_id="getLanguage", tag=TAG, security=[])
+def language() -> Response:
+    """The preferred language (a visitor's is kept in their session)."""
     customer = current_customer()
-    if request.method == "GET":
-        code = (customer.language if customer else None) or current_language()
-        return jsonify(language=code, error_message=None)
-    data = check_fields(json_body(), {"language": (str,)}, required={"language"})
-    code = data["language"]
+    code = (customer.language if customer else None) or current_language()
+    return jsonify(language=code, error_message=None)
+
+
+@bp.post("/language/")
+@validate(
+    json=LanguageChoice,
+    resp=answers(HTTP_200=Language),
+    operation_id="setLanguage",
+    tag=TAG,
+    security=[],
+)
+def set_preferred_language() -> Response:
+    """Change the preferred language; visitors who are not signed in keep it in the session."""
+    customer = current_customer()
+    code = body(LanguageChoice).language
     if not is_supported(code):
         return json_error(
             UNSUPPORTED_LANGUAGE,

@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import math
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, jsonify
 from sqlalchemy import func, select
 
 from portal.api.auth import actor, current_token, per_phone, per_token, require_token
+from portal.api.contract import answers, body, params, validate
+from portal.api.errors import ApiError
 from portal.api.query import apply_q
+from portal.api.schemas.common import EmptyBody
+from portal.api.schemas.v1 import (
+    Confirmation,
+    CustomerCreate,
+    CustomerList,
+    CustomerQuery,
+    CustomerUpdate,
+)
+from portal.api.schemas.v1 import Customer as CustomerAnswer
 from portal.api.serializers import customer_object, edit_links
-from portal.api.validation import check_fields, int_arg, json_body
 from portal.core.errors import ServiceError
 from portal.customers.labels import split_full_name
 from portal.customers.models import Customer
-from portal.customers.services import (
-    EDITABLE_FIELDS,
-    create_customer,
-    get_customer,
-    update_customer,
-)
+from portal.customers.services import create_customer, get_customer, update_customer
 from portal.customers.status import apply_action
 from portal.extensions import db
 from portal.otp.services import send_code, verify_code
@@ -30,50 +35,37 @@ per_token(bp)
 
 ALREADY_CONFIRMED = "This customer is already confirmed"
 NOTHING_TO_CONFIRM = "This customer has no phone number waiting for confirmation"
-TEXT = (str,)
+TAG = "Customers (documents 001 and 004)"
 # Document 001's and 004's request names mapped onto the portal's field names.
 RENAMES = {"phone_number": "phone", "unconfirmed_phone_number": "phone"}
-CREATE_SPEC: dict[str, tuple[type, ...]] = {
-    "unconfirmed_phone_number": TEXT,
-    "phone_number": TEXT,
-    "country_code": TEXT,
-    "email": TEXT,
-    "first_name": TEXT,
-    "last_name": TEXT,
-    "confirmation": (bool,),
-    "external_customer_id": (int,),
-    "external_customer_code": TEXT,
-}
-# Document 004's PUT sends `name`; the portal keeps first and last names.
-UPDATE_ALLOWED = EDITABLE_FIELDS | {"name"}
+ONE = answers(HTTP_200=CustomerAnswer)
 
 
-def _renamed(data: dict) -> dict:
-    return {RENAMES.get(key, key): value for key, value in data.items()}
-
-
-def _with_name_split(data: dict) -> dict:
-    if "name" in data:
-        name = data.pop("name")
-        if not isinstance(name, str):
-            raise ServiceError("invalid", "name must be a string", field="name")
-        first, last = split_full_name(name)
-        data.setdefault("first_name", first)
-        data.setdefault("last_name", last)
-    return data
+def _portal_fields(data: CustomerCreate | CustomerUpdate) -> dict:
+    """The fields sent, under the portal's names; document 004's `name` split in two."""
+    given = data.model_dump(exclude_unset=True, exclude={"confirmation"})
+    fields = {RENAMES.get(key, key): value for key, value in given.items()}
+    if "name" in fields:
+        first, last = split_full_name(fields.pop("name") or "")
+        fields.setdefault("first_name", first)
+        fields.setdefault("last_name", last)
+    return fields
 
 
 @bp.get("")
 @require_token(Permission.OVERVIEW)
+@validate(
+    query=CustomerQuery, resp=answers(HTTP_200=CustomerList), operation_id="listCustomers", tag=TAG
+)
 def list_customers() -> Response:
     """Document 004's list shape: objects, num_results, page, total_pages; `q` filters."""
-    page = int_arg("page", 1, maximum=10**6)
-    per_page = int_arg("results_per_page", 10, maximum=100)
+    args = params(CustomerQuery)
+    page, per_page = args.page, args.results_per_page
     merchant_id = current_token().merchant_id
     scope = select(Customer).where(
         Customer.merchant_id == merchant_id, Customer.deleted_at.is_(None)
     )
-    scope = apply_q(scope, request.args.get("q"))
+    scope = apply_q(scope, args.q)
     total = db.session.scalar(select(func.count()).select_from(scope.order_by(None).subquery()))
     rows = db.session.scalars(scope.offset((page - 1) * per_page).limit(per_page)).all()
     return jsonify(
@@ -84,11 +76,12 @@ def list_customers() -> Response:
     )
 
 
-@bp.get("/<ident>")
+@bp.get("/<customer_id>")
 @require_token(Permission.OVERVIEW)
-def read_customer(ident: str) -> Response:
+@validate(resp=ONE, operation_id="getCustomer", tag=TAG)
+def read_customer(customer_id: str) -> Response:
     """One customer, with fresh short-lived edit links (document 001)."""
-    customer = get_customer(current_token().merchant_id, ident)
+    customer = get_customer(current_token().merchant_id, customer_id)
     links = edit_links(customer, actor=actor())
     return jsonify(customer_object(customer, links=links))
 
@@ -96,18 +89,22 @@ def read_customer(ident: str) -> Response:
 @bp.post("")
 @require_token(Permission.SYSTEM)
 @per_phone
+@validate(
+    json=CustomerCreate,
+    resp=answers(HTTP_201=CustomerAnswer),
+    operation_id="createCustomer",
+    tag=TAG,
+)
 def create() -> tuple[Response, int]:
     """Document 001's create; `confirmation` (default true) sends a code, false confirms."""
-    data = check_fields(json_body(), CREATE_SPEC)
-    confirmation = data.pop("confirmation", True)
-    if confirmation is None:
-        confirmation = True
-    if "unconfirmed_phone_number" in data and "phone_number" in data:
-        raise ServiceError(
-            "invalid", "Send unconfirmed_phone_number or phone_number, not both", field="phone"
-        )
+    data = body(CustomerCreate)
+    confirmation = data.confirmation is not False
+    if data.unconfirmed_phone_number is not None and data.phone_number is not None:
+        raise ServiceError(ApiError.BOTH_PHONES, field="phone")
     merchant = current_token().merchant
-    customer = create_customer(merchant, _renamed(data), actor=actor(), confirmed=not confirmation)
+    customer = create_customer(
+        merchant, _portal_fields(data), actor=actor(), confirmed=not confirmation
+    )
     code = None
     if confirmation:
         code = send_code(
@@ -116,25 +113,34 @@ def create() -> tuple[Response, int]:
     return jsonify(customer_object(customer, code=code)), 201
 
 
-@bp.route("/<ident>", methods=["PATCH", "PUT"])
+@bp.put("/<customer_id>")
 @require_token(Permission.SYSTEM)
-def update(ident: str) -> Response:
-    """PUT (document 001's curl, document 004) and PATCH (001's request line) both update."""
-    customer = get_customer(current_token().merchant_id, ident)
-    data = json_body()
-    unknown = sorted(set(data) - UPDATE_ALLOWED - set(RENAMES))
-    if unknown:
-        raise ServiceError(
-            "unknown_field", f"Unknown or read-only field: {unknown[0]}", field=unknown[0]
-        )
-    update_customer(customer, _with_name_split(_renamed(data)), actor=actor())
+@validate(json=CustomerUpdate, resp=ONE, operation_id="putCustomer", tag=TAG)
+def put(customer_id: str) -> Response:
+    """Update a customer with PUT (document 001's curl, document 004)."""
+    return _update(customer_id)
+
+
+@bp.patch("/<customer_id>")
+@require_token(Permission.SYSTEM)
+@validate(json=CustomerUpdate, resp=ONE, operation_id="patchCustomer", tag=TAG)
+def patch(customer_id: str) -> Response:
+    """Update a customer with PATCH (document 001's request line)."""
+    return _update(customer_id)
+
+
+def _update(customer_id: str) -> Response:
+    customer = get_customer(current_token().merchant_id, customer_id)
+    update_customer(customer, _portal_fields(body(CustomerUpdate)), actor=actor())
     return jsonify(customer_object(customer))
 
 
-@bp.delete("/<ident>")
+@bp.delete("/<customer_id>")
 @require_token(Permission.SYSTEM)
-def delete(ident: str) -> tuple[str, int]:
-    customer = get_customer(current_token().merchant_id, ident)
+@validate(resp=answers(HTTP_204=None), operation_id="deleteCustomer", tag=TAG)
+def delete(customer_id: str) -> tuple[str, int]:
+    """Soft-delete a customer."""
+    customer = get_customer(current_token().merchant_id, customer_id)
     apply_action(customer, "5", actor=actor())
     return "", 204
 
@@ -147,19 +153,16 @@ def _waiting_phone(customer: Customer) -> str:
     return customer.unconfirmed_phone
 
 
-@bp.post("/<ident>/confirm")
+@bp.post("/<customer_id>/confirm")
 @require_token(Permission.SYSTEM)
-def confirm(ident: str) -> Response:
+@validate(json=Confirmation, resp=ONE, operation_id="confirmCustomer", tag=TAG)
+def confirm(customer_id: str) -> Response:
     """Promote unconfirmed_phone_number to phone_number with the code sent (422 if wrong)."""
-    customer = get_customer(current_token().merchant_id, ident)
-    data = check_fields(
-        json_body(), {"confirmation_token": (str, int)}, required={"confirmation_token"}
-    )
+    customer = get_customer(current_token().merchant_id, customer_id)
+    token = str(body(Confirmation).confirmation_token)
     phone = _waiting_phone(customer)
     try:
-        confirmed = verify_code(
-            current_token().merchant, phone, str(data["confirmation_token"]), actor=actor()
-        )
+        confirmed = verify_code(current_token().merchant, phone, token, actor=actor())
     except ServiceError as err:
         raise ServiceError(
             err.code, err.message, field="confirmation_token", persist=err.persist
@@ -169,13 +172,12 @@ def confirm(ident: str) -> Response:
     return jsonify(customer_object(customer))
 
 
-@bp.post("/<ident>/generate_confirmation")
+@bp.post("/<customer_id>/generate_confirmation")
 @require_token(Permission.SYSTEM)
-def generate_confirmation(ident: str) -> tuple[str, int]:
+@validate(json=EmptyBody, resp=answers(HTTP_201=None), operation_id="generateConfirmation", tag=TAG)
+def generate_confirmation(customer_id: str) -> tuple[str, int]:
     """Send a new confirmation code (fires a `verification` event); 201, empty body."""
-    customer = get_customer(current_token().merchant_id, ident)
-    if request.get_data(cache=True).strip():
-        check_fields(json_body(), {})
+    customer = get_customer(current_token().merchant_id, customer_id)
     phone = _waiting_phone(customer)
     send_code(current_token().merchant, phone, customer=customer, actor=actor())
     return "", 201

@@ -14,15 +14,31 @@ from flask import Blueprint, Response, jsonify, request
 from sqlalchemy import func, or_, select
 
 from portal.api.auth import actor, current_token, per_token, require_token
-from portal.api.validation import (
-    check_fields,
-    date_param,
-    int_value,
-    json_body,
-    params,
-    reject_unknown,
-    text_or_number,
+from portal.api.contract import answers, body, params, query_or_body, validate
+from portal.api.errors import ApiError
+from portal.api.schemas.base import Query
+from portal.api.schemas.open import (
+    ActivationStatus,
+    Categories,
+    CustomerCreate,
+    CustomerFields,
+    CustomerFilters,
+    CustomerPage,
+    CustomerUpdate,
+    Done,
+    DownloadQuery,
+    Named,
+    OrderHistory,
+    OrderHistoryQuery,
+    PerMonth,
+    PerMonthQuery,
+    Queued,
+    RegionPage,
+    RegionQuery,
+    StatusChanged,
+    StorefrontAccess,
 )
+from portal.api.validation import date_param, text_or_number
 from portal.core.dates import day_range
 from portal.core.errors import ServiceError
 from portal.core.models import Region
@@ -37,27 +53,13 @@ from portal.staff.models import Permission
 bp = Blueprint("api_open", __name__, url_prefix="/api/open")
 per_token(bp)
 
-TEXT = (str,)
-NUMERIC = (str, int)
-PER_PAGE_MAX = 100
+TAG = "Open API (document 003)"
 # The console's filter names (used by parse_filters' errors) back to document 003's.
 FILTER_FIELD_NAMES = {
     "search_in": "type",
     "created_from": "create_from",
     "created_to": "create_to",
     "status": "registration_status",
-}
-CUSTOMER_FIELDS = {
-    "name": TEXT,
-    "phone": NUMERIC,
-    "district_id": NUMERIC,
-    "address": TEXT,
-    "postal_code": NUMERIC,
-    "category": TEXT,
-    "line": TEXT,
-    "email": TEXT,
-    "other": TEXT,
-    "is_active": TEXT,
 }
 # Document 003's is_active on create: registration status, active state, confirmed.
 IS_ACTIVE = {
@@ -68,8 +70,8 @@ IS_ACTIVE = {
 }
 
 
-def success(**body: Any) -> Response:
-    return jsonify({"response": "Success", **body})
+def success(**fields: Any) -> Response:
+    return jsonify({"response": "Success", **fields})
 
 
 def split_name(name: str) -> dict[str, str | None]:
@@ -78,31 +80,20 @@ def split_name(name: str) -> dict[str, str | None]:
     return {"first_name": first, "last_name": last}
 
 
-def _portal_fields(data: dict[str, Any]) -> dict[str, Any]:
+RENAMES = {"district_id": "region_id", "other": "other_contact", "category": "category_code"}
+
+
+def _portal_fields(data: CustomerFields) -> dict[str, Any]:
     """Document 003's field names mapped onto the customer record's."""
+    given = data.model_dump(exclude_unset=True, exclude={"customer_id", "is_active", "name"})
     out: dict[str, Any] = {}
-    if data.get("name") is not None:
-        out |= split_name(str(data["name"]))
-    renames = {
-        "district_id": "region_id",
-        "other": "other_contact",
-        "category": "category_code",
-    }
-    for key in ("phone", "district_id", "address", "postal_code", "category", "line", "email"):
-        if key in data and key != "name":
-            value = data[key]
-            if key in ("phone", "postal_code"):
-                value = text_or_number(value)
-            out[renames.get(key, key)] = value
-    if "other" in data:
-        out["other_contact"] = data["other"]
+    if data.name is not None:
+        out |= split_name(data.name)
+    for key, value in given.items():
+        if key in ("phone", "postal_code"):
+            value = text_or_number(value)
+        out[RENAMES.get(key, key)] = value
     return out
-
-
-def _id(data: dict[str, Any], name: str) -> Customer:
-    if data.get(name) in (None, ""):
-        raise ServiceError("required", f"{name} is required", field=name)
-    return get_customer(current_token().merchant_id, str(data[name]))
 
 
 def _address_line(customer: Customer) -> str | None:
@@ -136,13 +127,13 @@ def customer_row(customer: Customer, category_names: dict[str, str]) -> dict[str
     }
 
 
-def pagination(total: int, count: int, per_page: int, page: int, args: dict) -> dict:
+def pagination(total: int, count: int, args: Query) -> dict:
     """Document 003's meta.pagination, links.next keeping the other parameters."""
+    per_page, page = args.per_page, args.pagination_offset
     total_pages = math.ceil(total / per_page) if total else 0
     links: dict[str, str] = {}
     if page < total_pages:
-        query = {k: v for k, v in args.items() if not isinstance(v, dict | list)}
-        query |= {"per_page": per_page, "pagination_offset": page + 1}
+        query = args.model_dump(exclude_none=True) | {"pagination_offset": page + 1}
         links["next"] = f"{request.base_url}?{urlencode(query)}"
     return {
         "pagination": {
@@ -156,12 +147,6 @@ def pagination(total: int, count: int, per_page: int, page: int, args: dict) -> 
     }
 
 
-def _paging(args: dict[str, Any]) -> tuple[int, int]:
-    per_page = int_value("per_page", args.get("per_page"), 10, maximum=PER_PAGE_MAX)
-    page = int_value("pagination_offset", args.get("pagination_offset"), 1, maximum=10**6)
-    return page, per_page
-
-
 def _category_names(merchant_id: int) -> dict[str, str]:
     from portal.merchants.categories import list_categories
 
@@ -169,39 +154,45 @@ def _category_names(merchant_id: int) -> dict[str, str]:
 
 
 @bp.get("/customer")
+@query_or_body
 @require_token(Permission.OVERVIEW)
+@validate(
+    query=CustomerFilters,
+    resp=answers(HTTP_200=CustomerPage),
+    operation_id="openListCustomers",
+    tag=TAG,
+)
 def list_customers() -> Response:
     """Get Customers: the document's filters, paged by pagination_offset."""
     from portal.customers.search import parse_filters, search_customers
 
-    args = params()
-    known = {"keyword", "type", "create_from", "create_to", "category"}
-    known |= {"registration_status", "order_by", "per_page", "pagination_offset"}
-    reject_unknown(args, known)
-    page, per_page = _paging(args)
+    args = params(CustomerFilters)
+    given = args.model_dump(exclude_none=True, exclude={"per_page", "pagination_offset"})
     try:
-        filters = parse_filters({k: str(v) for k, v in args.items() if v is not None})
+        filters = parse_filters(given)
     except ValidationFailed as err:
-        errors = {FILTER_FIELD_NAMES.get(k, k): v for k, v in err.errors.items()}
+        errors = {FILTER_FIELD_NAMES.get(k, k): v for k, v in err.problems.items()}
         raise ValidationFailed(errors) from None
     merchant_id = current_token().merchant_id
-    found = search_customers(merchant_id, filters, page=page, per_page=per_page)
+    found = search_customers(
+        merchant_id, filters, page=args.pagination_offset, per_page=args.per_page
+    )
     names = _category_names(merchant_id)
     return jsonify(
         data=[customer_row(c, names) for c in found.items],
-        meta=pagination(found.total, len(found.items), per_page, page, args),
+        meta=pagination(found.total, len(found.items), args),
     )
 
 
 @bp.post("/customer/create")
 @require_token(Permission.SYSTEM)
+@validate(
+    json=CustomerCreate, resp=answers(HTTP_200=Named), operation_id="openCreateCustomer", tag=TAG
+)
 def create() -> Response:
     """Create Customer."""
-    data = check_fields(json_body(), CUSTOMER_FIELDS, required={"name", "phone"})
-    state = str(data.get("is_active") or "Y").upper()
-    if state not in IS_ACTIVE:
-        raise ServiceError("invalid", "is_active must be one of Y, N, R, T", field="is_active")
-    status, active_state, confirmed = IS_ACTIVE[state]
+    data = body(CustomerCreate)
+    status, active_state, confirmed = IS_ACTIVE[data.is_active or "Y"]
     customer = create_customer(
         current_token().merchant,
         _portal_fields(data),
@@ -215,137 +206,146 @@ def create() -> Response:
 
 @bp.patch("/customer/update")
 @require_token(Permission.SYSTEM)
+@validate(
+    json=CustomerUpdate, resp=answers(HTTP_200=Named), operation_id="openUpdateCustomer", tag=TAG
+)
 def update() -> Response:
     """Update Customer (is_active changes go through activation-status)."""
-    spec = {"customer_id": NUMERIC} | CUSTOMER_FIELDS
-    data = check_fields(json_body(), spec, required={"customer_id"})
-    customer = _id(data, "customer_id")
-    state = data.pop("is_active", None)
-    if state is not None and str(state).upper() != customer.active_state:
-        raise ServiceError(
-            "use_activation_status",
-            "is_active is changed with PATCH /api/open/customer/activation-status",
-            field="is_active",
-        )
-    data.pop("customer_id")
+    data = body(CustomerUpdate)
+    customer = get_customer(current_token().merchant_id, str(data.customer_id))
+    if data.is_active is not None and data.is_active != customer.active_state:
+        raise ServiceError(ApiError.USE_ACTIVATION_STATUS, field="is_active")
     update_customer(customer, _portal_fields(data), actor=actor())
     return success(data={"customer_id": customer.id, "name": customer.full_name})
 
 
 @bp.post("/customer/privor-activation")
 @require_token(Permission.SYSTEM)
+@validate(
+    json=StorefrontAccess, resp=answers(HTTP_200=Done), operation_id="openPrivorActivation", tag=TAG
+)
 def privor_activation() -> Response:
     """Turn a customer's storefront account on or off."""
     from portal.customers.storefront import set_storefront_access
 
-    spec = {"id": NUMERIC, "active": (bool,), "email": TEXT, "name": TEXT, "phone": NUMERIC}
-    data = check_fields(json_body(), spec, required={"id", "active"})
-    customer = _id(data, "id")
+    data = body(StorefrontAccess)
+    customer = get_customer(current_token().merchant_id, str(data.id))
     set_storefront_access(
         customer,
-        active=data["active"],
+        active=data.active,
         actor=actor(),
-        email=data.get("email"),
-        name=data.get("name"),
-        phone=text_or_number(data.get("phone")),
+        email=data.email,
+        name=data.name,
+        phone=text_or_number(data.phone),
     )
     return success(message="Successful run")
 
 
 @bp.patch("/customer/activation-status")
 @require_token(Permission.SYSTEM)
+@validate(
+    json=ActivationStatus,
+    resp=answers(HTTP_200=StatusChanged),
+    operation_id="openActivationStatus",
+    tag=TAG,
+)
 def activation_status() -> Response:
     """Refuse, accept, activate, block, delete or unblock a customer."""
-    spec = {"id": NUMERIC, "status": NUMERIC, "category": TEXT}
-    data = check_fields(json_body(), spec, required={"id", "status"})
-    customer = _id(data, "id")
-    message = apply_action(
-        customer, str(data["status"]), actor=actor(), category=data.get("category")
-    )
+    data = body(ActivationStatus)
+    customer = get_customer(current_token().merchant_id, str(data.id))
+    message = apply_action(customer, str(data.status), actor=actor(), category=data.category)
     return success(
         message=message, data={"customer_id": str(customer.id), "name": customer.full_name}
     )
 
 
 @bp.get("/customer/order-history")
+@query_or_body
 @require_token(Permission.OVERVIEW)
+@validate(
+    query=OrderHistoryQuery,
+    resp=answers(HTTP_200=OrderHistory),
+    operation_id="openOrderHistory",
+    tag=TAG,
+)
 def order_history() -> Response:
     """One customer's orders with totals of orders and items."""
     from portal.customers.orders import order_history as history_of
 
-    args = params()
-    reject_unknown(args, {"id", "start_date", "end_date", "per_page", "pagination_offset"})
-    customer = _id(args, "id")
-    page, per_page = _paging(args)
-    start, end = day_range(args.get("start_date"), args.get("end_date"), status=400)
+    args = params(OrderHistoryQuery)
+    customer = get_customer(current_token().merchant_id, str(args.id))
+    start, end = day_range(args.start_date, args.end_date, status=400)
     history = history_of(
         current_token().merchant_id,
         customer.id,
         start_date=start,
         end_date=end,
-        page=page,
-        per_page=per_page,
+        page=args.pagination_offset,
+        per_page=args.per_page,
     )
-    orders = [
-        {
-            "order_id": order.id,
-            "po_number": order.po_number,
-            "date": order.ordered_at.strftime("%Y-%m-%d %H:%M:%S"),
-            "total_price": order.total_price,
-            "product_status": order.product_status,
-            "order_detail": [
-                {"product_name": item.product_name, "total": f" {item.quantity}"}
-                for item in order.items
-            ],
-            "items": order.items_count,
-        }
-        for order in history.orders
-    ]
+    orders = [order_row(order) for order in history.orders]
     return jsonify(
         total={"items": history.total_items, "orders": history.total_orders},
         data=orders,
-        meta=pagination(history.total_orders, len(orders), per_page, page, args),
+        meta=pagination(history.total_orders, len(orders), args),
     )
 
 
+def order_row(order: Any) -> dict[str, Any]:
+    """One order in document 003's shape (item totals are text with a leading space)."""
+    return {
+        "order_id": order.id,
+        "po_number": order.po_number,
+        "date": order.ordered_at.strftime("%Y-%m-%d %H:%M:%S"),
+        "total_price": order.total_price,
+        "product_status": order.product_status,
+        "order_detail": [
+            {"product_name": item.product_name, "total": f" {item.quantity}"}
+            for item in order.items
+        ],
+        "items": order.items_count,
+    }
+
+
 @bp.get("/customer/per-month")
+@query_or_body
 @require_token(Permission.OVERVIEW)
+@validate(
+    query=PerMonthQuery, resp=answers(HTTP_200=PerMonth), operation_id="openPerMonth", tag=TAG
+)
 def per_month() -> Response:
     """Customers added per month, newest first."""
     from portal.merchants.reports import customers_per_month
 
-    args = params()
-    reject_unknown(args, {"months", "category"})
-    months = int_value("months", args.get("months"), 12, maximum=120)
+    args = params(PerMonthQuery)
     rows = customers_per_month(
-        current_token().merchant_id, months=months, category=args.get("category") or None
+        current_token().merchant_id, months=args.months, category=args.category or None
     )
     return success(data=[{"total": count, "date": month} for month, count in rows])
 
 
 @bp.get("/customer/download")
+@query_or_body
 @require_token(Permission.OVERVIEW)
+@validate(query=DownloadQuery, resp=answers(HTTP_200=Queued), operation_id="openDownload", tag=TAG)
 def download() -> Response:
     """Queue the Excel export and mail it to the merchant's address."""
     from portal.customers.search import parse_filters
     from portal.merchants.export import queue_export_email
 
-    args = params()
-    reject_unknown(args, {"date"})
-    month = args.get("date") or None
+    month = params(DownloadQuery).date
     if month is not None:
         date_param("date", f"{month}-01")
     merchant = current_token().merchant
     if not merchant.email:
-        raise ServiceError(
-            "no_email", "This merchant has no email address to send the file to", status=409
-        )
+        raise ServiceError(ApiError.NO_MERCHANT_EMAIL, status=409)
     queue_export_email(merchant, parse_filters({}), to=merchant.email, actor=actor(), month=month)
     return jsonify(response=f"Success, your customer data will be sent to {merchant.email} soon")
 
 
 @bp.get("/customer/categories")
 @require_token(Permission.OVERVIEW)
+@validate(resp=answers(HTTP_200=Categories), operation_id="openCategories", tag=TAG)
 def categories() -> Response:
     """The merchant's categories: built-in N, Y, D and its own codes."""
     from portal.merchants.categories import list_categories
@@ -359,16 +359,14 @@ def categories() -> Response:
 
 
 @bp.get("/region")
+@query_or_body
 @require_token(Permission.OVERVIEW)
+@validate(query=RegionQuery, resp=answers(HTTP_200=RegionPage), operation_id="openRegions", tag=TAG)
 def regions() -> Response:
     """Districts with city and province, for district_id; `keyword` narrows by name."""
-    args = params()
-    reject_unknown(args, {"keyword", "per_page", "pagination_offset"})
-    page, per_page = _paging(args)
+    args = params(RegionQuery)
     query = select(Region)
-    keyword = str(args.get("keyword") or "").strip()
-    if len(keyword) > 50:
-        raise ServiceError("invalid", "keyword must be at most 50 characters", field="keyword")
+    keyword = (args.keyword or "").strip()
     if keyword:
         like = f"%{keyword.lower()}%"
         query = query.where(
@@ -380,7 +378,9 @@ def regions() -> Response:
         )
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = db.session.scalars(
-        query.order_by(Region.id).offset((page - 1) * per_page).limit(per_page)
+        query.order_by(Region.id)
+        .offset((args.pagination_offset - 1) * args.per_page)
+        .limit(args.per_page)
     ).all()
     data = [
         {
@@ -393,4 +393,4 @@ def regions() -> Response:
         }
         for r in rows
     ]
-    return jsonify(data=data, meta=pagination(total, len(data), per_page, page, args))
+    return jsonify(data=data, meta=pagination(total, len(data), args))

@@ -5,8 +5,20 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from portal.api.auth import actor, current_token, per_phone, per_token, require_token
+from portal.api.contract import answers, body, validate
+from portal.api.schemas.partner import (
+    AssistantAnswer,
+    CodeSent,
+    Confirm,
+    Details,
+    OtpResend,
+    PhoneOnly,
+    Registered,
+    Resent,
+    Verified,
+    VerifyToken,
+)
 from portal.api.serializers import echo_code, partner_customer_object
-from portal.api.validation import check_fields, json_body
 from portal.assist.services import Outcome, register_walk_in
 from portal.core.errors import NotFound, ServiceError
 from portal.core.phone import normalise_phone
@@ -29,8 +41,7 @@ per_token(bp)
 UNABLE_TO_VERIFY_CUSTOMER = "Unable to verify customer"
 OTP_MISMATCH = "OTP does not match"
 ALREADY_REGISTERED = "This customer is already registered; verify them with resend_otp."
-TEXT = (str,)
-PHONE = (str, int)
+TAG = "Partner app (document 000)"
 
 
 @bp.errorhandler(ServiceError)
@@ -57,38 +68,37 @@ def _send(customer: Customer, phone: str):  # -> SentCode
     return send_code(current_token().merchant, phone, customer=customer, actor=actor())
 
 
-@bp.get("/<ident>/details")
+@bp.get("/<customer_id>/details")
 @require_token(Permission.OVERVIEW, partner=True)
-def details(ident: str) -> Response:
+@validate(resp=answers(HTTP_200=Details), operation_id="partnerCustomerDetails", tag=TAG)
+def details(customer_id: str) -> Response:
     """Name, phone and email of one customer of the token's merchant."""
-    customer = get_customer(current_token().merchant_id, ident)
+    customer = get_customer(current_token().merchant_id, customer_id)
     return jsonify(name=customer.full_name, phone=customer.display_phone, email=customer.email)
 
 
 @bp.post("/confirm")
 @require_token(Permission.SYSTEM, partner=True)
 @per_phone
+@validate(
+    json=Confirm,
+    resp=answers(HTTP_200=CodeSent, HTTP_201=Registered),
+    operation_id="partnerConfirm",
+    tag=TAG,
+)
 def confirm() -> tuple[Response, int]:
     """Without partner_id: create or reuse the customer and send a code (200).
 
     With partner_id (a retailer assistant's registration): create the customer for that
     partner with gender and age, send a code, and answer 201 "successfully created".
     """
-    spec = {
-        "first_name": TEXT,
-        "last_name": TEXT,
-        "phone": PHONE,
-        "partner_id": (int,),
-        "gender": TEXT,
-        "age": (int,),
-        "email": TEXT,
-    }
-    data = check_fields(json_body(), spec, required={"phone"})
-    phone = _phone(data["phone"])
+    sent_fields = body(Confirm)
+    data = sent_fields.model_dump(exclude_none=True)
+    phone = _phone(sent_fields.phone)
     merchant = current_token().merchant
-    if data.get("partner_id") is not None:
+    if sent_fields.partner_id is not None:
         return _assistant_registration(data, phone)
-    extra = {k: data[k] for k in ("gender", "age", "email") if data.get(k) is not None}
+    extra = {k: data[k] for k in ("gender", "age", "email") if k in data}
     customer = find_by_phone(merchant.id, phone)
     if customer is not None and (customer.deleted_at or customer.is_blocked):
         raise ServiceError("unable", UNABLE_TO_VERIFY_CUSTOMER)
@@ -131,41 +141,39 @@ def _assistant_registration(data: dict, phone: str) -> tuple[Response, int]:
     )
     if registration.outcome is Outcome.ALREADY_REGISTERED:
         raise ServiceError("already_registered", ALREADY_REGISTERED, field="phone")
-    body = {"success": True, "message": "successfully created", "status_code": 201}
+    answer = {"success": True, "message": "successfully created", "status_code": 201}
     if registration.sent is not None and echo_code(registration.sent.code):
-        body["otp"] = echo_code(registration.sent.code)
-    return jsonify(body), 201
+        answer["otp"] = echo_code(registration.sent.code)
+    return jsonify(answer), 201
 
 
 @bp.post("/resend_otp")
 @require_token(Permission.SYSTEM, partner=True)
 @per_phone
+@validate(json=PhoneOnly, resp=answers(HTTP_200=Resent), operation_id="partnerResendOtp", tag=TAG)
 def resend_otp() -> Response:
     """Send a new code to a known customer's phone."""
-    data = check_fields(json_body(), {"phone": PHONE}, required={"phone"})
-    phone = _phone(data["phone"])
+    phone = _phone(body(PhoneOnly).phone)
     customer = _customer_for(phone)
     sent = _send(customer, phone)
-    body = {"success": True, "token": sent.token, "customer_id": customer.id}
-    body |= {"message": "otp sent", "otp": echo_code(sent.code)}
-    return jsonify(body)
+    answer = {"success": True, "token": sent.token, "customer_id": customer.id}
+    answer |= {"message": "otp sent", "otp": echo_code(sent.code)}
+    return jsonify(answer)
 
 
 @bp.post("/verify_token")
 @require_token(Permission.SYSTEM, partner=True)
 @per_phone
+@validate(
+    json=VerifyToken, resp=answers(HTTP_200=Verified), operation_id="partnerVerifyToken", tag=TAG
+)
 def verify_token() -> Response:
     """Check the code and the token of the latest send; confirm the phone."""
-    spec = {"phone": PHONE, "otp": PHONE, "token": TEXT}
-    data = check_fields(json_body(), spec, required={"phone", "otp", "token"})
-    phone = _phone(data["phone"])
+    data = body(VerifyToken)
+    phone = _phone(data.phone)
     try:
         customer = verify_code(
-            current_token().merchant,
-            phone,
-            str(data["otp"]),
-            actor=actor(),
-            token=data["token"],
+            current_token().merchant, phone, str(data.otp), actor=actor(), token=data.token
         )
     except ServiceError as err:
         raise ServiceError(err.code, UNABLE_TO_VERIFY, field="otp", persist=err.persist) from err
@@ -175,19 +183,25 @@ def verify_token() -> Response:
 @bp.post("/otp_resend")
 @require_token(Permission.SYSTEM, partner=True)
 @per_phone
+@validate(
+    json=OtpResend,
+    resp=answers(HTTP_200=AssistantAnswer),
+    operation_id="partnerOtpResend",
+    tag=TAG,
+)
 def otp_resend() -> Response:
     """The retailer assistant's endpoint: phone alone resends; phone and otp verify."""
-    data = check_fields(json_body(), {"phone": PHONE, "otp": PHONE}, required={"phone"})
-    phone = _phone(data["phone"])
+    data = body(OtpResend)
+    phone = _phone(data.phone)
     customer = _customer_for(phone)
-    if data.get("otp") in (None, ""):
+    if data.otp in (None, ""):
         sent = _send(customer, phone)
-        body = {"success": True, "status_code": 200, "message": "Successfully otp sent"}
+        answer = {"success": True, "status_code": 200, "message": "Successfully otp sent"}
         if echo_code(sent.code):
-            body["otp"] = echo_code(sent.code)
-        return jsonify(body)
+            answer["otp"] = echo_code(sent.code)
+        return jsonify(answer)
     try:
-        verify_code(current_token().merchant, phone, str(data["otp"]), actor=actor())
+        verify_code(current_token().merchant, phone, str(data.otp), actor=actor())
     except ServiceError as err:
         raise ServiceError(
             err.code, OTP_MISMATCH, field="otp", status=404, persist=err.persist

@@ -195,12 +195,8 @@ def test_confirm_and_generate_are_tenant_isolated(client, make_merchant, make_cu
     """Another merchant's customer answers 404 on confirm and generate_confirmation."""
     token = make_token(make_merchant())
     other = make_customer(make_merchant(), confirmed=False)
-    for suffix in ("confirm", "generate_confirmation"):
-        response = client.post(
-            f"/v1/customers/{other.id}/{suffix}",
-            json={"confirmation_token": "1"},
-            headers=auth(token),
-        )
+    for suffix, body in (("confirm", {"confirmation_token": "1"}), ("generate_confirmation", {})):
+        response = client.post(f"/v1/customers/{other.id}/{suffix}", json=body, headers=auth(token))
         assert response.status_code == 404
 
 

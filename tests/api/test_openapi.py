@@ -67,7 +67,7 @@ def test_schemathesis_finds_no_server_errors_or_schema_violations(
                 f"Authorization: Bearer {token}",
                 "--checks",
                 "not_a_server_error,status_code_conformance,content_type_conformance,"
-                "response_schema_conformance",
+                "response_schema_conformance,negative_data_rejection",
                 "--max-examples",
                 "15",
                 "--phases",
