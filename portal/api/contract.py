@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import request
 from pydantic import BaseModel, ValidationError
@@ -32,17 +32,11 @@ from portal.api.errors import ApiError
 from portal.api.schemas.base import REQUEST_MODELS
 from portal.api.schemas.common import ErrorBody
 from portal.core.errors import ServiceError
+from portal.core.inputs import InputError
 
 log = logging.getLogger(__name__)
-M = TypeVar("M", bound=BaseModel)
 
 QUERY_OR_BODY = "_query_or_body"
-
-
-def query_or_body(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Document 003 lists a GET's parameters under "Body": take them from either place."""
-    setattr(view, QUERY_OR_BODY, True)
-    return view
 
 
 def json_object() -> dict[str, Any]:
@@ -130,7 +124,7 @@ def refusal(error: ValidationError) -> ServiceError:
     if kind == "missing" or (kind == "string_too_short" and ctx.get("min_length") == 1):
         return ServiceError(ApiError.REQUIRED, field=field, name=field)
     if kind == "extra_forbidden":
-        return ServiceError(ApiError.UNKNOWN_FIELD, field=field, name=field)
+        return ServiceError(InputError.UNKNOWN_FIELD, field=field, name=field)
     if kind == "literal_error" or kind == "enum":
         return ServiceError(
             ApiError.NOT_ONE_OF, field=field, status=status, name=field, options=ctx["expected"]
@@ -179,7 +173,7 @@ contract = SpecTree(
     naming_strategy=lambda model: f"{model.__module__.rsplit('.', 1)[-1]}.{model.__name__}",
     validation_error_model=ErrorBody,
     mode="strict",
-    annotations=False,
+    annotations=True,
     # spectree skips routes under its own path, so it must not be /api.
     path="apidoc",
     page_templates={},
@@ -210,46 +204,51 @@ contract = SpecTree(
 ERROR_STATUSES = (400, 401, 403, 404, 409, 422, 429, 503)
 TOKEN = [{"bearer": []}, {"tokenHeader": []}]
 SESSION = [{"session": []}]
+# The document's sections, by the module that serves them.
+TAGS = {
+    "partner": "Partner app (document 000)",
+    "customers_v1": "Customers (documents 001 and 004)",
+    "customer_v3": "Signed-in customer (document 002)",
+    "open": "Open API (document 003)",
+    "webhooks": "Webhooks",
+}
+Answers = type[BaseModel] | dict[int, type[BaseModel] | None] | None
 
 
-def answers(**success: Any) -> Response:
-    """The declared answers of one endpoint (`HTTP_200=Model`, `HTTP_204=None`) and the
-    error body under every status a refusal can take."""
-    errors = {f"HTTP_{status}": ErrorBody for status in ERROR_STATUSES}
-    return Response(**(errors | success))
+def answers(answer: Answers, status: int) -> Response:
+    """The declared answers of one endpoint and the error body under every status a
+    refusal can take."""
+    success = answer if isinstance(answer, dict) else {status: answer}
+    declared = {f"HTTP_{code}": ErrorBody for code in ERROR_STATUSES}
+    return Response(**(declared | {f"HTTP_{code}": model for code, model in success.items()}))
 
 
 def validate(
+    answer: Answers = None,
     *,
-    resp: Response,
-    operation_id: str,
-    tag: str,
+    status: int = 200,
     security: list[dict[str, list]] | None = None,
+    query_or_body: bool = False,
     **models: Any,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Declare one endpoint: request models (`query=`, `json=`), answers, and its name in
-    the document. Token auth unless `security` says otherwise."""
-    return contract.validate(
-        resp=resp,
-        operation_id=operation_id,
-        tags=(tag,),
-        security=TOKEN if security is None else security,
-        **models,
-    )
+    """Declare one endpoint: request models (`query=`, `json=`) and its answer (a model,
+    None for an empty body, or {status: model}). Token auth unless `security` says
+    otherwise. `query_or_body`: document 003 lists a GET's parameters under "Body", so
+    they are taken from either place."""
 
+    def declare(view: Callable[..., Any]) -> Callable[..., Any]:
+        module = view.__module__.rsplit(".", 1)[-1]
+        declared = contract.validate(
+            resp=answers(answer, status),
+            operation_id=f"{module}.{view.__name__}",
+            tags=(TAGS.get(module, module),),
+            security=TOKEN if security is None else security,
+            **models,
+        )(view)
+        setattr(declared, QUERY_OR_BODY, query_or_body)
+        return declared
 
-def body(model: type[M]) -> M:
-    """The validated body of the current request."""
-    value = request.context.json
-    assert isinstance(value, model)
-    return value
-
-
-def params(model: type[M]) -> M:
-    """The validated query parameters (and, on query_or_body views, body fields)."""
-    value = request.context.query
-    assert isinstance(value, model)
-    return value
+    return declare
 
 
 def document() -> dict[str, Any]:

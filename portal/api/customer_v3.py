@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, session
 
-from portal.api.contract import SESSION, answers, body, validate
+from portal.api.contract import SESSION, validate
 from portal.api.errors import ApiError
 from portal.api.schemas.v3 import (
     Language,
@@ -32,7 +32,6 @@ from portal.sessions import current_customer
 
 bp = Blueprint("api_customer_v3", __name__, url_prefix="/api/v3/customer")
 
-TAG = "Signed-in customer (document 002)"
 UNSUPPORTED_LANGUAGE = "Unsupported language."
 
 
@@ -74,19 +73,14 @@ def customer_details(customer: Customer) -> dict[str, Any]:
 
 
 @bp.get("/")
-@validate(
-    resp=answers(HTTP_200=SessionCustomer),
-    operation_id="sessionCustomer",
-    tag=TAG,
-    security=SESSION,
-)
+@validate(SessionCustomer, security=SESSION)
 def details() -> Response:
     """The signed-in customer."""
     return jsonify(customer_details(_customer()))
 
 
 @bp.get("/update/")
-@validate(resp=answers(HTTP_200=ProfileForm), operation_id="profileForm", tag=TAG, security=SESSION)
+@validate(ProfileForm, security=SESSION)
 def profile_form() -> Response:
     """The profile form's schema, filled with the customer's details."""
     customer = _customer()
@@ -95,17 +89,11 @@ def profile_form() -> Response:
 
 
 @bp.post("/update/")
-@validate(
-    json=ProfileData,
-    resp=answers(HTTP_200=ProfileForm),
-    operation_id="profileSubmit",
-    tag=TAG,
-    security=SESSION,
-)
-def profile_submit() -> Response:
+@validate(ProfileForm, security=SESSION)
+def profile_submit(json: ProfileData) -> Response:
     """Validate and save the profile; an empty body answers the form alone."""
     customer = _customer()
-    data = body(ProfileData).root
+    data = json.root
     if not data:
         return profile_form()
     language = current_language()
@@ -119,7 +107,7 @@ def profile_submit() -> Response:
 
 
 @bp.get("/language/")
-@validate(resp=answers(HTTP_200=Language), operation_id="getLanguage", tag=TAG, security=[])
+@validate(Language, security=[])
 def language() -> Response:
     """The preferred language (a visitor's is kept in their session)."""
     customer = current_customer()
@@ -128,17 +116,11 @@ def language() -> Response:
 
 
 @bp.post("/language/")
-@validate(
-    json=LanguageChoice,
-    resp=answers(HTTP_200=Language),
-    operation_id="setLanguage",
-    tag=TAG,
-    security=[],
-)
-def set_preferred_language() -> Response:
+@validate(Language, security=[])
+def set_preferred_language(json: LanguageChoice) -> Response:
     """Change the preferred language; visitors who are not signed in keep it in the session."""
     customer = current_customer()
-    code = body(LanguageChoice).language
+    code = json.language
     if not is_supported(code):
         return json_error(
             UNSUPPORTED_LANGUAGE,

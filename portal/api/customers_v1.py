@@ -8,7 +8,7 @@ from flask import Blueprint, Response, jsonify
 from sqlalchemy import func, select
 
 from portal.api.auth import actor, current_token, per_phone, per_token, require_token
-from portal.api.contract import answers, body, params, validate
+from portal.api.contract import validate
 from portal.api.errors import ApiError
 from portal.api.query import apply_q
 from portal.api.schemas.common import EmptyBody
@@ -35,10 +35,8 @@ per_token(bp)
 
 ALREADY_CONFIRMED = "This customer is already confirmed"
 NOTHING_TO_CONFIRM = "This customer has no phone number waiting for confirmation"
-TAG = "Customers (documents 001 and 004)"
 # Document 001's and 004's request names mapped onto the portal's field names.
 RENAMES = {"phone_number": "phone", "unconfirmed_phone_number": "phone"}
-ONE = answers(HTTP_200=CustomerAnswer)
 
 
 def _portal_fields(data: CustomerCreate | CustomerUpdate) -> dict:
@@ -54,18 +52,15 @@ def _portal_fields(data: CustomerCreate | CustomerUpdate) -> dict:
 
 @bp.get("")
 @require_token(Permission.OVERVIEW)
-@validate(
-    query=CustomerQuery, resp=answers(HTTP_200=CustomerList), operation_id="listCustomers", tag=TAG
-)
-def list_customers() -> Response:
+@validate(CustomerList)
+def list_customers(query: CustomerQuery) -> Response:
     """Document 004's list shape: objects, num_results, page, total_pages; `q` filters."""
-    args = params(CustomerQuery)
-    page, per_page = args.page, args.results_per_page
+    page, per_page = query.page, query.results_per_page
     merchant_id = current_token().merchant_id
     scope = select(Customer).where(
         Customer.merchant_id == merchant_id, Customer.deleted_at.is_(None)
     )
-    scope = apply_q(scope, args.q)
+    scope = apply_q(scope, query.q)
     total = db.session.scalar(select(func.count()).select_from(scope.order_by(None).subquery()))
     rows = db.session.scalars(scope.offset((page - 1) * per_page).limit(per_page)).all()
     return jsonify(
@@ -78,7 +73,7 @@ def list_customers() -> Response:
 
 @bp.get("/<customer_id>")
 @require_token(Permission.OVERVIEW)
-@validate(resp=ONE, operation_id="getCustomer", tag=TAG)
+@validate(CustomerAnswer)
 def read_customer(customer_id: str) -> Response:
     """One customer, with fresh short-lived edit links (document 001)."""
     customer = get_customer(current_token().merchant_id, customer_id)
@@ -89,21 +84,15 @@ def read_customer(customer_id: str) -> Response:
 @bp.post("")
 @require_token(Permission.SYSTEM)
 @per_phone
-@validate(
-    json=CustomerCreate,
-    resp=answers(HTTP_201=CustomerAnswer),
-    operation_id="createCustomer",
-    tag=TAG,
-)
-def create() -> tuple[Response, int]:
+@validate(CustomerAnswer, status=201)
+def create(json: CustomerCreate) -> tuple[Response, int]:
     """Document 001's create; `confirmation` (default true) sends a code, false confirms."""
-    data = body(CustomerCreate)
-    confirmation = data.confirmation is not False
-    if data.unconfirmed_phone_number is not None and data.phone_number is not None:
+    confirmation = json.confirmation is not False
+    if json.unconfirmed_phone_number is not None and json.phone_number is not None:
         raise ServiceError(ApiError.BOTH_PHONES, field="phone")
     merchant = current_token().merchant
     customer = create_customer(
-        merchant, _portal_fields(data), actor=actor(), confirmed=not confirmation
+        merchant, _portal_fields(json), actor=actor(), confirmed=not confirmation
     )
     code = None
     if confirmation:
@@ -115,29 +104,29 @@ def create() -> tuple[Response, int]:
 
 @bp.put("/<customer_id>")
 @require_token(Permission.SYSTEM)
-@validate(json=CustomerUpdate, resp=ONE, operation_id="putCustomer", tag=TAG)
-def put(customer_id: str) -> Response:
+@validate(CustomerAnswer)
+def put(customer_id: str, json: CustomerUpdate) -> Response:
     """Update a customer with PUT (document 001's curl, document 004)."""
-    return _update(customer_id)
+    return _update(customer_id, json)
 
 
 @bp.patch("/<customer_id>")
 @require_token(Permission.SYSTEM)
-@validate(json=CustomerUpdate, resp=ONE, operation_id="patchCustomer", tag=TAG)
-def patch(customer_id: str) -> Response:
+@validate(CustomerAnswer)
+def patch(customer_id: str, json: CustomerUpdate) -> Response:
     """Update a customer with PATCH (document 001's request line)."""
-    return _update(customer_id)
+    return _update(customer_id, json)
 
 
-def _update(customer_id: str) -> Response:
+def _update(customer_id: str, json: CustomerUpdate) -> Response:
     customer = get_customer(current_token().merchant_id, customer_id)
-    update_customer(customer, _portal_fields(body(CustomerUpdate)), actor=actor())
+    update_customer(customer, _portal_fields(json), actor=actor())
     return jsonify(customer_object(customer))
 
 
 @bp.delete("/<customer_id>")
 @require_token(Permission.SYSTEM)
-@validate(resp=answers(HTTP_204=None), operation_id="deleteCustomer", tag=TAG)
+@validate(None, status=204)
 def delete(customer_id: str) -> tuple[str, int]:
     """Soft-delete a customer."""
     customer = get_customer(current_token().merchant_id, customer_id)
@@ -155,11 +144,11 @@ def _waiting_phone(customer: Customer) -> str:
 
 @bp.post("/<customer_id>/confirm")
 @require_token(Permission.SYSTEM)
-@validate(json=Confirmation, resp=ONE, operation_id="confirmCustomer", tag=TAG)
-def confirm(customer_id: str) -> Response:
+@validate(CustomerAnswer)
+def confirm(customer_id: str, json: Confirmation) -> Response:
     """Promote unconfirmed_phone_number to phone_number with the code sent (422 if wrong)."""
     customer = get_customer(current_token().merchant_id, customer_id)
-    token = str(body(Confirmation).confirmation_token)
+    token = str(json.confirmation_token)
     phone = _waiting_phone(customer)
     try:
         confirmed = verify_code(current_token().merchant, phone, token, actor=actor())
@@ -174,8 +163,8 @@ def confirm(customer_id: str) -> Response:
 
 @bp.post("/<customer_id>/generate_confirmation")
 @require_token(Permission.SYSTEM)
-@validate(json=EmptyBody, resp=answers(HTTP_201=None), operation_id="generateConfirmation", tag=TAG)
-def generate_confirmation(customer_id: str) -> tuple[str, int]:
+@validate(None, status=201)
+def generate_confirmation(customer_id: str, json: EmptyBody) -> tuple[str, int]:
     """Send a new confirmation code (fires a `verification` event); 201, empty body."""
     customer = get_customer(current_token().merchant_id, customer_id)
     phone = _waiting_phone(customer)

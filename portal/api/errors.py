@@ -14,7 +14,6 @@ class ApiError(ErrorCode):
     JSON_INVALID = "json_invalid", "The body is not valid JSON"
     JSON_NOT_OBJECT = "json_not_object", "The body must be a JSON object"
     REQUIRED = "required", "%(name)s is required"
-    UNKNOWN_FIELD = "unknown_field", "Unknown or read-only field: %(name)s"
     WRONG_TYPE = "wrong_type", "%(name)s must be %(kind)s"
     NOT_ONE_OF = "not_one_of", "%(name)s must be one of %(options)s"
     TOO_SMALL = "too_small", "%(name)s must be at least %(limit)s"

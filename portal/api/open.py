@@ -14,7 +14,7 @@ from flask import Blueprint, Response, jsonify, request
 from sqlalchemy import func, or_, select
 
 from portal.api.auth import actor, current_token, per_token, require_token
-from portal.api.contract import answers, body, params, query_or_body, validate
+from portal.api.contract import validate
 from portal.api.errors import ApiError
 from portal.api.schemas.base import Query
 from portal.api.schemas.open import (
@@ -53,7 +53,6 @@ from portal.staff.models import Permission
 bp = Blueprint("api_open", __name__, url_prefix="/api/open")
 per_token(bp)
 
-TAG = "Open API (document 003)"
 # The console's filter names (used by parse_filters' errors) back to document 003's.
 FILTER_FIELD_NAMES = {
     "search_in": "type",
@@ -154,20 +153,13 @@ def _category_names(merchant_id: int) -> dict[str, str]:
 
 
 @bp.get("/customer")
-@query_or_body
 @require_token(Permission.OVERVIEW)
-@validate(
-    query=CustomerFilters,
-    resp=answers(HTTP_200=CustomerPage),
-    operation_id="openListCustomers",
-    tag=TAG,
-)
-def list_customers() -> Response:
+@validate(CustomerPage, query_or_body=True)
+def list_customers(query: CustomerFilters) -> Response:
     """Get Customers: the document's filters, paged by pagination_offset."""
     from portal.customers.search import parse_filters, search_customers
 
-    args = params(CustomerFilters)
-    given = args.model_dump(exclude_none=True, exclude={"per_page", "pagination_offset"})
+    given = query.model_dump(exclude_none=True, exclude={"per_page", "pagination_offset"})
     try:
         filters = parse_filters(given)
     except ValidationFailed as err:
@@ -175,27 +167,24 @@ def list_customers() -> Response:
         raise ValidationFailed(errors) from None
     merchant_id = current_token().merchant_id
     found = search_customers(
-        merchant_id, filters, page=args.pagination_offset, per_page=args.per_page
+        merchant_id, filters, page=query.pagination_offset, per_page=query.per_page
     )
     names = _category_names(merchant_id)
     return jsonify(
         data=[customer_row(c, names) for c in found.items],
-        meta=pagination(found.total, len(found.items), args),
+        meta=pagination(found.total, len(found.items), query),
     )
 
 
 @bp.post("/customer/create")
 @require_token(Permission.SYSTEM)
-@validate(
-    json=CustomerCreate, resp=answers(HTTP_200=Named), operation_id="openCreateCustomer", tag=TAG
-)
-def create() -> Response:
+@validate(Named)
+def create(json: CustomerCreate) -> Response:
     """Create Customer."""
-    data = body(CustomerCreate)
-    status, active_state, confirmed = IS_ACTIVE[data.is_active or "Y"]
+    status, active_state, confirmed = IS_ACTIVE[json.is_active or "Y"]
     customer = create_customer(
         current_token().merchant,
-        _portal_fields(data),
+        _portal_fields(json),
         actor=actor(),
         confirmed=confirmed,
         registration_status=status,
@@ -206,88 +195,69 @@ def create() -> Response:
 
 @bp.patch("/customer/update")
 @require_token(Permission.SYSTEM)
-@validate(
-    json=CustomerUpdate, resp=answers(HTTP_200=Named), operation_id="openUpdateCustomer", tag=TAG
-)
-def update() -> Response:
+@validate(Named)
+def update(json: CustomerUpdate) -> Response:
     """Update Customer (is_active changes go through activation-status)."""
-    data = body(CustomerUpdate)
-    customer = get_customer(current_token().merchant_id, str(data.customer_id))
-    if data.is_active is not None and data.is_active != customer.active_state:
+    customer = get_customer(current_token().merchant_id, str(json.customer_id))
+    if json.is_active is not None and json.is_active != customer.active_state:
         raise ServiceError(ApiError.USE_ACTIVATION_STATUS, field="is_active")
-    update_customer(customer, _portal_fields(data), actor=actor())
+    update_customer(customer, _portal_fields(json), actor=actor())
     return success(data={"customer_id": customer.id, "name": customer.full_name})
 
 
 @bp.post("/customer/privor-activation")
 @require_token(Permission.SYSTEM)
-@validate(
-    json=StorefrontAccess, resp=answers(HTTP_200=Done), operation_id="openPrivorActivation", tag=TAG
-)
-def privor_activation() -> Response:
+@validate(Done)
+def privor_activation(json: StorefrontAccess) -> Response:
     """Turn a customer's storefront account on or off."""
     from portal.customers.storefront import set_storefront_access
 
-    data = body(StorefrontAccess)
-    customer = get_customer(current_token().merchant_id, str(data.id))
+    customer = get_customer(current_token().merchant_id, str(json.id))
     set_storefront_access(
         customer,
-        active=data.active,
+        active=json.active,
         actor=actor(),
-        email=data.email,
-        name=data.name,
-        phone=text_or_number(data.phone),
+        email=json.email,
+        name=json.name,
+        phone=text_or_number(json.phone),
     )
     return success(message="Successful run")
 
 
 @bp.patch("/customer/activation-status")
 @require_token(Permission.SYSTEM)
-@validate(
-    json=ActivationStatus,
-    resp=answers(HTTP_200=StatusChanged),
-    operation_id="openActivationStatus",
-    tag=TAG,
-)
-def activation_status() -> Response:
+@validate(StatusChanged)
+def activation_status(json: ActivationStatus) -> Response:
     """Refuse, accept, activate, block, delete or unblock a customer."""
-    data = body(ActivationStatus)
-    customer = get_customer(current_token().merchant_id, str(data.id))
-    message = apply_action(customer, str(data.status), actor=actor(), category=data.category)
+    customer = get_customer(current_token().merchant_id, str(json.id))
+    message = apply_action(customer, str(json.status), actor=actor(), category=json.category)
     return success(
         message=message, data={"customer_id": str(customer.id), "name": customer.full_name}
     )
 
 
 @bp.get("/customer/order-history")
-@query_or_body
 @require_token(Permission.OVERVIEW)
-@validate(
-    query=OrderHistoryQuery,
-    resp=answers(HTTP_200=OrderHistory),
-    operation_id="openOrderHistory",
-    tag=TAG,
-)
-def order_history() -> Response:
+@validate(OrderHistory, query_or_body=True)
+def order_history(query: OrderHistoryQuery) -> Response:
     """One customer's orders with totals of orders and items."""
     from portal.customers.orders import order_history as history_of
 
-    args = params(OrderHistoryQuery)
-    customer = get_customer(current_token().merchant_id, str(args.id))
-    start, end = day_range(args.start_date, args.end_date, status=400)
+    customer = get_customer(current_token().merchant_id, str(query.id))
+    start, end = day_range(query.start_date, query.end_date, status=400)
     history = history_of(
         current_token().merchant_id,
         customer.id,
         start_date=start,
         end_date=end,
-        page=args.pagination_offset,
-        per_page=args.per_page,
+        page=query.pagination_offset,
+        per_page=query.per_page,
     )
     orders = [order_row(order) for order in history.orders]
     return jsonify(
         total={"items": history.total_items, "orders": history.total_orders},
         data=orders,
-        meta=pagination(history.total_orders, len(orders), args),
+        meta=pagination(history.total_orders, len(orders), query),
     )
 
 
@@ -308,32 +278,27 @@ def order_row(order: Any) -> dict[str, Any]:
 
 
 @bp.get("/customer/per-month")
-@query_or_body
 @require_token(Permission.OVERVIEW)
-@validate(
-    query=PerMonthQuery, resp=answers(HTTP_200=PerMonth), operation_id="openPerMonth", tag=TAG
-)
-def per_month() -> Response:
+@validate(PerMonth, query_or_body=True)
+def per_month(query: PerMonthQuery) -> Response:
     """Customers added per month, newest first."""
     from portal.merchants.reports import customers_per_month
 
-    args = params(PerMonthQuery)
     rows = customers_per_month(
-        current_token().merchant_id, months=args.months, category=args.category or None
+        current_token().merchant_id, months=query.months, category=query.category or None
     )
     return success(data=[{"total": count, "date": month} for month, count in rows])
 
 
 @bp.get("/customer/download")
-@query_or_body
 @require_token(Permission.OVERVIEW)
-@validate(query=DownloadQuery, resp=answers(HTTP_200=Queued), operation_id="openDownload", tag=TAG)
-def download() -> Response:
+@validate(Queued, query_or_body=True)
+def download(query: DownloadQuery) -> Response:
     """Queue the Excel export and mail it to the merchant's address."""
     from portal.customers.search import parse_filters
     from portal.merchants.export import queue_export_email
 
-    month = params(DownloadQuery).date
+    month = query.date
     if month is not None:
         date_param("date", f"{month}-01")
     merchant = current_token().merchant
@@ -345,7 +310,7 @@ def download() -> Response:
 
 @bp.get("/customer/categories")
 @require_token(Permission.OVERVIEW)
-@validate(resp=answers(HTTP_200=Categories), operation_id="openCategories", tag=TAG)
+@validate(Categories)
 def categories() -> Response:
     """The merchant's categories: built-in N, Y, D and its own codes."""
     from portal.merchants.categories import list_categories
@@ -359,28 +324,26 @@ def categories() -> Response:
 
 
 @bp.get("/region")
-@query_or_body
 @require_token(Permission.OVERVIEW)
-@validate(query=RegionQuery, resp=answers(HTTP_200=RegionPage), operation_id="openRegions", tag=TAG)
-def regions() -> Response:
+@validate(RegionPage, query_or_body=True)
+def regions(query: RegionQuery) -> Response:
     """Districts with city and province, for district_id; `keyword` narrows by name."""
-    args = params(RegionQuery)
-    query = select(Region)
-    keyword = (args.keyword or "").strip()
+    scope = select(Region)
+    keyword = (query.keyword or "").strip()
     if keyword:
         like = f"%{keyword.lower()}%"
-        query = query.where(
+        scope = scope.where(
             or_(
                 func.lower(Region.district).like(like),
                 func.lower(Region.city).like(like),
                 func.lower(Region.province).like(like),
             )
         )
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = db.session.scalar(select(func.count()).select_from(scope.subquery())) or 0
     rows = db.session.scalars(
-        query.order_by(Region.id)
-        .offset((args.pagination_offset - 1) * args.per_page)
-        .limit(args.per_page)
+        scope.order_by(Region.id)
+        .offset((query.pagination_offset - 1) * query.per_page)
+        .limit(query.per_page)
     ).all()
     data = [
         {
@@ -393,4 +356,4 @@ def regions() -> Response:
         }
         for r in rows
     ]
-    return jsonify(data=data, meta=pagination(total, len(data), args))
+    return jsonify(data=data, meta=pagination(total, len(data), query))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from portal.api.auth import actor, current_token, per_phone, per_token, require_token
-from portal.api.contract import answers, body, validate
+from portal.api.contract import validate
 from portal.api.schemas.partner import (
     AssistantAnswer,
     CodeSent,
@@ -41,7 +41,6 @@ per_token(bp)
 UNABLE_TO_VERIFY_CUSTOMER = "Unable to verify customer"
 OTP_MISMATCH = "OTP does not match"
 ALREADY_REGISTERED = "This customer is already registered; verify them with resend_otp."
-TAG = "Partner app (document 000)"
 
 
 @bp.errorhandler(ServiceError)
@@ -70,7 +69,7 @@ def _send(customer: Customer, phone: str):  # -> SentCode
 
 @bp.get("/<customer_id>/details")
 @require_token(Permission.OVERVIEW, partner=True)
-@validate(resp=answers(HTTP_200=Details), operation_id="partnerCustomerDetails", tag=TAG)
+@validate(Details)
 def details(customer_id: str) -> Response:
     """Name, phone and email of one customer of the token's merchant."""
     customer = get_customer(current_token().merchant_id, customer_id)
@@ -80,23 +79,17 @@ def details(customer_id: str) -> Response:
 @bp.post("/confirm")
 @require_token(Permission.SYSTEM, partner=True)
 @per_phone
-@validate(
-    json=Confirm,
-    resp=answers(HTTP_200=CodeSent, HTTP_201=Registered),
-    operation_id="partnerConfirm",
-    tag=TAG,
-)
-def confirm() -> tuple[Response, int]:
+@validate({200: CodeSent, 201: Registered})
+def confirm(json: Confirm) -> tuple[Response, int]:
     """Without partner_id: create or reuse the customer and send a code (200).
 
     With partner_id (a retailer assistant's registration): create the customer for that
     partner with gender and age, send a code, and answer 201 "successfully created".
     """
-    sent_fields = body(Confirm)
-    data = sent_fields.model_dump(exclude_none=True)
-    phone = _phone(sent_fields.phone)
+    data = json.model_dump(exclude_none=True)
+    phone = _phone(json.phone)
     merchant = current_token().merchant
-    if sent_fields.partner_id is not None:
+    if json.partner_id is not None:
         return _assistant_registration(data, phone)
     extra = {k: data[k] for k in ("gender", "age", "email") if k in data}
     customer = find_by_phone(merchant.id, phone)
@@ -150,10 +143,10 @@ def _assistant_registration(data: dict, phone: str) -> tuple[Response, int]:
 @bp.post("/resend_otp")
 @require_token(Permission.SYSTEM, partner=True)
 @per_phone
-@validate(json=PhoneOnly, resp=answers(HTTP_200=Resent), operation_id="partnerResendOtp", tag=TAG)
-def resend_otp() -> Response:
+@validate(Resent)
+def resend_otp(json: PhoneOnly) -> Response:
     """Send a new code to a known customer's phone."""
-    phone = _phone(body(PhoneOnly).phone)
+    phone = _phone(json.phone)
     customer = _customer_for(phone)
     sent = _send(customer, phone)
     answer = {"success": True, "token": sent.token, "customer_id": customer.id}
@@ -164,16 +157,13 @@ def resend_otp() -> Response:
 @bp.post("/verify_token")
 @require_token(Permission.SYSTEM, partner=True)
 @per_phone
-@validate(
-    json=VerifyToken, resp=answers(HTTP_200=Verified), operation_id="partnerVerifyToken", tag=TAG
-)
-def verify_token() -> Response:
+@validate(Verified)
+def verify_token(json: VerifyToken) -> Response:
     """Check the code and the token of the latest send; confirm the phone."""
-    data = body(VerifyToken)
-    phone = _phone(data.phone)
+    phone = _phone(json.phone)
     try:
         customer = verify_code(
-            current_token().merchant, phone, str(data.otp), actor=actor(), token=data.token
+            current_token().merchant, phone, str(json.otp), actor=actor(), token=json.token
         )
     except ServiceError as err:
         raise ServiceError(err.code, UNABLE_TO_VERIFY, field="otp", persist=err.persist) from err
@@ -183,25 +173,19 @@ def verify_token() -> Response:
 @bp.post("/otp_resend")
 @require_token(Permission.SYSTEM, partner=True)
 @per_phone
-@validate(
-    json=OtpResend,
-    resp=answers(HTTP_200=AssistantAnswer),
-    operation_id="partnerOtpResend",
-    tag=TAG,
-)
-def otp_resend() -> Response:
+@validate(AssistantAnswer)
+def otp_resend(json: OtpResend) -> Response:
     """The retailer assistant's endpoint: phone alone resends; phone and otp verify."""
-    data = body(OtpResend)
-    phone = _phone(data.phone)
+    phone = _phone(json.phone)
     customer = _customer_for(phone)
-    if data.otp in (None, ""):
+    if json.otp in (None, ""):
         sent = _send(customer, phone)
         answer = {"success": True, "status_code": 200, "message": "Successfully otp sent"}
         if echo_code(sent.code):
             answer["otp"] = echo_code(sent.code)
         return jsonify(answer)
     try:
-        verify_code(current_token().merchant, phone, str(data.otp), actor=actor())
+        verify_code(current_token().merchant, phone, str(json.otp), actor=actor())
     except ServiceError as err:
         raise ServiceError(
             err.code, OTP_MISMATCH, field="otp", status=404, persist=err.persist

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 
 from portal.api.auth import actor, current_token, per_token, require_token
-from portal.api.contract import answers, body, validate
+from portal.api.contract import validate
 from portal.api.schemas.webhooks import Endpoint, Endpoints, NewEndpoint
 from portal.staff.models import Permission
 from portal.webhooks.models import WebhookEndpoint
@@ -20,7 +20,6 @@ from portal.webhooks.services import (
 
 bp = Blueprint("api_webhooks", __name__, url_prefix="/api/open/webhooks")
 per_token(bp)
-TAG = "Webhooks"
 
 
 def endpoint_object(endpoint: WebhookEndpoint, *, secret: str | None = None) -> dict[str, Any]:
@@ -37,7 +36,7 @@ def endpoint_object(endpoint: WebhookEndpoint, *, secret: str | None = None) -> 
 
 @bp.get("")
 @require_token(Permission.OVERVIEW)
-@validate(resp=answers(HTTP_200=Endpoints), operation_id="listWebhooks", tag=TAG)
+@validate(Endpoints)
 def list_view() -> Response:
     """The merchant's endpoints (secrets are never shown again)."""
     endpoints = list_endpoints(current_token().merchant_id)
@@ -46,17 +45,17 @@ def list_view() -> Response:
 
 @bp.post("")
 @require_token(Permission.SYSTEM)
-@validate(json=NewEndpoint, resp=answers(HTTP_201=Endpoint), operation_id="createWebhook", tag=TAG)
-def create_view() -> tuple[Response, int]:
+@validate(Endpoint, status=201)
+def create_view(json: NewEndpoint) -> tuple[Response, int]:
     """Register an endpoint; the answer carries its signing secret, this once."""
-    url = body(NewEndpoint).url
+    url = json.url
     new = register_endpoint(current_token().merchant, url, actor=actor())
     return jsonify(endpoint_object(new.endpoint, secret=new.secret)), 201
 
 
 @bp.delete("/<webhook_id>")
 @require_token(Permission.SYSTEM)
-@validate(resp=answers(HTTP_204=None), operation_id="deleteWebhook", tag=TAG)
+@validate(None, status=204)
 def delete_view(webhook_id: str) -> tuple[str, int]:
     """Remove an endpoint; deliveries to it stop."""
     endpoint = get_endpoint(current_token().merchant_id, webhook_id)

@@ -132,7 +132,9 @@ class ValidationFailed(ServiceError):
 class NotFound(ServiceError):
     """The record does not exist for this merchant (another tenant's ids look the same)."""
 
-    def __init__(self, message: str = "Not found", *, code: str = "not_found") -> None:
+    def __init__(self, message: str | None = None, *, code: str = "not_found") -> None:
+        if message is None and message_for(code) is None:
+            message = "Not found"
         super().__init__(code, message, status=404)
 
 

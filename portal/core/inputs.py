@@ -27,6 +27,8 @@ CONTROL_IN_PATH = re.compile("[\x00-\x1f\x7f]")
 class InputError(ErrorCode):
     INVALID_CHARACTERS = "invalid_characters", N_("Remove the invalid characters.")
     JSON_TOO_DEEP = "json_too_deep", "JSON may be nested at most %(depth)s levels deep"
+    # Read by integrations (the API's bodies and the services' field lists), not pages.
+    UNKNOWN_FIELD = "unknown_field", "Unknown or read-only field: %(name)s"
 
 
 INVALID_TEXT = str(InputError.INVALID_CHARACTERS.message)

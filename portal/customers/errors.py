@@ -23,3 +23,37 @@ class CustomerError(ErrorCode):
     NOT_A_WHOLE_NUMBER = "not_a_whole_number", N_("Must be a whole number.")
     FIRST_NAME_REQUIRED = "first_name_required", N_("Enter your first name.")
     PHONE_TAKEN = "phone_taken", N_("This phone number already belongs to another customer.")
+    DELETED = "customer_deleted", N_("This customer has been deleted.")
+    NOT_DELETED = "not_deleted", N_("This customer is not deleted.")
+    STOREFRONT_BLOCKED = (
+        "storefront_blocked",
+        N_("A blocked customer cannot get a storefront account. Unblock them first."),
+    )
+    PROFILE_STALE = (
+        "stale",
+        N_(
+            "Someone else saved this profile after you opened it. "
+            "Reload the page to see their changes, then edit again."
+        ),
+    )
+    SAVED_CONCURRENTLY = (
+        "saved_concurrently",
+        N_("Someone else saved this customer at the same time."),
+    )
+    NOT_EDITABLE = "not_editable", N_("This field cannot be changed here.")
+    FIELD_REQUIRED = "field_required", N_("This field is required.")
+    VERSION_INVALID = "version_invalid", N_("Reload the page and edit again.")
+    SAME_PHONE = "same_phone", N_("This is already your phone number.")
+    NO_CHANGE_PENDING = "no_change", N_("Start again: enter your new phone number.")
+    ORDERS_PER_PAGE_INVALID = "orders_per_page_invalid", N_("per_page must be between 1 and 100.")
+    ORDERS_PAGE_INVALID = "orders_page_invalid", N_("The page number must be 1 or more.")
+    # The JSON API's wording (document 003); pages offer only the allowed actions.
+    STATUS_INVALID = (
+        "status_invalid",
+        "status must be one of 0 (refuse), 1 (accept), 2 (activate), 4 (block), "
+        "5 (delete), 6 (unblock)",
+    )
+    TRANSITION_INVALID = (
+        "transition_invalid",
+        "Cannot %(action)s a customer whose status is %(current)s.",
+    )

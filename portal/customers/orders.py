@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from portal.core.dates import DateError
 from portal.core.errors import ServiceError
+from portal.customers.errors import CustomerError
 from portal.customers.models import Order, OrderItem
 from portal.customers.services import get_customer
 from portal.extensions import db
@@ -43,11 +44,9 @@ def _day_start(day: date) -> datetime:
 
 def _check_paging(page: int, per_page: int, start: date | None, end: date | None) -> None:
     if not 1 <= per_page <= MAX_PER_PAGE:
-        raise ServiceError(
-            "per_page_invalid", "per_page must be between 1 and 100.", field="per_page"
-        )
+        raise ServiceError(CustomerError.ORDERS_PER_PAGE_INVALID, field="per_page")
     if page < 1:
-        raise ServiceError("page_invalid", "The page number must be 1 or more.", field="page")
+        raise ServiceError(CustomerError.ORDERS_PAGE_INVALID, field="page")
     if start and end and start > end:
         raise ServiceError(DateError.DATE_RANGE_INVALID, field="start_date")
 

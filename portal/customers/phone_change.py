@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from portal.core.errors import Conflict, ServiceError
+from portal.customers.errors import CustomerError
 from portal.customers.fields import clean_fields
 from portal.customers.models import Customer
-from portal.customers.services import PHONE_TAKEN, _phone_in_use
+from portal.customers.services import _phone_in_use
 from portal.extensions import db
 from portal.otp.services import SentCode, send_code, verify_code
 
-SAME_PHONE = "This is already your phone number."
-NO_CHANGE_PENDING = "Start again: enter your new phone number."
+NO_CHANGE_PENDING = str(CustomerError.NO_CHANGE_PENDING.message)
 
 
 def start_phone_change(customer: Customer, raw_phone: str, *, actor: str) -> SentCode:
@@ -23,9 +23,9 @@ def start_phone_change(customer: Customer, raw_phone: str, *, actor: str) -> Sen
     )
     e164 = cleaned["phone"]
     if e164 == customer.phone:
-        raise ServiceError("same_phone", SAME_PHONE, field="phone")
+        raise ServiceError(CustomerError.SAME_PHONE, field="phone")
     if _phone_in_use(customer.merchant_id, e164, exclude_id=customer.id):
-        raise Conflict("phone_taken", PHONE_TAKEN, field="phone")
+        raise Conflict(CustomerError.PHONE_TAKEN, field="phone")
     customer.unconfirmed_phone = e164
     db.session.flush()
     return send_code(
@@ -39,8 +39,8 @@ def confirm_phone_change(customer: Customer, code: str, *, actor: str) -> Custom
     A wrong code raises a ServiceError with persist=True (the attempt must be committed).
     """
     if not customer.unconfirmed_phone or not customer.phone:
-        raise ServiceError("no_change", NO_CHANGE_PENDING, field="code")
+        raise ServiceError(CustomerError.NO_CHANGE_PENDING, field="code")
     confirmed = verify_code(customer.merchant, customer.unconfirmed_phone, code, actor=actor)
     if confirmed.id != customer.id:
-        raise ServiceError("no_change", NO_CHANGE_PENDING, field="code")
+        raise ServiceError(CustomerError.NO_CHANGE_PENDING, field="code")
     return confirmed

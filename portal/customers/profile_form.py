@@ -22,17 +22,16 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from portal.core.errors import ServiceError
 from portal.core.models import Region
-from portal.customers.fields import MAX_LENGTHS, ValidationFailed, country_choices
+from portal.customers.errors import CustomerError
+from portal.customers.fields import MAX_LENGTHS, country_choices
 from portal.customers.labels import gender_choices
 from portal.customers.models import Customer
 from portal.customers.services import update_customer
 from portal.extensions import db
-from portal.i18n.messages import field_errors, translated
+from portal.i18n.messages import field_errors
 
 DATE_FORMAT = "%Y-%m-%d"
 DATE_FORMAT_LABEL = "YYYY-MM-DD"
-UNKNOWN_FIELD = "This field cannot be changed here."
-VERSION_INVALID = "Reload the page and edit again."
 
 
 # English service messages built with numbers, and the catalog form they translate through.
@@ -189,12 +188,6 @@ def profile_schema(customer: Customer, *, language: str) -> dict[str, Any]:
     return form_schema(form, language=language)
 
 
-def translate_message(message: str, language: str) -> str:
-    """One of this module's own English sentences in `language`."""
-    with force_locale(language):
-        return gettext(message)
-
-
 def translate_problems(error: ServiceError, language: str) -> dict[str, str]:
     """A refusal's sentences per field in `language`, from the message tables."""
     with force_locale(language):
@@ -211,6 +204,42 @@ class _FormData(dict):
         return [value]
 
 
+def _problems(error: ServiceError, language: str) -> dict[str, list[str]]:
+    """A refusal's sentences in `language`, as the form schema lists them per field."""
+    with force_locale(language):
+        return {name: [message] for name, message in field_errors(error).items()}
+
+
+def _merge(errors: dict[str, list[str]], more: dict[str, list[str]]) -> None:
+    for name, messages in more.items():
+        errors.setdefault(name, []).extend(messages)
+
+
+def _precheck(
+    data: dict[str, Any], submitted: dict[str, Any], form: Any, language: str
+) -> tuple[dict[str, list[str]], int | None]:
+    """What the form alone refuses (unknown or empty required fields, a bad version),
+    and the version the form was rendered with."""
+    errors: dict[str, list[str]] = {}
+    known = set(EDITABLE) | {"version", "csrf_token"}
+    for name in sorted(set(data) - known):
+        _merge(errors, _problems(ServiceError(CustomerError.NOT_EDITABLE, field=name), language))
+    for bound in form:
+        empty = bound.name in submitted and not str(submitted[bound.name]).strip()
+        if empty and bound.flags.required:
+            refusal = ServiceError(CustomerError.FIELD_REQUIRED, field=bound.name)
+            _merge(errors, _problems(refusal, language))
+    version = data.get("version")
+    if version in (None, ""):
+        return errors, None
+    try:
+        return errors, int(version)
+    except (TypeError, ValueError):
+        refusal = ServiceError(CustomerError.VERSION_INVALID, field="version")
+        _merge(errors, _problems(refusal, language))
+        return errors, None
+
+
 def submit_profile(
     customer: Customer, data: dict[str, Any], *, actor: str, language: str
 ) -> ProfileResult:
@@ -220,42 +249,22 @@ def submit_profile(
     `version` is the one the form was rendered with and refuses a stale save. On errors
     the page hands the refusal to the request boundary, which keeps nothing of it.
     """
-    known = set(EDITABLE) | {"version", "csrf_token"}
-    errors: dict[str, list[str]] = {}
-    for name in sorted(set(data) - known):
-        errors[name] = [translate_message(UNKNOWN_FIELD, language)]
     submitted = {
         name: ("" if value is None else value) for name, value in data.items() if name in EDITABLE
     }
     formdata = _FormData({k: str(v) for k, v in submitted.items()})
     form = build_form(customer, language=language, formdata=formdata, csrf=False)
-    for bound in form:
-        if (
-            bound.name in submitted
-            and bound.flags.required
-            and not str(submitted[bound.name]).strip()
-        ):
-            errors.setdefault(bound.name, []).append(
-                translate_message("This field is required.", language)
-            )
-    version = data.get("version")
-    expected: int | None = None
-    if version not in (None, ""):
-        try:
-            expected = int(version)
-        except (TypeError, ValueError):
-            errors.setdefault("version", []).append(translate_message(VERSION_INVALID, language))
+    errors, expected = _precheck(data, submitted, form, language)
     changes: dict[str, list[Any]] = {}
     if not errors:
         values = {k: (v if v != "" else None) for k, v in submitted.items()}
         try:
             changes = update_customer(customer, values, actor=actor, expected_version=expected)
-        except ValidationFailed as exc:
-            for name, message in translate_problems(exc, language).items():
-                errors.setdefault(name, []).append(message)
         except ServiceError as exc:
-            with force_locale(language):
-                errors.setdefault(exc.field or "version", []).append(translated(exc))
+            more = _problems(exc, language)
+            if "form" in more:  # a stale save: the form's version is what is wrong
+                more["version"] = more.pop("form")
+            _merge(errors, more)
     if errors:
         return ProfileResult(
             has_errors=True,

@@ -15,7 +15,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from portal.core.audit import diff, record_audit, record_event
 from portal.core.errors import N_, Conflict, NotFound, ServiceError
-from portal.core.inputs import parse_id
+from portal.core.inputs import InputError, parse_id
+from portal.core.phone import PhoneError
 from portal.core.time import utcnow
 from portal.customers.errors import CustomerError
 from portal.customers.fields import clean_fields
@@ -136,11 +137,10 @@ def create_customer(
     """
     unknown = set(data) - EDITABLE_FIELDS
     if unknown:
-        raise ServiceError(
-            "unknown_field", f"Unknown field: {sorted(unknown)[0]}", field=sorted(unknown)[0]
-        )
+        field = sorted(unknown)[0]
+        raise ServiceError(InputError.UNKNOWN_FIELD, field=field, name=field)
     if not data.get("phone"):
-        raise ServiceError("phone_required", "Enter a phone number.", field="phone")
+        raise ServiceError(PhoneError.PHONE_REQUIRED, field="phone")
     cleaned = clean_fields(data, merchant_id=merchant.id, country=merchant.country_code)
     e164 = cleaned.pop("phone")
     if _phone_in_use(merchant.id, e164):
@@ -199,13 +199,9 @@ def update_customer(
     unknown = set(data) - allowed
     if unknown:
         field = sorted(unknown)[0]
-        raise ServiceError("unknown_field", f"Unknown or read-only field: {field}", field=field)
+        raise ServiceError(InputError.UNKNOWN_FIELD, field=field, name=field)
     if expected_version is not None and expected_version != customer.version:
-        raise Conflict(
-            "stale",
-            "Someone else saved this profile after you opened it. "
-            "Reload the page to see their changes, then edit again.",
-        )
+        raise Conflict(CustomerError.PROFILE_STALE)
     cleaned = clean_fields(data, merchant_id=customer.merchant_id, country=customer.country_code)
     new_phone = cleaned.pop("phone", None)
     if new_phone and new_phone not in (customer.phone, customer.unconfirmed_phone):
@@ -227,7 +223,7 @@ def update_customer(
         with db.session.begin_nested():
             db.session.flush()
     except StaleDataError as exc:
-        raise Conflict("stale", "Someone else saved this customer at the same time.") from exc
+        raise Conflict(CustomerError.SAVED_CONCURRENTLY) from exc
     except IntegrityError as exc:
         raise Conflict(CustomerError.PHONE_TAKEN, field="phone") from exc
     record_audit(

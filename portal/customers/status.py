@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from portal.core.audit import record_audit, record_event
-from portal.core.errors import ServiceError
+from portal.core.errors import Conflict, ServiceError
 from portal.core.time import utcnow
+from portal.customers.errors import CustomerError
 from portal.customers.models import ActiveState, Customer, RegistrationStatus
 from portal.customers.services import end_sessions
 from portal.extensions import db
@@ -56,12 +57,7 @@ def find_action(value: str) -> Action:
     """Accept document 003's code ('4') or the name ('block')."""
     action = ACTIONS.get(str(value)) or BY_NAME.get(str(value).lower())
     if action is None:
-        raise ServiceError(
-            "status_invalid",
-            "status must be one of 0 (refuse), 1 (accept), 2 (activate), 4 (block), "
-            "5 (delete), 6 (unblock)",
-            field="status",
-        )
+        raise ServiceError(CustomerError.STATUS_INVALID, field="status")
     return action
 
 
@@ -84,14 +80,14 @@ def apply_action(
 
     action = find_action(value)
     if customer.deleted_at is not None:
-        raise ServiceError("deleted", "This customer has been deleted.", status=404)
+        raise ServiceError(CustomerError.DELETED, status=404)
     if customer.registration_status not in action.allowed_from:
         raise ServiceError(
-            "transition_invalid",
-            f"Cannot {action.name} a customer whose status is "
-            f"{status_label(customer.registration_status)}.",
+            CustomerError.TRANSITION_INVALID,
             field="status",
             status=409,
+            action=action.name,
+            current=status_label(customer.registration_status),
         )
     if category:
         update_customer(customer, {"category_code": category}, actor=actor)
@@ -136,7 +132,7 @@ def apply_action(
 def restore_customer(customer: Customer, *, actor: str) -> str:
     """Undo a soft delete (owners only; the view checks the role)."""
     if customer.deleted_at is None:
-        raise ServiceError("not_deleted", "This customer is not deleted.", status=409)
+        raise Conflict(CustomerError.NOT_DELETED)
     customer.deleted_at = None
     customer.modified_by = actor
     customer.modified_at = utcnow()

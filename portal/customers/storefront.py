@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from portal.core.audit import record_audit, record_event
-from portal.core.errors import ServiceError
+from portal.core.errors import Conflict, ServiceError
 from portal.core.time import utcnow
+from portal.customers.errors import CustomerError
 from portal.customers.labels import split_full_name
 from portal.customers.models import Customer
 from portal.customers.services import update_customer
@@ -29,13 +30,9 @@ def set_storefront_access(
     A deleted customer cannot be changed; a blocked one cannot be activated.
     """
     if customer.deleted_at is not None:
-        raise ServiceError("deleted", "This customer has been deleted.", status=404)
+        raise ServiceError(CustomerError.DELETED, status=404)
     if active and customer.is_blocked:
-        raise ServiceError(
-            "blocked",
-            "A blocked customer cannot get a storefront account. Unblock them first.",
-            status=409,
-        )
+        raise Conflict(CustomerError.STOREFRONT_BLOCKED)
     changes: dict[str, Any] = {}
     if email is not None and email != (customer.email or ""):
         changes["email"] = email

@@ -21,24 +21,26 @@ from portal.core.errors import NotFound, ServiceError
 from portal.core.hashing import keyed_hash
 from portal.core.models import Region
 from portal.core.time import as_utc, utcnow
+from portal.customers.errors import CustomerError
 from portal.customers.fields import ValidationFailed, clean_fields
 from portal.customers.models import Address, Customer, EditLink, PaymentCard
 from portal.extensions import db
+from portal.links.errors import LinkError
 from portal.links.vault import CardVault, check_card, default_vault
 
 PURPOSES: tuple[str, ...] = ("billing", "shipping", "card")
 ADDRESS_PURPOSES: tuple[str, ...] = ("billing", "shipping")
 CODE_BYTES = 9  # 12 URL-safe characters; the brief asks for at least 8.
 
-LINK_UNKNOWN = "This link does not exist. Check that you copied all of it."
-LINK_EXPIRED = "This link has expired. Ask the shop for a new one."
-LINK_USED = "This link has already been used. Ask the shop for a new one."
-LINK_REVOKED = "This link was cancelled by the shop. Ask the shop for a new one."
-PURPOSE_UNKNOWN = "Choose billing, shipping or card."
-LINE1_REQUIRED = "Enter the street address."
-REGION_REQUIRED = "Choose a district from the list."
-POSTAL_REQUIRED = "Enter the postal code."
-POSTAL_MISMATCH = "This postal code does not belong to the chosen district."
+# The sentences, for callers that compare them (pages translate them by code).
+LINK_UNKNOWN = str(LinkError.UNKNOWN.message)
+LINK_EXPIRED = str(LinkError.EXPIRED.message)
+LINK_USED = str(LinkError.USED.message)
+LINK_REVOKED = str(LinkError.REVOKED.message)
+PURPOSE_UNKNOWN = str(LinkError.PURPOSE_UNKNOWN.message)
+REGION_REQUIRED = str(CustomerError.REGION_INVALID.message)
+POSTAL_REQUIRED = str(LinkError.POSTAL_REQUIRED.message)
+POSTAL_MISMATCH = str(LinkError.POSTAL_MISMATCH.message)
 TOO_LONG = "Use at most %(max)d characters."
 
 ADDRESS_LIMITS: dict[str, int] = {"recipient": 200, "line1": 300, "line2": 300}
@@ -77,7 +79,7 @@ def link_status(link: EditLink, *, now: datetime | None = None) -> str:
 def issue_link(customer: Customer, purpose: str, *, actor: str) -> IssuedLink:
     """Create a link for `customer` to edit one thing; records an event and an audit entry."""
     if purpose not in PURPOSES:
-        raise ServiceError("purpose_invalid", PURPOSE_UNKNOWN, field="purpose")
+        raise ServiceError(LinkError.PURPOSE_UNKNOWN, field="purpose")
     if customer.deleted_at is not None:
         raise NotFound("Unable to find customer")
     code = secrets.token_urlsafe(CODE_BYTES)
@@ -119,14 +121,14 @@ def resolve_link(code: str, purpose: str | None = None) -> EditLink:
     """The usable link for `code`: unknown -> 404; expired, used or revoked -> 410."""
     link = find_link(code)
     if link is None or (purpose is not None and link.purpose != purpose):
-        raise NotFound(LINK_UNKNOWN, code="link_unknown")
+        raise NotFound(code=LinkError.UNKNOWN)
     return ensure_usable(link)
 
 
 def ensure_usable(link: EditLink) -> EditLink:
     """Re-check a loaded link (it may have expired or been used since it was read)."""
     if link.customer is None or link.customer.deleted_at is not None:
-        raise NotFound(LINK_UNKNOWN, code="link_unknown")
+        raise NotFound(code=LinkError.UNKNOWN)
     if link_status(link) != "active":
         raise _gone(link)
     return link
@@ -137,8 +139,8 @@ def _gone(link: EditLink) -> ServiceError:
     status = link_status(link)
     if status == "active":
         status = "used"
-    message = {"used": LINK_USED, "revoked": LINK_REVOKED, "expired": LINK_EXPIRED}[status]
-    return ServiceError(f"link_{status}", message, status=410)
+    code = {"used": LinkError.USED, "revoked": LinkError.REVOKED, "expired": LinkError.EXPIRED}
+    return ServiceError(code[status], status=410)
 
 
 def revoke_link(link: EditLink, *, actor: str) -> None:
@@ -214,7 +216,7 @@ def clean_address(data: dict[str, Any], *, merchant_id: int) -> dict[str, Any]:
             errors[field] = TOO_LONG % {"max": limit}
         cleaned[field] = text
     if not cleaned.get("line1") and "line1" not in errors:
-        errors["line1"] = LINE1_REQUIRED
+        errors["line1"] = ServiceError(LinkError.LINE1_REQUIRED, field="line1")
     try:
         shared = clean_fields(
             {"region_id": data.get("region_id"), "postal_code": data.get("postal_code")},
@@ -226,14 +228,14 @@ def clean_address(data: dict[str, Any], *, merchant_id: int) -> dict[str, Any]:
     region_id = shared.get("region_id")
     postal = shared.get("postal_code")
     if region_id is None and "region_id" not in errors:
-        errors["region_id"] = REGION_REQUIRED
+        errors["region_id"] = ServiceError(CustomerError.REGION_INVALID, field="region_id")
     if not postal and "postal_code" not in errors:
-        errors["postal_code"] = POSTAL_REQUIRED
+        errors["postal_code"] = ServiceError(LinkError.POSTAL_REQUIRED, field="postal_code")
     if region_id is not None and postal and "postal_code" not in errors:
         region = db.session.get(Region, region_id)
         prefix = (region.postal_prefix or "") if region else ""
         if prefix and not postal.replace(" ", "").startswith(prefix):
-            errors["postal_code"] = POSTAL_MISMATCH
+            errors["postal_code"] = ServiceError(LinkError.POSTAL_MISMATCH, field="postal_code")
     if errors:
         raise ValidationFailed(errors)
     cleaned["region_id"] = region_id
@@ -245,7 +247,7 @@ def save_address(link: EditLink, data: dict[str, Any], *, actor: str) -> Address
     """Save the billing or shipping address the link is for, then use the link up."""
     link = ensure_usable(link)
     if link.purpose not in ADDRESS_PURPOSES:
-        raise NotFound(LINK_UNKNOWN, code="link_unknown")
+        raise NotFound(code=LinkError.UNKNOWN)
     cleaned = clean_address(data, merchant_id=link.merchant_id)
     # Claim the link first: a concurrent save waits on its row, then finds it used (410).
     _use_up(link)
@@ -281,7 +283,7 @@ def save_card(
     """Check the card and hand only brand, last four and expiry to the vault."""
     link = ensure_usable(link)
     if link.purpose != "card":
-        raise NotFound(LINK_UNKNOWN, code="link_unknown")
+        raise NotFound(code=LinkError.UNKNOWN)
     card = check_card(data)
     _use_up(link)
     stored = (vault or default_vault()).store(link.customer_id, card)

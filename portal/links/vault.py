@@ -7,15 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
+from portal.core.errors import ServiceError
 from portal.core.inputs import ascii_digits, is_digits
 from portal.customers.fields import ValidationFailed
 from portal.customers.models import PaymentCard
 from portal.extensions import db
-
-CARD_NUMBER_INVALID = "Enter a valid card number."
-EXPIRY_INVALID = "Enter the expiry as MM/YY."
-EXPIRY_PAST = "This card has expired."
-CVC_INVALID = "Enter the 3 or 4 digit security code."
+from portal.links.errors import LinkError
 
 # Leading digits -> brand, longest prefix first (enough for the brands customers use).
 BRANDS: tuple[tuple[str, str], ...] = (
@@ -92,15 +89,15 @@ def check_card(data: dict[str, Any], *, today: date | None = None) -> CheckedCar
     errors: dict[str, str] = {}
     digits = ascii_digits(re.sub(r"[\s-]", "", str(data.get("card_number") or "")))
     if not (is_digits(digits) and 12 <= len(digits) <= 19 and luhn_ok(digits)):
-        errors["card_number"] = CARD_NUMBER_INVALID
+        errors["card_number"] = ServiceError(LinkError.CARD_NUMBER_INVALID, field="card_number")
     expiry = parse_expiry(str(data.get("expiry") or ""))
     if expiry is None:
-        errors["expiry"] = EXPIRY_INVALID
+        errors["expiry"] = ServiceError(LinkError.EXPIRY_INVALID, field="expiry")
     elif (expiry[1], expiry[0]) < (today.year, today.month):
-        errors["expiry"] = EXPIRY_PAST
+        errors["expiry"] = ServiceError(LinkError.EXPIRY_PAST, field="expiry")
     cvc = ascii_digits(str(data.get("cvc") or "").strip())
     if not (is_digits(cvc) and len(cvc) in (3, 4)):
-        errors["cvc"] = CVC_INVALID
+        errors["cvc"] = ServiceError(LinkError.CVC_INVALID, field="cvc")
     if errors:
         raise ValidationFailed(errors)
     assert expiry is not None

@@ -12,6 +12,7 @@ from portal.core.inputs import parse_id
 from portal.customers.models import Customer
 from portal.customers.status import Action, apply_action, find_action
 from portal.extensions import db
+from portal.merchants.errors import MerchantError
 
 MAX_BULK = 100
 
@@ -38,9 +39,7 @@ def parse_ids(values: Iterable[str | int]) -> list[int]:
 def selected_customers(merchant_id: int, ids: list[int]) -> list[Customer]:
     """The merchant's live customers among `ids` (other merchants' ids simply do not match)."""
     if len(ids) > MAX_BULK:
-        raise ServiceError(
-            "too_many", "Select at most 100 customers at a time.", field="ids", status=422
-        )
+        raise ServiceError(MerchantError.TOO_MANY_SELECTED, field="ids")
     if not ids:
         return []
     found = db.session.scalars(

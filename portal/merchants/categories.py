@@ -9,18 +9,19 @@ from sqlalchemy import func, select, update
 
 from portal.core.audit import record_audit
 from portal.core.errors import Conflict, NotFound, ServiceError
-from portal.core.inputs import INVALID_TEXT, unstorable_text
+from portal.core.inputs import InputError, unstorable_text
 from portal.core.time import utcnow
 from portal.customers.models import Customer
 from portal.extensions import db
+from portal.merchants.errors import MerchantError
 from portal.merchants.models import BUILTIN_CATEGORIES, Category
 
 NAME_MAX = 100
 CODE_MAX = 16
-CATEGORY_NOT_FOUND = "Unable to find this category."
-CATEGORY_IN_USE = "Customers still use this category. Choose a category to move them to."
-NAME_TAKEN = "A category with this name already exists."
-BUILTIN_LOCKED = "Built-in categories cannot be renamed or deleted."
+CATEGORY_NOT_FOUND = str(MerchantError.CATEGORY_NOT_FOUND.message)
+CATEGORY_IN_USE = str(MerchantError.CATEGORY_IN_USE.message)
+NAME_TAKEN = str(MerchantError.CATEGORY_NAME_TAKEN.message)
+BUILTIN_LOCKED = str(MerchantError.BUILTIN_LOCKED.message)
 
 
 @dataclass(frozen=True)
@@ -90,19 +91,19 @@ def get_category(merchant_id: int, code: str) -> Category:
         select(Category).where(Category.merchant_id == merchant_id, Category.code == code)
     )
     if category is None:
-        raise NotFound(CATEGORY_NOT_FOUND, code="category_not_found")
+        raise NotFound(code=MerchantError.CATEGORY_NOT_FOUND)
     return category
 
 
 def _clean_name(name: str | None) -> str:
     text = " ".join((name or "").split())
     if not text:
-        raise ServiceError("name_required", "Enter a name for the category.", field="name")
+        raise ServiceError(MerchantError.CATEGORY_NAME_REQUIRED, field="name")
     if len(text) > NAME_MAX:
-        raise ServiceError("name_too_long", "The name can be at most 100 characters.", field="name")
+        raise ServiceError(MerchantError.CATEGORY_NAME_TOO_LONG, field="name")
     # PostgreSQL refuses NUL in text (a 500); refuse it on every database alike.
     if unstorable_text(text):
-        raise ServiceError("name_invalid", INVALID_TEXT, field="name")
+        raise ServiceError(InputError.INVALID_CHARACTERS, field="name")
     return text
 
 
@@ -110,7 +111,7 @@ def _check_name_free(merchant_id: int, name: str, *, except_code: str | None = N
     taken = {n.casefold() for n in BUILTIN_CATEGORIES.values()}
     taken |= {c.name.casefold() for c in _custom(merchant_id) if c.code != except_code}
     if name.casefold() in taken:
-        raise Conflict("name_taken", NAME_TAKEN, field="name")
+        raise Conflict(MerchantError.CATEGORY_NAME_TAKEN, field="name")
 
 
 def _new_code(merchant_id: int, name: str) -> str:
@@ -142,7 +143,7 @@ def create_category(merchant_id: int, *, name: str, actor: str) -> Category:
 def rename_category(merchant_id: int, code: str, *, name: str, actor: str) -> Category:
     """Rename a custom category; customers keep it (they store the code)."""
     if code in BUILTIN_CATEGORIES:
-        raise ServiceError("builtin_category", BUILTIN_LOCKED, status=409)
+        raise Conflict(MerchantError.BUILTIN_LOCKED)
     category = get_category(merchant_id, code)
     clean = _clean_name(name)
     if clean == category.name:
@@ -182,21 +183,17 @@ def delete_category(
     edit form opened before the move does not silently put the old category back).
     """
     if code in BUILTIN_CATEGORIES:
-        raise ServiceError("builtin_category", BUILTIN_LOCKED, status=409)
+        raise Conflict(MerchantError.BUILTIN_LOCKED)
     category = get_category(merchant_id, code)
     name = category.name
     used = customers_using(merchant_id, code)
     moved = 0
     if used:
         if not reassign_to:
-            raise Conflict("category_in_use", CATEGORY_IN_USE, field="reassign_to")
+            raise Conflict(MerchantError.CATEGORY_IN_USE, field="reassign_to")
         valid = {row.code for row in list_categories(merchant_id, with_counts=False)}
         if reassign_to == code or reassign_to not in valid:
-            raise ServiceError(
-                "reassign_invalid",
-                "Choose another existing category to move the customers to.",
-                field="reassign_to",
-            )
+            raise ServiceError(MerchantError.REASSIGN_INVALID, field="reassign_to")
         result = db.session.execute(
             update(Customer)
             .where(Customer.merchant_id == merchant_id, Customer.category_code == code)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from portal.core.audit import record_audit
-from portal.core.errors import NotFound, ServiceError
+from portal.core.errors import Conflict, NotFound, ServiceError
 from portal.customers.models import Customer, EditLink
 from portal.extensions import db
 from portal.links.services import PURPOSES, IssuedLink, issue_link, link_status, revoke_link
 from portal.links.sms import link_sms_text
+from portal.merchants.errors import MerchantError
 from portal.otp.sms import SmsError, send_sms
 
 
@@ -21,18 +22,14 @@ def send_link_by_sms(customer: Customer, purpose: str, *, actor: str, base_url: 
     """
     phone = customer.display_phone
     if not phone:
-        raise ServiceError(
-            "no_phone", "This customer has no phone number to send the link to.", status=409
-        )
+        raise Conflict(MerchantError.NO_PHONE_FOR_LINK)
     issued = issue_link(customer, purpose, actor=actor)
     url = base_url.rstrip("/") + issued.url_path
     try:
         text = link_sms_text(customer.merchant.name, purpose, url, customer.language)
         send_sms(phone, text)
     except SmsError as exc:
-        raise ServiceError(
-            "sms_failed", "The text message could not be sent. Try again later.", status=502
-        ) from exc
+        raise ServiceError(MerchantError.LINK_SMS_FAILED, status=502) from exc
     record_audit(
         merchant_id=customer.merchant_id,
         customer_id=customer.id,
@@ -62,7 +59,7 @@ def revoke_customer_link(customer: Customer, link_id: int, *, actor: str) -> Edi
     """Revoke one of this customer's links; any other id is NotFound."""
     # The URL converter takes any digits; past the column's range the driver would raise.
     if not 0 < link_id <= 2**31 - 1:
-        raise NotFound("Unable to find this link.", code="link_unknown")
+        raise NotFound(code=MerchantError.LINK_NOT_FOUND)
     link = db.session.scalar(
         select(EditLink).where(
             EditLink.id == link_id,
@@ -71,7 +68,7 @@ def revoke_customer_link(customer: Customer, link_id: int, *, actor: str) -> Edi
         )
     )
     if link is None:
-        raise NotFound("Unable to find this link.", code="link_unknown")
+        raise NotFound(code=MerchantError.LINK_NOT_FOUND)
     revoke_link(link, actor=actor)
     return link
 

@@ -7,12 +7,18 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.core.errors import N_
 from portal.core.models import UTCDateTime
 from portal.core.time import utcnow
 from portal.extensions import db
 
 # Document 003's built-in categories; custom ones live in the categories table.
-BUILTIN_CATEGORIES: dict[str, str] = {"N": "Customer", "Y": "Reseller", "D": "Dropshipper"}
+# Document 003's built-in categories; pages show the names translated (category_label).
+BUILTIN_CATEGORIES: dict[str, str] = {
+    "N": N_("Customer"),
+    "Y": N_("Reseller"),
+    "D": N_("Dropshipper"),
+}
 
 
 class Merchant(db.Model):

@@ -12,6 +12,7 @@ from portal.core.time import utcnow
 from portal.customers.fields import category_codes
 from portal.customers.models import Customer
 from portal.extensions import db
+from portal.merchants.errors import MerchantError
 
 MAX_MONTHS = 120
 
@@ -59,9 +60,9 @@ def customers_per_month(
     only the (merchant, created_at) or (merchant, category, created_at) index.
     """
     if not 1 <= months <= MAX_MONTHS:
-        raise ServiceError("months_invalid", "months must be between 1 and 120.", field="months")
+        raise ServiceError(MerchantError.MONTHS_INVALID, field="months")
     if category and category not in category_codes(merchant_id):
-        raise ServiceError("category_invalid", "Unknown category.", field="category")
+        raise ServiceError(MerchantError.CATEGORY_INVALID, field="category")
     bounds = _month_starts(months, now or utcnow())
     conditions = [
         Customer.merchant_id == merchant_id,

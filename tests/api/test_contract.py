@@ -8,7 +8,7 @@ import logging
 import pytest
 from flask import Blueprint, jsonify
 
-from portal.api.contract import answers, body, validate
+from portal.api.contract import validate
 from portal.api.schemas.base import Answer, Body
 from portal.api.schemas.v1 import CustomerUpdate
 from portal.customers.search import ORDER_BY, SEARCH_IN
@@ -163,9 +163,9 @@ def test_an_answer_that_breaks_its_model_is_a_plain_500_and_logged(app, caplog):
     probe = Blueprint("contract_probe", __name__)
 
     @probe.post("/api/probe")
-    @validate(json=Count, resp=answers(HTTP_200=Shape), operation_id="probe", tag="probe")
-    def broken():
-        return jsonify(count="many", secret="x" * body(Count).count)
+    @validate(Shape, json=Count)
+    def broken(json: Count):
+        return jsonify(count="many", secret="x" * json.count)
 
     app.register_blueprint(probe)
     with caplog.at_level(logging.ERROR, logger="portal.api.contract"):

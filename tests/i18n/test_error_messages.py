@@ -7,6 +7,7 @@ import pytest
 from babel.messages.pofile import read_po
 from flask_babel import force_locale
 
+from portal.api.errors import ApiError
 from portal.assist.errors import AssistError
 from portal.core.dates import DateError
 from portal.core.errors import (
@@ -23,13 +24,31 @@ from portal.customers.errors import CustomerError
 from portal.customers.fields import ValidationFailed, clean_fields
 from portal.i18n.catalog import POT, TRANSLATIONS
 from portal.i18n.messages import field_errors, translated
+from portal.links.errors import LinkError
+from portal.merchants.errors import MerchantError
 from portal.otp.errors import OtpError
 from tests.api.helpers import auth
 from tests.merchants.page_helpers import sign_in
 
-CODES = [AssistError, DateError, InputError, PhoneError, CustomerError, OtpError]
+CODES = [
+    AssistError,
+    DateError,
+    InputError,
+    PhoneError,
+    CustomerError,
+    OtpError,
+    LinkError,
+    MerchantError,
+    ApiError,
+]
 # Sentences only the JSON API answers (not shown on pages, so not in the catalogs).
-API_ONLY = {InputError.JSON_TOO_DEEP}
+API_ONLY = {
+    InputError.JSON_TOO_DEEP,
+    InputError.UNKNOWN_FIELD,
+    CustomerError.STATUS_INVALID,
+    CustomerError.TRANSITION_INVALID,
+    *ApiError,
+}
 
 
 def _catalog(path) -> dict[str, object]:
