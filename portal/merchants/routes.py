@@ -3,9 +3,29 @@ their routes on the blueprint, which create_app registers on the app."""
 
 from __future__ import annotations
 
-from portal.merchants import category_views, customer_list_views, customer_views, report_views
+from portal.merchants import (
+    bulk_views,
+    category_views,
+    customer_action_views,
+    customer_edit_views,
+    customer_list_views,
+    customer_views,
+    edit_link_views,
+    report_views,
+    storefront_views,
+)
 from portal.merchants.blueprint import bp
 
-PAGE_MODULES = (category_views, customer_list_views, customer_views, report_views)
+PAGE_MODULES = (
+    category_views,
+    customer_list_views,
+    customer_views,
+    customer_edit_views,
+    customer_action_views,
+    storefront_views,
+    edit_link_views,
+    bulk_views,
+    report_views,
+)
 
 __all__ = ["PAGE_MODULES", "bp"]

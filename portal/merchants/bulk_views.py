@@ -1,0 +1,91 @@
+"""One status action on the customers selected in the list: confirm, then apply.
+
+It answers the list's form rather than one customer's page, so it sends the user back to
+the list (`next`), and a customer the action does not fit is skipped, not an error.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, render_template, request
+from flask_babel import gettext
+from werkzeug.wrappers import Response
+
+from portal.boundary import refused
+from portal.core.errors import ServiceError
+from portal.core.phone import format_phone
+from portal.customers.status import apply_action, find_action, status_label
+from portal.htmx import redirect_after_post
+from portal.merchants.blueprint import bp
+from portal.merchants.bulk import BulkResult, parse_ids, selected_customers, split_by_fit
+from portal.merchants.customer_forms import ConfirmForm
+from portal.merchants.customer_views import action_label, list_url, signed_in_staff
+from portal.redirects import safe_next
+from portal.staff.access import console_writer, staff_actor
+
+
+def _confirmation_page(plan: BulkResult, back: str, form: ConfirmForm) -> Response:
+    """Which selected customers the action will change and which it will skip."""
+    html = render_template(
+        "merchants/confirm_bulk.html",
+        plan=plan,
+        label=action_label(plan.action),
+        back=back,
+        form=form,
+        status_label=status_label,
+        format_phone=format_phone,
+    )
+    return Response(html, mimetype="text/html")
+
+
+def _apply_plan(plan: BulkResult, *, actor: str) -> None:
+    """Apply the action to the customers it fits, one by one (each gets its audit entry)."""
+    for found in plan.done:
+        apply_action(found, plan.action.code, actor=actor)
+
+
+def _flash_outcome(plan: BulkResult) -> None:
+    if plan.done:
+        flash(
+            gettext(
+                "%(action)s: done for %(count)d customer(s).",
+                action=action_label(plan.action),
+                count=len(plan.done),
+            ),
+            "success",
+        )
+    if plan.skipped:
+        flash(
+            gettext(
+                "%(count)d customer(s) skipped: the action does not fit their status.",
+                count=len(plan.skipped),
+            ),
+            "warning",
+        )
+
+
+@bp.post("/customers/bulk")
+@console_writer
+def bulk_action() -> Response:
+    """Selected rows + an action: first a confirmation listing them, then apply."""
+    user = signed_in_staff()
+    back = safe_next(request.form.get("next"), list_url())
+    ids = parse_ids(request.form.getlist("customer_ids") + request.form.getlist("ids"))
+    if not ids:
+        flash(gettext("Select at least one customer."), "error")
+        return redirect_after_post(back)
+    try:
+        chosen = find_action(request.form.get("action", ""))
+        customers = selected_customers(user.merchant_id, ids)
+    except ServiceError as err:
+        refused(err)
+        flash(gettext("Choose an action and at most 100 customers."), "error")
+        return redirect_after_post(back)
+    if not customers:
+        abort(404)
+    plan = split_by_fit(customers, chosen)
+    form = ConfirmForm()
+    if request.form.get("confirm") != "1" or not form.validate_on_submit():
+        return _confirmation_page(plan, back, form)
+    _apply_plan(plan, actor=staff_actor(user))
+    _flash_outcome(plan)
+    return redirect_after_post(back)
