@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import tempfile
-from functools import lru_cache
+from collections.abc import Callable, Sequence
+from functools import lru_cache, wraps
 from typing import Any
 
 from flask import (
@@ -24,6 +25,7 @@ from portal.customers.fields import ValidationFailed
 from portal.customers.search import (
     ROW_COLUMNS,
     CustomerFilters,
+    CustomerPage,
     count_customers,
     parse_filters,
     search_customers,
@@ -39,10 +41,11 @@ from portal.merchants.export import (
     stream_csv,
     write_xlsx,
 )
-from portal.merchants.list_forms import parse_page, parse_per_page, row_labels
+from portal.merchants.list_forms import DEFAULT_PER_PAGE, parse_page, parse_per_page, row_labels
 from portal.merchants.list_fragments import rendered_filter_form
 from portal.sessions import current_staff
 from portal.staff.access import console_reader, staff_actor
+from portal.staff.models import StaffUser
 
 # Longer lists are mailed: writing XLSX runs at about 15,000 rows a second.
 INLINE_XLSX_MAX = 50_000
@@ -78,33 +81,7 @@ def customers() -> Response:
     per_page = parse_per_page(request.args.get("per_page"))
     page = parse_page(request.args.get("page"), per_page)
     cursor = request.args.get("cursor") or None
-    try:
-        result = search_customers(
-            merchant_id, filters, page=page, per_page=per_page, cursor=cursor, columns=ROW_COLUMNS
-        )
-    except ServiceError:
-        # A stale or edited cursor: start from the first page of the same filters.
-        result = search_customers(
-            merchant_id, filters, page=1, per_page=per_page, columns=ROW_COLUMNS
-        )
-        page = 1
-    base_args = {**filters.as_args(), "per_page": str(per_page)}
-    if per_page == 25:
-        base_args.pop("per_page")
-    next_url = (
-        url_for(".customers", **base_args, page=page + 1, cursor=result.next_cursor)
-        if result.has_next
-        else None
-    )
-    prev_url = url_for(".customers", **base_args, page=page - 1) if page > 1 else None
-    category_names, status_names = row_labels(categories)
-    bulk_enabled = user.can_write
-    labels = {
-        "categories": category_names,
-        "statuses": status_names,
-        "no_name": gettext("(no name)"),
-        "format_phone": cached_format_phone,
-    }
+    result = _list_page(merchant_id, filters, page=page, per_page=per_page, cursor=cursor)
     # htmx swaps only the table: the form is rendered (or reused) for whole pages only.
     form_html = (
         None if is_htmx() else rendered_filter_form(merchant_id, request.args, errors, categories)
@@ -116,17 +93,65 @@ def customers() -> Response:
         errors=errors,
         filters=filters,
         result=result,
-        page_number=page,
-        per_page=per_page,
-        next_url=next_url,
-        prev_url=prev_url,
-        first_url=url_for(".customers", **base_args) if page > 2 else None,
+        **_pager(filters, result),
         export_args=filters.as_args(),
         row_href=_row_href(),
-        row_labels=labels,
+        row_labels=_cell_labels(categories),
         can_write=user.can_write,
-        bulk_enabled=bulk_enabled,
+        bulk_enabled=user.can_write,
     )
+
+
+def _list_page(
+    merchant_id: int, filters: CustomerFilters, *, page: int, per_page: int, cursor: str | None
+) -> CustomerPage:
+    """The page asked for; a stale or edited cursor starts again at the first page of the
+    same filters rather than failing."""
+    try:
+        return search_customers(
+            merchant_id,
+            filters,
+            page=page,
+            per_page=per_page,
+            cursor=cursor,
+            columns=ROW_COLUMNS,
+        )
+    except ServiceError:
+        return search_customers(
+            merchant_id, filters, page=1, per_page=per_page, columns=ROW_COLUMNS
+        )
+
+
+def _pager(filters: CustomerFilters, result: CustomerPage) -> dict[str, Any]:
+    """The page number, size and links the pager shows; links keep the filters, and the
+    page size only when it is not the default."""
+    page, per_page = result.page, result.per_page
+    base_args = {**filters.as_args(), "per_page": str(per_page)}
+    if per_page == DEFAULT_PER_PAGE:
+        base_args.pop("per_page")
+    next_url = (
+        url_for(".customers", **base_args, page=page + 1, cursor=result.next_cursor)
+        if result.has_next
+        else None
+    )
+    return {
+        "page_number": page,
+        "per_page": per_page,
+        "next_url": next_url,
+        "prev_url": url_for(".customers", **base_args, page=page - 1) if page > 1 else None,
+        "first_url": url_for(".customers", **base_args) if page > 2 else None,
+    }
+
+
+def _cell_labels(categories: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    """What table cells show besides the row's own values, looked up once per page."""
+    category_names, status_names = row_labels(categories)
+    return {
+        "categories": category_names,
+        "statuses": status_names,
+        "no_name": gettext("(no name)"),
+        "format_phone": cached_format_phone,
+    }
 
 
 def _row_href() -> tuple[str, str]:
@@ -136,26 +161,31 @@ def _row_href() -> tuple[str, str]:
     return before, after
 
 
-def _export_filters() -> CustomerFilters | Response:
-    """The list's filters from the query string, or the list again with a message when
-    they do not parse (both exports start this way)."""
-    try:
-        return parse_filters(request.args)
-    except ValidationFailed:
-        flash(gettext("Fix the filters before exporting."), "error")
-        return redirect(url_for(".customers", **request.args))
+def _with_list_filters(view: Callable[[StaffUser, CustomerFilters], Any]) -> Callable[[], Any]:
+    """Call an export with the signed-in user and the list's filters from the query
+    string, or show the list again with a message when they do not parse (both exports
+    start this way)."""
+
+    @wraps(view)
+    def wrapped() -> Any:
+        user = current_staff()
+        assert user is not None  # console_reader ran first
+        try:
+            filters = parse_filters(request.args)
+        except ValidationFailed:
+            flash(gettext("Fix the filters before exporting."), "error")
+            return redirect(url_for(".customers", **request.args))
+        return view(user, filters)
+
+    return wrapped
 
 
 @bp.get("/customers/export.xlsx")
 @console_reader
 @limiter.limit("30 per hour")
-def export_xlsx() -> Response:
+@_with_list_filters
+def export_xlsx(user: StaffUser, filters: CustomerFilters) -> Response:
     """The current filtered list as an Excel file, written to a temporary file and streamed."""
-    user = current_staff()
-    assert user is not None
-    filters = _export_filters()
-    if isinstance(filters, Response):
-        return filters
     if count_customers(user.merchant_id, filters, cap=INLINE_XLSX_MAX + 1) > INLINE_XLSX_MAX:
         flash(
             gettext(
@@ -184,13 +214,9 @@ def export_xlsx() -> Response:
 @bp.get("/customers/export.csv")
 @console_reader
 @limiter.limit("30 per hour")
-def export_csv() -> Any:
+@_with_list_filters
+def export_csv(user: StaffUser, filters: CustomerFilters) -> Any:
     """The current filtered list as CSV, streamed while it is read."""
-    user = current_staff()
-    assert user is not None
-    filters = _export_filters()
-    if isinstance(filters, Response):
-        return filters
     response = Response(
         stream_with_context(stream_csv(user.merchant_id, filters)),
         mimetype="text/csv",

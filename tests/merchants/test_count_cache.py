@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Select, select, text, update
 
 from portal.core.time import utcnow
-from portal.customers import search as search_module
+from portal.customers import search_counts
 from portal.customers.count_cache import capped_counts
 from portal.customers.models import Customer
 from portal.customers.search import CustomerFilters, search_customers
@@ -26,7 +26,7 @@ CAP = 3
 
 @pytest.fixture(autouse=True)
 def small_cap(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(search_module, "COUNT_CAP", CAP)
+    monkeypatch.setattr(search_counts, "COUNT_CAP", CAP)
 
 
 @pytest.fixture
@@ -129,7 +129,7 @@ def test_ttl_zero_turns_the_memory_off(shop, app, query_counter):
 
 def test_list_page_counts_exactly_after_a_delete(client, shop, make_staff, make_customer):
     """Through the page: "More than 12", a delete on the console, then "11 customers"."""
-    search_module.COUNT_CAP = 12  # the small_cap fixture restores it
+    search_counts.COUNT_CAP = 12  # the small_cap fixture restores it
     for _ in range(14 - (CAP + 2)):  # 14 customers, 10 a page
         make_customer(shop)
     user = make_staff(shop)

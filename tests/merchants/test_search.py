@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from portal.core.errors import ServiceError
-from portal.customers import search as search_module
+from portal.customers import search_counts, search_scans
 from portal.customers.fields import ValidationFailed
 from portal.customers.search import (
     CustomerFilters,
@@ -262,7 +262,7 @@ def test_search_exact_total_when_small(shop, make_customer):
 
 def test_search_total_capped_when_large(shop, make_customer, monkeypatch):
     """Beyond the cap the total is reported as inexact (shown as "more than")."""
-    monkeypatch.setattr(search_module, "COUNT_CAP", 4)
+    monkeypatch.setattr(search_counts, "COUNT_CAP", 4)
     for _ in range(6):
         make_customer(shop)
     page = search_customers(shop.id, CustomerFilters(), per_page=2)
@@ -284,7 +284,7 @@ def test_search_keyword_pages_agree_whatever_the_scan_window(
     shop, make_customer, monkeypatch, window, order_by
 ):
     """Keyword pages are the same whether the newest-rows window suffices or a scan runs."""
-    monkeypatch.setattr(search_module, "SCAN_WINDOW", window)
+    monkeypatch.setattr(search_scans, "SCAN_WINDOW", window)
     for i in range(14):
         make_customer(
             shop,

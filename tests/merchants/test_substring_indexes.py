@@ -10,8 +10,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import text
 
-from portal.customers import search as search_module
-from portal.customers import trigram_pieces
+from portal.customers import search_scans, trigram_pieces
 from portal.customers.search import CustomerFilters, search_customers
 from portal.customers.text_index import matching_ids
 from portal.customers.trigram_pieces import pieces, rare_pieces, whole_word
@@ -37,7 +36,7 @@ def _is_sqlite(app: Flask) -> bool:
 def index_path(monkeypatch) -> None:
     """On SQLite, shrink the newest-rows window so searches go to the FTS5 index (the
     window is not used on PostgreSQL, whose searches always use the trigram indexes)."""
-    monkeypatch.setattr(search_module, "SCAN_WINDOW", 1)
+    monkeypatch.setattr(search_scans, "SCAN_WINDOW", 1)
 
 
 def test_fts_index_follows_insert_update_and_delete(
