@@ -32,7 +32,8 @@ from portal.customers.services import (
 from portal.errors import error_fields, json_error
 from portal.extensions import db
 from portal.merchants.models import Partner
-from portal.otp.services import UNABLE_TO_VERIFY, send_code, verify_code
+from portal.otp.errors import OtpError
+from portal.otp.services import send_code, verify_code
 from portal.staff.models import Permission
 
 bp = Blueprint("api_partner", __name__, url_prefix="/partner/api/v1/customer")
@@ -166,7 +167,9 @@ def verify_token(json: VerifyToken) -> Response:
             current_token().merchant, phone, str(json.otp), actor=actor(), token=json.token
         )
     except ServiceError as err:
-        raise ServiceError(err.code, UNABLE_TO_VERIFY, field="otp", persist=err.persist) from err
+        raise ServiceError(
+            err.code, OtpError.NO_CODE.message, field="otp", persist=err.persist
+        ) from err
     return jsonify(message="OTP verified.", customer_id=customer.id)
 
 

@@ -46,10 +46,6 @@ REQUIRED: dict[str, AssistError] = {
     "phone": AssistError.SHOPPER_PHONE_REQUIRED,
 }
 # The English sentences (tests and callers that compare them).
-NOT_ASSISTANT = str(AssistError.NOT_ASSISTANT.message)
-PHONE_UNAVAILABLE = str(AssistError.PHONE_UNAVAILABLE.message)
-ALREADY_CUSTOMER = str(AssistError.ALREADY_CUSTOMER.message)
-CODE_FORMAT = str(AssistError.CODE_FORMAT.message)
 REGISTERED_ACTION = "assist.registered"
 SEND_PURPOSE = "assist"
 # How many of today's shoppers the page lists (newest first); the counts are exact.

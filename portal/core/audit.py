@@ -79,3 +79,30 @@ def _jsonable(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
+
+
+def record_change(
+    *,
+    merchant_id: int,
+    actor: str,
+    action: str,
+    event: str,
+    customer_id: int | None = None,
+    kind: str | None = None,
+    changes: dict[str, Any] | None = None,
+    payload: dict[str, Any] | None = None,
+    note: str | None = None,
+) -> Event:
+    """One change seen twice: the audit line (who did it) and the domain event that
+    integrations receive. Every change to a customer writes both, so they never drift."""
+    record_audit(
+        merchant_id=merchant_id,
+        customer_id=customer_id,
+        actor=actor,
+        action=action,
+        changes=changes,
+        note=note,
+    )
+    return record_event(
+        merchant_id=merchant_id, customer_id=customer_id, type=event, kind=kind, payload=payload
+    )

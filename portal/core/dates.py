@@ -7,12 +7,7 @@ import re
 from datetime import date
 from typing import Any
 
-from portal.core.errors import (
-    N_,
-    ErrorCode,
-    ServiceError,
-    ValidationFailed,
-)
+from portal.core.errors import N_, ErrorCode, ServiceError, ValidationFailed
 
 # Python's fromisoformat also reads 20240101 and 2024-W01-1; people and documents write this.
 DAY = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")

@@ -31,9 +31,6 @@ class InputError(ErrorCode):
     UNKNOWN_FIELD = "unknown_field", "Unknown or read-only field: %(name)s"
 
 
-INVALID_TEXT = str(InputError.INVALID_CHARACTERS.message)
-
-
 def parse_id(raw: object) -> int | None:
     """A positive 32-bit id written in plain ASCII digits, else None."""
     text = str(raw).strip() if raw is not None else ""

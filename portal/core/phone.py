@@ -15,9 +15,6 @@ class PhoneError(ErrorCode):
     PHONE_INVALID = "phone_invalid", N_("Enter a valid phone number.")
 
 
-INVALID_PHONE = str(PhoneError.PHONE_INVALID.message)
-
-
 @dataclass(frozen=True)
 class Phone:
     e164: str

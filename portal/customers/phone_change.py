@@ -10,8 +10,6 @@ from portal.customers.services import _phone_in_use
 from portal.extensions import db
 from portal.otp.services import SentCode, send_code, verify_code
 
-NO_CHANGE_PENDING = str(CustomerError.NO_CHANGE_PENDING.message)
-
 
 def start_phone_change(customer: Customer, raw_phone: str, *, actor: str) -> SentCode:
     """Keep the new number as unconfirmed and text it a code; the old number stays in use.

@@ -16,11 +16,7 @@ from portal.customers.fields import ValidationFailed
 from portal.customers.labels import gender_label
 from portal.customers.models import Customer
 from portal.customers.phone_change import confirm_phone_change, start_phone_change
-from portal.customers.profile_form import (
-    EDITABLE,
-    build_form,
-    submit_profile,
-)
+from portal.customers.profile_form import EDITABLE, build_form, submit_profile
 from portal.extensions import limiter
 from portal.htmx import is_htmx, redirect_after_post, render_page_or_partial
 from portal.i18n.locale import current_language

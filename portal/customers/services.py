@@ -13,24 +13,18 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal.core.audit import diff, record_audit, record_event
+from portal.core.audit import diff, record_change
 from portal.core.errors import N_, Conflict, NotFound, ServiceError
 from portal.core.inputs import InputError, parse_id
 from portal.core.phone import PhoneError
 from portal.core.time import utcnow
 from portal.customers.errors import CustomerError
 from portal.customers.fields import clean_fields
-from portal.customers.models import (
-    ActiveState,
-    Customer,
-    RegisteredBy,
-    RegistrationStatus,
-)
+from portal.customers.models import ActiveState, Customer, RegisteredBy, RegistrationStatus
 from portal.extensions import db
 from portal.merchants.models import Merchant
 
 NOT_FOUND_MESSAGE = N_("Unable to find customer")  # every NotFound keeps code not_found
-PHONE_TAKEN = str(CustomerError.PHONE_TAKEN.message)
 
 # Fields a merchant (or a SYSTEM token) may change directly, in form order.
 EDITABLE_ORDER: tuple[str, ...] = (
@@ -135,17 +129,13 @@ def create_customer(
     Raises ValidationFailed for bad fields and Conflict when the phone is taken, including
     when a concurrent request took it a moment earlier.
     """
-    unknown = set(data) - EDITABLE_FIELDS
-    if unknown:
-        field = sorted(unknown)[0]
-        raise ServiceError(InputError.UNKNOWN_FIELD, field=field, name=field)
+    _refuse_unknown(data, EDITABLE_FIELDS)
     if not data.get("phone"):
         raise ServiceError(PhoneError.PHONE_REQUIRED, field="phone")
     cleaned = clean_fields(data, merchant_id=merchant.id, country=merchant.country_code)
     e164 = cleaned.pop("phone")
     if _phone_in_use(merchant.id, e164):
         raise Conflict(CustomerError.PHONE_TAKEN, field="phone")
-    now = utcnow()
     customer = Customer(
         merchant_id=merchant.id,
         created_by=actor,
@@ -155,29 +145,23 @@ def create_customer(
         **cleaned,
     )
     customer.full_name = full_name_of(customer.first_name, customer.last_name)
-    if confirmed:
-        customer.phone = e164
-        customer.confirmed_at = now
-        customer.registration_status = registration_status or RegistrationStatus.REGISTERED
-        customer.active_state = active_state or ActiveState.ACTIVE
-    else:
-        customer.unconfirmed_phone = e164
-        customer.registration_status = registration_status or RegistrationStatus.UNREGISTERED
-        customer.active_state = active_state or ActiveState.NON_ACTIVE
-    try:
-        with db.session.begin_nested():
-            db.session.add(customer)
-            db.session.flush()
-    except IntegrityError as exc:
-        raise Conflict(CustomerError.PHONE_TAKEN, field="phone") from exc
-    record_audit(
+    _give_phone(
+        customer,
+        e164,
+        confirmed=confirmed,
+        registration_status=registration_status,
+        active_state=active_state,
+    )
+    db.session.add(customer)
+    _flush_guarded(customer)
+    record_change(
         merchant_id=merchant.id,
         customer_id=customer.id,
         actor=actor,
         action="customer.created",
+        event="customer.created",
         changes={k: [None, v] for k, v in snapshot(customer).items() if v is not None},
     )
-    record_event(merchant_id=merchant.id, customer_id=customer.id, type="customer.created")
     return customer
 
 
@@ -196,10 +180,7 @@ def update_customer(
     A new phone replaces the confirmed one (staff and API edits); for a customer who
     never confirmed a number it replaces the unconfirmed one instead.
     """
-    unknown = set(data) - allowed
-    if unknown:
-        field = sorted(unknown)[0]
-        raise ServiceError(InputError.UNKNOWN_FIELD, field=field, name=field)
+    _refuse_unknown(data, allowed)
     if expected_version is not None and expected_version != customer.version:
         raise Conflict(CustomerError.PROFILE_STALE)
     cleaned = clean_fields(data, merchant_id=customer.merchant_id, country=customer.country_code)
@@ -219,6 +200,43 @@ def update_customer(
         return {}
     customer.modified_by = actor
     customer.modified_at = utcnow()
+    _flush_guarded(customer)
+    _record_update(customer, changes, actor=actor)
+    return changes
+
+
+def _refuse_unknown(data: dict[str, Any], allowed: frozenset[str]) -> None:
+    """A field outside `allowed` is refused by name, never silently ignored."""
+    unknown = set(data) - allowed
+    if unknown:
+        field = sorted(unknown)[0]
+        raise ServiceError(InputError.UNKNOWN_FIELD, field=field, name=field)
+
+
+def _give_phone(
+    customer: Customer,
+    e164: str,
+    *,
+    confirmed: bool,
+    registration_status: str | None,
+    active_state: str | None,
+) -> None:
+    """A confirmed customer gets the number as `phone` and starts registered; any other
+    keeps it unconfirmed until a code confirms it."""
+    if confirmed:
+        customer.phone = e164
+        customer.confirmed_at = utcnow()
+        customer.registration_status = registration_status or RegistrationStatus.REGISTERED
+        customer.active_state = active_state or ActiveState.ACTIVE
+    else:
+        customer.unconfirmed_phone = e164
+        customer.registration_status = registration_status or RegistrationStatus.UNREGISTERED
+        customer.active_state = active_state or ActiveState.NON_ACTIVE
+
+
+def _flush_guarded(customer: Customer) -> None:
+    """Write the customer in a savepoint, so a lost race is a clear Conflict: the phone
+    taken a moment earlier by another request, or the row saved by someone else."""
     try:
         with db.session.begin_nested():
             db.session.flush()
@@ -226,20 +244,18 @@ def update_customer(
         raise Conflict(CustomerError.SAVED_CONCURRENTLY) from exc
     except IntegrityError as exc:
         raise Conflict(CustomerError.PHONE_TAKEN, field="phone") from exc
-    record_audit(
+
+
+def _record_update(customer: Customer, changes: dict[str, list[Any]], *, actor: str) -> None:
+    record_change(
         merchant_id=customer.merchant_id,
         customer_id=customer.id,
         actor=actor,
         action="customer.updated",
+        event="customer.updated",
+        payload={"fields": sorted(changes)},
         changes=changes,
     )
-    record_event(
-        merchant_id=customer.merchant_id,
-        customer_id=customer.id,
-        type="customer.updated",
-        payload={"fields": sorted(changes)},
-    )
-    return changes
 
 
 def set_language(customer: Customer, code: str, *, actor: str) -> None:

@@ -27,7 +27,6 @@ from portal.otp.services import lock_challenge, may_get_codes, send_code, verify
 SIGNUP = "signup"
 SIGNIN = "signin"
 PURPOSES = (SIGNUP, SIGNIN)
-FIRST_NAME_REQUIRED = str(CustomerError.FIRST_NAME_REQUIRED.message)
 SIGNUP_FIELDS = ("first_name", "last_name", "email")
 
 

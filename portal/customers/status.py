@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from portal.core.audit import record_audit, record_event
+from portal.core.audit import record_change
 from portal.core.errors import Conflict, ServiceError
 from portal.core.time import utcnow
 from portal.customers.errors import CustomerError
@@ -109,22 +109,18 @@ def apply_action(
     customer.modified_by = actor
     customer.modified_at = utcnow()
     db.session.flush()
-    record_audit(
+    record_change(
         merchant_id=customer.merchant_id,
         customer_id=customer.id,
         actor=actor,
         action=f"status.{action.name}",
+        event="customer.deleted" if action.name == "delete" else "customer.status_changed",
+        kind=action.name,
+        payload={"registration_status": customer.registration_status},
         changes={
             "registration_status": [before[0], customer.registration_status],
             "active_state": [before[1], customer.active_state],
         },
-    )
-    record_event(
-        merchant_id=customer.merchant_id,
-        customer_id=customer.id,
-        type="customer.deleted" if action.name == "delete" else "customer.status_changed",
-        kind=action.name,
-        payload={"registration_status": customer.registration_status},
     )
     return f"{customer.full_name or 'Customer'} has been {action.past}"
 
@@ -137,16 +133,12 @@ def restore_customer(customer: Customer, *, actor: str) -> str:
     customer.modified_by = actor
     customer.modified_at = utcnow()
     db.session.flush()
-    record_audit(
+    record_change(
         merchant_id=customer.merchant_id,
         customer_id=customer.id,
         actor=actor,
         action="status.restore",
-    )
-    record_event(
-        merchant_id=customer.merchant_id,
-        customer_id=customer.id,
-        type="customer.status_changed",
+        event="customer.status_changed",
         kind="restore",
     )
     return f"{customer.full_name or 'Customer'} has been restored"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from portal.core.audit import record_audit, record_event
+from portal.core.audit import record_change
 from portal.core.errors import Conflict, ServiceError
 from portal.core.time import utcnow
 from portal.customers.errors import CustomerError
@@ -48,17 +48,13 @@ def set_storefront_access(
     customer.modified_by = actor
     customer.modified_at = utcnow()
     db.session.flush()
-    record_audit(
+    record_change(
         merchant_id=customer.merchant_id,
         customer_id=customer.id,
         actor=actor,
         action="storefront.activated" if active else "storefront.deactivated",
-        changes={"storefront_active": [not active, active]},
-    )
-    record_event(
-        merchant_id=customer.merchant_id,
-        customer_id=customer.id,
-        type="customer.storefront_changed",
+        event="customer.storefront_changed",
         kind="activated" if active else "deactivated",
         payload={"storefront_active": active},
+        changes={"storefront_active": [not active, active]},
     )

@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    current_app,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    session,
-)
+from flask import Blueprint, current_app, make_response, redirect, render_template, request, session
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 

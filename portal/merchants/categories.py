@@ -18,10 +18,6 @@ from portal.merchants.models import BUILTIN_CATEGORIES, Category
 
 NAME_MAX = 100
 CODE_MAX = 16
-CATEGORY_NOT_FOUND = str(MerchantError.CATEGORY_NOT_FOUND.message)
-CATEGORY_IN_USE = str(MerchantError.CATEGORY_IN_USE.message)
-NAME_TAKEN = str(MerchantError.CATEGORY_NAME_TAKEN.message)
-BUILTIN_LOCKED = str(MerchantError.BUILTIN_LOCKED.message)
 
 
 @dataclass(frozen=True)

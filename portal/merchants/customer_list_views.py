@@ -7,15 +7,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache, wraps
 from typing import Any
 
-from flask import (
-    Response,
-    flash,
-    redirect,
-    request,
-    send_file,
-    stream_with_context,
-    url_for,
-)
+from flask import Response, flash, redirect, request, send_file, stream_with_context, url_for
 from flask_babel import gettext
 
 from portal.boundary import refused
@@ -35,12 +27,7 @@ from portal.htmx import is_htmx, redirect_after_post, render_page_or_partial
 from portal.i18n.messages import field_errors, translated
 from portal.merchants.blueprint import bp
 from portal.merchants.category_cache import list_category_choices
-from portal.merchants.export import (
-    export_filename,
-    queue_export_email,
-    stream_csv,
-    write_xlsx,
-)
+from portal.merchants.export import export_filename, queue_export_email, stream_csv, write_xlsx
 from portal.merchants.list_forms import DEFAULT_PER_PAGE, parse_page, parse_per_page, row_labels
 from portal.merchants.list_fragments import rendered_filter_form
 from portal.sessions import current_staff

@@ -17,12 +17,7 @@ from portal.htmx import redirect_after_post
 from portal.i18n.messages import translated
 from portal.merchants.blueprint import bp
 from portal.merchants.customer_forms import LinkForm
-from portal.merchants.customer_views import (
-    current_actor,
-    customer_url,
-    edit_links,
-    load_customer,
-)
+from portal.merchants.customer_views import current_actor, customer_url, edit_links, load_customer
 from portal.staff.access import console_writer
 
 

@@ -15,7 +15,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from portal.core.audit import record_audit, record_event
+from portal.core.audit import record_audit, record_change, record_event
 from portal.core.errors import ServiceError
 from portal.core.hashing import keyed_hash, random_digits, random_token, same_hash
 from portal.core.inputs import ascii_digits
@@ -29,12 +29,6 @@ from portal.otp.sms import SmsError, send_sms
 
 CODE_LENGTH = 6
 # The English sentences, for callers that word a document's answer around them.
-TOO_MANY_SENDS = str(OtpError.TOO_MANY_SENDS.message)
-UNABLE_TO_VERIFY = str(OtpError.NO_CODE.message)
-CODE_EXPIRED = str(OtpError.CODE_EXPIRED.message)
-CODE_LOCKED = str(OtpError.CODE_LOCKED.message)
-CODE_WRONG = str(OtpError.CODE_WRONG.message)
-SEND_FAILED = str(OtpError.SMS_FAILED.message)
 
 
 @dataclass(frozen=True)
@@ -146,6 +140,20 @@ def send_code(
     """
     challenge = lock_challenge(merchant.id, phone, create=True)
     assert challenge is not None
+    _check_may_send(challenge, customer)
+    code, token = _renew(challenge, merchant.id, phone, customer=customer, purpose=purpose)
+    try:
+        if deliver:
+            send_sms(phone, sms_text(merchant, code, customer.language if customer else None))
+    except SmsError as exc:
+        raise ServiceError(OtpError.SMS_FAILED, field="phone", status=502) from exc
+    if customer is not None:
+        _record_sent(merchant.id, customer.id, actor=actor, purpose=purpose)
+    return SentCode(challenge=challenge, token=token, code=code)
+
+
+def _check_may_send(challenge: OtpChallenge, customer: Customer | None) -> None:
+    """Refuse a blocked or deleted customer, and a fourth send within the hour."""
     if customer is not None:
         # Re-read (and lock) the customer after the challenge lock: a copy loaded earlier
         # may be stale, and its version column would fail the update with StaleDataError.
@@ -157,12 +165,24 @@ def send_code(
     limit = current_app.config["OTP_SENDS_PER_HOUR"]
     if sends_in_last_hour(challenge) >= limit:
         raise ServiceError(OtpError.TOO_MANY_SENDS, field="phone", retry_after=3600)
+
+
+def _renew(
+    challenge: OtpChallenge,
+    merchant_id: int,
+    phone: str,
+    *,
+    customer: Customer | None,
+    purpose: str,
+) -> tuple[str, str]:
+    """A fresh code and token on the challenge (only their hashes are kept), the send
+    counted; returns the plain code and token."""
     now = utcnow()
     code = random_digits(CODE_LENGTH)
     token = random_token()
     challenge.customer_id = customer.id if customer else None
     challenge.purpose = purpose
-    challenge.code_hash = _code_hash(merchant.id, phone, code)
+    challenge.code_hash = _code_hash(merchant_id, phone, code)
     challenge.token_hash = _token_hash(token)
     challenge.expires_at = now + timedelta(seconds=current_app.config["OTP_TTL_SECONDS"])
     challenge.attempts = 0
@@ -173,27 +193,21 @@ def send_code(
     if customer is not None:
         customer.confirmation_sent_at = now
     db.session.flush()
-    try:
-        if deliver:
-            send_sms(phone, sms_text(merchant, code, customer.language if customer else None))
-    except SmsError as exc:
-        raise ServiceError(OtpError.SMS_FAILED, field="phone", status=502) from exc
-    if customer is not None:
-        record_event(
-            merchant_id=merchant.id,
-            customer_id=customer.id,
-            type="verification",
-            kind="sent",
-            payload={"purpose": purpose},
-        )
-        record_audit(
-            merchant_id=merchant.id,
-            customer_id=customer.id,
-            actor=actor,
-            action="verification.sent",
-            note=purpose,
-        )
-    return SentCode(challenge=challenge, token=token, code=code)
+    return code, token
+
+
+def _record_sent(merchant_id: int, customer_id: int, *, actor: str, purpose: str) -> None:
+    """The audit line, and the `verification` event integrations receive."""
+    record_change(
+        merchant_id=merchant_id,
+        customer_id=customer_id,
+        actor=actor,
+        action="verification.sent",
+        note=purpose,
+        event="verification",
+        kind="sent",
+        payload={"purpose": purpose},
+    )
 
 
 def _fail(challenge: OtpChallenge, *, max_attempts: int) -> ServiceError:

@@ -17,7 +17,7 @@ from portal.sessions import current_staff
 from portal.staff.access import console_reader, console_writer, staff_actor
 from portal.staff.models import StaffUser
 from portal.staff.tokens import create_token, list_tokens, revoke_token
-from portal.webhooks import deliveries  # noqa: F401  (hears events, queues deliveries)
+from portal.webhooks import deliveries  # noqa: F401  hears events, queues deliveries
 from portal.webhooks.services import (
     get_endpoint,
     get_token,

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.assist import services
+from portal.assist.errors import AssistError
 from portal.assist.services import Outcome
 from portal.core.errors import NotFound, ServiceError
 from portal.core.models import AuditEntry
@@ -16,8 +17,8 @@ from portal.core.time import utcnow
 from portal.customers.fields import ValidationFailed
 from portal.customers.models import Customer, RegisteredBy
 from portal.extensions import db
+from portal.otp.errors import OtpError
 from portal.otp.models import OtpChallenge
-from portal.otp.services import TOO_MANY_SENDS
 from portal.otp.sms import SmsError
 from portal.staff.models import Role
 
@@ -255,7 +256,7 @@ def test_resend_code_refuses_fourth_send_in_an_hour(app, assistant, shopper_data
     with pytest.raises(ServiceError) as caught:
         services.resend_code(assistant, customer.id)
     assert caught.value.code == "too_many_sends"
-    assert caught.value.message == TOO_MANY_SENDS
+    assert caught.value.message == OtpError.TOO_MANY_SENDS.message
     assert len(outbox.messages(customer.unconfirmed_phone)) == app.config["OTP_SENDS_PER_HOUR"]
 
 
@@ -391,7 +392,7 @@ def test_register_someone_elses_customer_says_nothing_about_them(
     existing = make_customer(shop, first_name="Private")
     with pytest.raises(ValidationFailed) as caught:
         services.register_shopper(assistant, shopper_data(phone=existing.phone))
-    assert caught.value.errors == {"phone": services.ALREADY_CUSTOMER}
+    assert caught.value.errors == {"phone": AssistError.ALREADY_CUSTOMER.message}
     assert existing.first_name == "Private" and existing.partner_id is None
     assert len(outbox) == 0
 

@@ -12,8 +12,8 @@ from portal.assist import services
 from portal.core.phone import format_phone
 from portal.customers.models import Customer
 from portal.extensions import db
+from portal.otp.errors import OtpError
 from portal.otp.models import OtpChallenge
-from portal.otp.services import TOO_MANY_SENDS
 from portal.staff.models import Permission, Role
 
 HX = {"HX-Request": "true"}
@@ -224,7 +224,7 @@ def test_resend_shows_documented_message_after_hourly_limit(
     for _ in range(app.config["OTP_SENDS_PER_HOUR"] - 1):
         client.post(f"/assist/shoppers/{customer.id}/send")
     response = client.post(f"/assist/shoppers/{customer.id}/send", follow_redirects=True)
-    assert TOO_MANY_SENDS in html(response)
+    assert OtpError.TOO_MANY_SENDS.message in html(response)
 
 
 def test_register_confirmed_phone_says_already_registered(

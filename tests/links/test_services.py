@@ -13,12 +13,7 @@ from portal.core.time import as_utc, utcnow
 from portal.customers.fields import ValidationFailed
 from portal.customers.models import Address, EditLink
 from portal.extensions import db
-from portal.links.services import (
-    issue_link,
-    resolve_link,
-    revoke_link,
-    save_address,
-)
+from portal.links.services import issue_link, resolve_link, revoke_link, save_address
 
 
 def _address(district, **extra):

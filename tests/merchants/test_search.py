@@ -9,12 +9,7 @@ import pytest
 from portal.core.errors import ServiceError
 from portal.customers import search_counts, search_scans
 from portal.customers.fields import ValidationFailed
-from portal.customers.search import (
-    CustomerFilters,
-    iter_customers,
-    parse_filters,
-    search_customers,
-)
+from portal.customers.search import CustomerFilters, iter_customers, parse_filters, search_customers
 from portal.extensions import db
 
 

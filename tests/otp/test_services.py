@@ -15,6 +15,7 @@ from portal.customers.models import Customer, RegistrationStatus
 from portal.extensions import db
 from portal.models import AuditEntry, Event
 from portal.otp import services
+from portal.otp.errors import OtpError
 from portal.otp.models import OtpChallenge, OtpSend
 from tests.support.factories import unique_phone
 
@@ -144,7 +145,7 @@ def test_code_is_single_use(shop, make_customer, outbox):
     _verify(shop, customer.phone, code)
     with pytest.raises(ServiceError) as caught:
         _verify(shop, customer.phone, code)
-    assert caught.value.message == services.UNABLE_TO_VERIFY
+    assert caught.value.message == OtpError.NO_CODE.message
 
 
 def test_new_code_replaces_old(shop, make_customer, outbox, monkeypatch):
