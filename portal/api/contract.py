@@ -28,9 +28,9 @@ from spectree.plugins.base import Context
 from spectree.plugins.flask_plugin import FlaskPlugin
 from spectree.utils import get_multidict_items
 
-from portal.api.errors import ApiError
 from portal.api.schemas.base import REQUEST_MODELS
 from portal.api.schemas.common import ErrorBody
+from portal.core.error_codes import ApiError
 from portal.core.errors import ServiceError
 from portal.core.inputs import InputError
 

@@ -12,7 +12,6 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request, session
 
 from portal.api.contract import SESSION, validate
-from portal.api.errors import ApiError
 from portal.api.schemas.v3 import (
     Language,
     LanguageChoice,
@@ -21,6 +20,7 @@ from portal.api.schemas.v3 import (
     SessionCustomer,
 )
 from portal.boundary import refused
+from portal.core.error_codes import ApiError
 from portal.core.errors import ServiceError
 from portal.customers.models import Customer
 from portal.customers.profile_form import profile_schema, submit_profile

@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 
 from portal.api.auth import actor, current_token, per_phone, per_token, require_token
 from portal.api.contract import validate
-from portal.api.errors import ApiError
 from portal.api.query import apply_q
 from portal.api.schemas.common import EmptyBody
 from portal.api.schemas.v1 import (
@@ -21,6 +20,7 @@ from portal.api.schemas.v1 import (
 )
 from portal.api.schemas.v1 import Customer as CustomerAnswer
 from portal.api.serializers import customer_object, edit_links
+from portal.core.error_codes import ApiError
 from portal.core.errors import ServiceError
 from portal.customers.labels import split_full_name
 from portal.customers.models import Customer

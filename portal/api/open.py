@@ -15,7 +15,6 @@ from sqlalchemy import func, or_, select
 
 from portal.api.auth import actor, current_token, per_token, require_token
 from portal.api.contract import validate
-from portal.api.errors import ApiError
 from portal.api.schemas.base import Query
 from portal.api.schemas.open import (
     ActivationStatus,
@@ -40,6 +39,7 @@ from portal.api.schemas.open import (
 )
 from portal.api.validation import date_param, text_or_number
 from portal.core.dates import day_range
+from portal.core.error_codes import ApiError
 from portal.core.errors import ServiceError
 from portal.core.models import Region
 from portal.customers.fields import ValidationFailed

@@ -20,6 +20,7 @@ from portal.api.schemas.partner import (
 )
 from portal.api.serializers import echo_code, partner_customer_object
 from portal.assist.services import Outcome, register_walk_in
+from portal.core.error_codes import OtpError
 from portal.core.errors import NotFound, ServiceError
 from portal.core.phone import normalise_phone
 from portal.customers.models import Customer, RegisteredBy
@@ -32,7 +33,6 @@ from portal.customers.services import (
 from portal.errors import error_fields, json_error
 from portal.extensions import db
 from portal.merchants.models import Partner
-from portal.otp.errors import OtpError
 from portal.otp.services import send_code, verify_code
 from portal.staff.models import Permission
 

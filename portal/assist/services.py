@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 from babel.core import get_global
 from sqlalchemy import case, func, select
 
-from portal.assist.errors import AssistError
 from portal.core.audit import record_audit
+from portal.core.error_codes import AssistError
 from portal.core.errors import NotFound, ServiceError
 from portal.core.inputs import ascii_digits, is_digits
 from portal.core.models import AuditEntry

@@ -7,18 +7,11 @@ import re
 from datetime import date
 from typing import Any
 
-from portal.core.errors import N_, ErrorCode, ServiceError, ValidationFailed
+from portal.core.error_codes import DateError
+from portal.core.errors import ServiceError, ValidationFailed
 
 # Python's fromisoformat also reads 20240101 and 2024-W01-1; people and documents write this.
 DAY = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-class DateError(ErrorCode):
-    DATE_INVALID = "date_invalid", N_("Enter the date as YYYY-MM-DD.")
-    DATE_RANGE_INVALID = (
-        "date_range_invalid",
-        N_("The start date must be on or before the end date."),
-    )
 
 
 def parse_day(raw: Any, *, field: str) -> date | None:

@@ -14,7 +14,8 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from portal.core.errors import N_, ErrorCode, ServiceError
+from portal.core.error_codes import InputError
+from portal.core.errors import ServiceError
 
 ID_MAX = 2**31 - 1  # database ids are 32-bit integers
 MAX_JSON_DEPTH = 32
@@ -22,13 +23,6 @@ MAX_JSON_DEPTH = 32
 # only appear alone (decoded from JSON "\ud800") and no database can store.
 UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 CONTROL_IN_PATH = re.compile("[\x00-\x1f\x7f]")
-
-
-class InputError(ErrorCode):
-    INVALID_CHARACTERS = "invalid_characters", N_("Remove the invalid characters.")
-    JSON_TOO_DEEP = "json_too_deep", "JSON may be nested at most %(depth)s levels deep"
-    # Read by integrations (the API's bodies and the services' field lists), not pages.
-    UNKNOWN_FIELD = "unknown_field", "Unknown or read-only field: %(name)s"
 
 
 def parse_id(raw: object) -> int | None:

@@ -6,13 +6,9 @@ from dataclasses import dataclass
 
 import phonenumbers
 
-from portal.core.errors import N_, ErrorCode, ServiceError
+from portal.core.error_codes import PhoneError
+from portal.core.errors import ServiceError
 from portal.core.inputs import ascii_digits, is_digits
-
-
-class PhoneError(ErrorCode):
-    PHONE_REQUIRED = "phone_required", N_("Enter a phone number.")
-    PHONE_INVALID = "phone_invalid", N_("Enter a valid phone number.")
 
 
 @dataclass(frozen=True)

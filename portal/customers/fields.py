@@ -14,11 +14,11 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
 from portal.core.dates import parse_day
+from portal.core.error_codes import CustomerError
 from portal.core.errors import ServiceError, ValidationFailed
 from portal.core.inputs import InputError, parse_id, unstorable_text
 from portal.core.models import Region
 from portal.core.phone import normalise_phone
-from portal.customers.errors import CustomerError
 from portal.extensions import db
 from portal.merchants.models import BUILTIN_CATEGORIES, Category
 

@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, select
 
 from portal.core.dates import DateError
+from portal.core.error_codes import CustomerError
 from portal.core.errors import ServiceError
-from portal.customers.errors import CustomerError
 from portal.customers.models import Order, OrderItem
 from portal.customers.services import get_customer
 from portal.extensions import db

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from portal.core.error_codes import CustomerError
 from portal.core.errors import Conflict, ServiceError
-from portal.customers.errors import CustomerError
 from portal.customers.fields import clean_fields
 from portal.customers.models import Customer
 from portal.customers.services import _phone_in_use

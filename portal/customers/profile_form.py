@@ -20,9 +20,9 @@ from wtforms import DateField, EmailField, HiddenField, SelectField, StringField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import InputRequired, Length, Optional
 
+from portal.core.error_codes import CustomerError
 from portal.core.errors import ServiceError
 from portal.core.models import Region
-from portal.customers.errors import CustomerError
 from portal.customers.fields import MAX_LENGTHS, country_choices
 from portal.customers.labels import gender_choices
 from portal.customers.models import Customer

@@ -14,11 +14,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.core.audit import diff, record_change
+from portal.core.error_codes import CustomerError
 from portal.core.errors import N_, Conflict, NotFound, ServiceError
 from portal.core.inputs import InputError, parse_id
 from portal.core.phone import PhoneError
 from portal.core.time import utcnow
-from portal.customers.errors import CustomerError
 from portal.customers.fields import clean_fields
 from portal.customers.models import ActiveState, Customer, RegisteredBy, RegistrationStatus
 from portal.extensions import db

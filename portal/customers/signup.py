@@ -12,16 +12,15 @@ from typing import Any
 
 from sqlalchemy import update
 
+from portal.core.error_codes import CustomerError, OtpError
 from portal.core.errors import Conflict, ServiceError
 from portal.core.inputs import ascii_digits, is_digits
 from portal.core.phone import Phone, normalise_phone
-from portal.customers.errors import CustomerError
 from portal.customers.fields import ValidationFailed, clean_fields
 from portal.customers.models import Customer, RegisteredBy
 from portal.customers.services import create_customer, find_by_phone
 from portal.extensions import db
 from portal.merchants.models import Merchant
-from portal.otp.errors import OtpError
 from portal.otp.services import lock_challenge, may_get_codes, send_code, verify_code
 
 SIGNUP = "signup"

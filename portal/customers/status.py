@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from portal.core.audit import record_change
+from portal.core.error_codes import CustomerError
 from portal.core.errors import Conflict, ServiceError
 from portal.core.time import utcnow
-from portal.customers.errors import CustomerError
 from portal.customers.models import ActiveState, Customer, RegistrationStatus
 from portal.customers.services import end_sessions
 from portal.extensions import db

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from portal.core.audit import record_change
+from portal.core.error_codes import CustomerError
 from portal.core.errors import Conflict, ServiceError
 from portal.core.time import utcnow
-from portal.customers.errors import CustomerError
 from portal.customers.labels import split_full_name
 from portal.customers.models import Customer
 from portal.customers.services import update_customer

@@ -17,15 +17,14 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from portal.core.audit import diff, record_audit, record_change, record_event
+from portal.core.error_codes import CustomerError, LinkError
 from portal.core.errors import NotFound, ServiceError
 from portal.core.hashing import keyed_hash
 from portal.core.models import Region
 from portal.core.time import as_utc, utcnow
-from portal.customers.errors import CustomerError
 from portal.customers.fields import ValidationFailed, clean_fields
 from portal.customers.models import Address, Customer, EditLink, PaymentCard
 from portal.extensions import db
-from portal.links.errors import LinkError
 from portal.links.vault import CardVault, check_card, default_vault
 
 PURPOSES: tuple[str, ...] = ("billing", "shipping", "card")

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
+from portal.core.error_codes import LinkError
 from portal.core.errors import ServiceError
 from portal.core.inputs import ascii_digits, is_digits
 from portal.customers.fields import ValidationFailed
 from portal.customers.models import PaymentCard
 from portal.extensions import db
-from portal.links.errors import LinkError
 
 # Leading digits -> brand, longest prefix first (enough for the brands customers use).
 BRANDS: tuple[tuple[str, str], ...] = (

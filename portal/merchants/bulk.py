@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from portal.core.error_codes import MerchantError
 from portal.core.errors import ServiceError
 from portal.core.inputs import parse_id
 from portal.customers.models import Customer
 from portal.customers.status import Action, apply_action, find_action
 from portal.extensions import db
-from portal.merchants.errors import MerchantError
 
 MAX_BULK = 100
 

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 
 from portal.core.audit import record_audit
+from portal.core.error_codes import MerchantError
 from portal.core.errors import Conflict, NotFound, ServiceError
 from portal.core.inputs import InputError, unstorable_text
 from portal.core.time import utcnow
 from portal.customers.models import Customer
 from portal.extensions import db
-from portal.merchants.errors import MerchantError
 from portal.merchants.models import BUILTIN_CATEGORIES, Category
 
 NAME_MAX = 100

@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from portal.core.audit import record_audit
+from portal.core.error_codes import MerchantError
 from portal.core.errors import Conflict, NotFound, ServiceError
 from portal.customers.models import Customer, EditLink
 from portal.extensions import db
 from portal.links.services import PURPOSES, IssuedLink, issue_link, link_status, revoke_link
 from portal.links.sms import link_sms_text
-from portal.merchants.errors import MerchantError
 from portal.otp.sms import SmsError, send_sms
 
 

@@ -7,12 +7,12 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from portal.core.error_codes import MerchantError
 from portal.core.errors import ServiceError
 from portal.core.time import utcnow
 from portal.customers.fields import category_codes
 from portal.customers.models import Customer
 from portal.extensions import db
-from portal.merchants.errors import MerchantError
 
 MAX_MONTHS = 120
 

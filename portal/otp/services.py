@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.core.audit import record_audit, record_change, record_event
+from portal.core.error_codes import OtpError
 from portal.core.errors import ServiceError
 from portal.core.hashing import keyed_hash, random_digits, random_token, same_hash
 from portal.core.inputs import ascii_digits
@@ -23,7 +24,6 @@ from portal.core.time import as_utc, utcnow
 from portal.customers.models import ActiveState, Customer, RegistrationStatus
 from portal.extensions import db
 from portal.merchants.models import Merchant
-from portal.otp.errors import OtpError
 from portal.otp.models import OtpChallenge, OtpSend
 from portal.otp.sms import SmsError, send_sms
 

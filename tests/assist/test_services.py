@@ -9,15 +9,14 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.assist import services
-from portal.assist.errors import AssistError
 from portal.assist.services import Outcome
+from portal.core.error_codes import AssistError, OtpError
 from portal.core.errors import NotFound, ServiceError
 from portal.core.models import AuditEntry
 from portal.core.time import utcnow
 from portal.customers.fields import ValidationFailed
 from portal.customers.models import Customer, RegisteredBy
 from portal.extensions import db
-from portal.otp.errors import OtpError
 from portal.otp.models import OtpChallenge
 from portal.otp.sms import SmsError
 from portal.staff.models import Role

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.assist import services
+from portal.core.error_codes import OtpError
 from portal.core.phone import format_phone
 from portal.customers.models import Customer
 from portal.extensions import db
-from portal.otp.errors import OtpError
 from portal.otp.models import OtpChallenge
 from portal.staff.models import Permission, Role
 

@@ -7,9 +7,15 @@ import pytest
 from babel.messages.pofile import read_po
 from flask_babel import force_locale
 
-from portal.api.errors import ApiError
-from portal.assist.errors import AssistError
 from portal.core.dates import DateError
+from portal.core.error_codes import (
+    ApiError,
+    AssistError,
+    CustomerError,
+    LinkError,
+    MerchantError,
+    OtpError,
+)
 from portal.core.errors import (
     ErrorCode,
     Plural,
@@ -20,13 +26,9 @@ from portal.core.errors import (
 )
 from portal.core.inputs import InputError
 from portal.core.phone import PhoneError
-from portal.customers.errors import CustomerError
 from portal.customers.fields import ValidationFailed, clean_fields
 from portal.i18n.catalog import POT, TRANSLATIONS
 from portal.i18n.messages import field_errors, translated
-from portal.links.errors import LinkError
-from portal.merchants.errors import MerchantError
-from portal.otp.errors import OtpError
 from tests.api.helpers import auth
 from tests.merchants.page_helpers import sign_in
 

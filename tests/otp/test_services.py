@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, text
 
+from portal.core.error_codes import OtpError
 from portal.core.errors import ServiceError
 from portal.core.time import utcnow
 from portal.customers import signup
@@ -15,7 +16,6 @@ from portal.customers.models import Customer, RegistrationStatus
 from portal.extensions import db
 from portal.models import AuditEntry, Event
 from portal.otp import services
-from portal.otp.errors import OtpError
 from portal.otp.models import OtpChallenge, OtpSend
 from tests.support.factories import unique_phone
 

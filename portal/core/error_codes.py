@@ -1,0 +1,210 @@
+"""The one message table: every error code of the portal, by domain, with its sentence.
+
+Errors by code (Saleor's style): each domain's codes are one `ErrorCode` enum below,
+each member declared with its message (`NAME = "code", N_("Sentence.")`); members
+register themselves in the table as they are made, and a code means one thing
+everywhere (portal/core/errors.py refuses a second sentence). Services raise
+`ServiceError(Code.MEMBER, field=..., **params)`; the JSON API answers the English
+sentence with the code beside it, pages show it translated (portal/i18n/messages.py).
+Sentences not marked with N_ are read only by integrations and stay in English.
+
+Why one module: one place to read every refusal a user or an integrator can meet, and
+to check that wording stays consistent across domains.
+"""
+
+from __future__ import annotations
+
+from portal.core.errors import N_, ErrorCode
+
+
+class InputError(ErrorCode):
+    """Input the edge accepts (portal/core/inputs.py)."""
+
+    INVALID_CHARACTERS = "invalid_characters", N_("Remove the invalid characters.")
+    JSON_TOO_DEEP = "json_too_deep", "JSON may be nested at most %(depth)s levels deep"
+    # Read by integrations (the API's bodies and the services' field lists), not pages.
+    UNKNOWN_FIELD = "unknown_field", "Unknown or read-only field: %(name)s"
+
+
+class PhoneError(ErrorCode):
+    """Phone numbers (portal/core/phone.py)."""
+
+    PHONE_REQUIRED = "phone_required", N_("Enter a phone number.")
+    PHONE_INVALID = "phone_invalid", N_("Enter a valid phone number.")
+
+
+class DateError(ErrorCode):
+    """Dates and date ranges (portal/core/dates.py)."""
+
+    DATE_INVALID = "date_invalid", N_("Enter the date as YYYY-MM-DD.")
+    DATE_RANGE_INVALID = (
+        "date_range_invalid",
+        N_("The start date must be on or before the end date."),
+    )
+
+
+class CustomerError(ErrorCode):
+    """Customers: error codes of field validation and of the customer services, and
+    their messages. The JSON API answers these sentences; pages show them
+    translated."""
+
+    TOO_LONG = "too_long", N_("Use at most %(max)s characters.")
+    EMAIL_INVALID = "email_invalid", N_("Enter a valid email address.")
+    DOB_FUTURE = "dob_future", N_("Date of birth must be in the past.")
+    DOB_IMPLAUSIBLE = "dob_implausible", N_("Date of birth is too far in the past.")
+    AGE_INVALID = "age_invalid", N_("Age must be a whole number from 0 to 120.")
+    POSTAL_CODE_INVALID = "postal_code_invalid", N_("Enter a valid postal code.")
+    DOCUMENT_INVALID = "document_invalid", N_("Use 4 to 32 letters, digits or dashes.")
+    GENDER_INVALID = "gender_invalid", N_("Choose one of: %(options)s.")
+    NATIONALITY_INVALID = "nationality_invalid", N_("Choose a country from the list.")
+    COUNTRY_INVALID = "country_invalid", N_("Use an ISO 3166 country code such as BD, ID or US.")
+    LANGUAGE_UNSUPPORTED = "language_unsupported", N_("Unsupported language.")
+    REGION_INVALID = "region_invalid", N_("Choose a district from the list.")
+    CATEGORY_UNKNOWN = "category_unknown", N_("Unknown category.")
+    NOT_A_WHOLE_NUMBER = "not_a_whole_number", N_("Must be a whole number.")
+    FIRST_NAME_REQUIRED = "first_name_required", N_("Enter your first name.")
+    PHONE_TAKEN = "phone_taken", N_("This phone number already belongs to another customer.")
+    DELETED = "customer_deleted", N_("This customer has been deleted.")
+    NOT_DELETED = "not_deleted", N_("This customer is not deleted.")
+    STOREFRONT_BLOCKED = (
+        "storefront_blocked",
+        N_("A blocked customer cannot get a storefront account. Unblock them first."),
+    )
+    PROFILE_STALE = (
+        "stale",
+        N_(
+            "Someone else saved this profile after you opened it. "
+            "Reload the page to see their changes, then edit again."
+        ),
+    )
+    SAVED_CONCURRENTLY = (
+        "saved_concurrently",
+        N_("Someone else saved this customer at the same time."),
+    )
+    NOT_EDITABLE = "not_editable", N_("This field cannot be changed here.")
+    FIELD_REQUIRED = "field_required", N_("This field is required.")
+    VERSION_INVALID = "version_invalid", N_("Reload the page and edit again.")
+    SAME_PHONE = "same_phone", N_("This is already your phone number.")
+    NO_CHANGE_PENDING = "no_change", N_("Start again: enter your new phone number.")
+    ORDERS_PER_PAGE_INVALID = "orders_per_page_invalid", N_("per_page must be between 1 and 100.")
+    ORDERS_PAGE_INVALID = "orders_page_invalid", N_("The page number must be 1 or more.")
+    # The JSON API's wording (document 003); pages offer only the allowed actions.
+    STATUS_INVALID = (
+        "status_invalid",
+        "status must be one of 0 (refuse), 1 (accept), 2 (activate), 4 (block), "
+        "5 (delete), 6 (unblock)",
+    )
+    TRANSITION_INVALID = (
+        "transition_invalid",
+        "Cannot %(action)s a customer whose status is %(current)s.",
+    )
+
+
+class OtpError(ErrorCode):
+    """One-time codes: error codes and their messages (document 000's wording where it
+    has one)."""
+
+    TOO_MANY_SENDS = "too_many_sends", N_("Too many OTP sent. Please try again after 1 hour")
+    SMS_FAILED = "sms_failed", N_("We could not send the code. Please try again.")
+    NO_CODE = "no_code", N_("Unable to verify otp")
+    CODE_REQUIRED = "code_required", N_("Enter the code we sent you.")
+    CODE_EXPIRED = "code_expired", N_("This code has expired. Ask for a new code.")
+    CODE_LOCKED = "code_locked", N_("Too many wrong codes. Ask for a new code.")
+    CODE_WRONG = "code_wrong", N_("That code is not right. Check it and try again.")
+    CUSTOMER_BLOCKED = "customer_blocked", N_("This customer is blocked, so no code can be sent.")
+
+
+class AssistError(ErrorCode):
+    """Walk-in registration: error codes and their messages."""
+
+    SHOPPER_FIRST_NAME_REQUIRED = (
+        "shopper_first_name_required",
+        N_("Enter the shopper's first name."),
+    )
+    SHOPPER_LAST_NAME_REQUIRED = "shopper_last_name_required", N_("Enter the shopper's last name.")
+    SHOPPER_PHONE_REQUIRED = "shopper_phone_required", N_("Enter the shopper's phone number.")
+    NOT_ASSISTANT = "not_assistant", N_("Only retailer assistants can register shoppers.")
+    PHONE_UNAVAILABLE = (
+        "phone_unavailable",
+        N_("This phone number cannot be registered here. Ask the merchant for help."),
+    )
+    ALREADY_CUSTOMER = (
+        "already_customer",
+        N_("This shopper is already a customer of the shop: nothing more is needed."),
+    )
+    CODE_FORMAT = "code_invalid", N_("Enter the 6-digit code from the shopper's phone.")
+    NO_PHONE = "no_phone", N_("This customer has no phone number.")
+    CODE_NOT_THEIRS = "code_not_theirs", N_("Unable to verify otp")
+
+
+class LinkError(ErrorCode):
+    """Edit links and the forms behind them: error codes and their messages (shown to
+    the customer who opened the link, translated)."""
+
+    UNKNOWN = "link_unknown", N_("This link does not exist. Check that you copied all of it.")
+    EXPIRED = "link_expired", N_("This link has expired. Ask the shop for a new one.")
+    USED = "link_used", N_("This link has already been used. Ask the shop for a new one.")
+    REVOKED = "link_revoked", N_("This link was cancelled by the shop. Ask the shop for a new one.")
+    PURPOSE_UNKNOWN = "purpose_invalid", N_("Choose billing, shipping or card.")
+    LINE1_REQUIRED = "line1_required", N_("Enter the street address.")
+    POSTAL_REQUIRED = "postal_code_required", N_("Enter the postal code.")
+    POSTAL_MISMATCH = (
+        "postal_code_mismatch",
+        N_("This postal code does not belong to the chosen district."),
+    )
+    CARD_NUMBER_INVALID = "card_number_invalid", N_("Enter a valid card number.")
+    EXPIRY_INVALID = "expiry_invalid", N_("Enter the expiry as MM/YY.")
+    EXPIRY_PAST = "card_expired", N_("This card has expired.")
+    CVC_INVALID = "cvc_invalid", N_("Enter the 3 or 4 digit security code.")
+
+
+class MerchantError(ErrorCode):
+    """The console's own refusals (categories, reports, bulk actions, edit links sent
+    from the console): error codes and their messages."""
+
+    CATEGORY_NOT_FOUND = "category_not_found", N_("Unable to find this category.")
+    CATEGORY_IN_USE = (
+        "category_in_use",
+        N_("Customers still use this category. Choose a category to move them to."),
+    )
+    CATEGORY_NAME_TAKEN = "name_taken", N_("A category with this name already exists.")
+    BUILTIN_LOCKED = "builtin_category", N_("Built-in categories cannot be renamed or deleted.")
+    CATEGORY_NAME_REQUIRED = "name_required", N_("Enter a name for the category.")
+    CATEGORY_NAME_TOO_LONG = "name_too_long", N_("The name can be at most 100 characters.")
+    REASSIGN_INVALID = (
+        "reassign_invalid",
+        N_("Choose another existing category to move the customers to."),
+    )
+    MONTHS_INVALID = "months_invalid", N_("months must be between 1 and 120.")
+    CATEGORY_INVALID = "category_invalid", N_("Unknown category.")
+    TOO_MANY_SELECTED = "too_many", N_("Select at most 100 customers at a time.")
+    NO_PHONE_FOR_LINK = (
+        "link_no_phone",
+        N_("This customer has no phone number to send the link to."),
+    )
+    LINK_SMS_FAILED = "link_sms_failed", N_("The text message could not be sent. Try again later.")
+    LINK_NOT_FOUND = "link_not_found", N_("Unable to find this link.")
+
+
+class ApiError(ErrorCode):
+    """The JSON API's own refusals: a body or a parameter that breaks the declared
+    contract. The messages are the ones integrators have been reading ("phone is
+    required"), in English as the documents word theirs (so not marked for the
+    catalogs); `name` is the document's own field name."""
+
+    JSON_INVALID = "json_invalid", "The body is not valid JSON"
+    JSON_NOT_OBJECT = "json_not_object", "The body must be a JSON object"
+    REQUIRED = "required", "%(name)s is required"
+    WRONG_TYPE = "wrong_type", "%(name)s must be %(kind)s"
+    NOT_ONE_OF = "not_one_of", "%(name)s must be one of %(options)s"
+    TOO_SMALL = "too_small", "%(name)s must be at least %(limit)s"
+    TOO_BIG = "too_big", "%(name)s must be at most %(limit)s"
+    TOO_LONG = "field_too_long", "%(name)s must be at most %(max)s characters"
+    INVALID_VALUE = "invalid_value", "%(name)s is not a valid value"
+    BOTH_PHONES = "both_phones", "Send unconfirmed_phone_number or phone_number, not both"
+    NO_MERCHANT_EMAIL = "no_email", "This merchant has no email address to send the file to"
+    USE_ACTIVATION_STATUS = (
+        "use_activation_status",
+        "is_active is changed with PATCH /api/open/customer/activation-status",
+    )
+    NOT_AUTHENTICATED = "not_authenticated", "Customer not authenticated"
