@@ -81,28 +81,44 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+# The event integrations receive for each kind of audited action: actions are written
+# "<subject>.<what>", and the event's type and kind follow from them.
+EVENT_TYPES = {
+    "status": "customer.status_changed",
+    "storefront": "customer.storefront_changed",
+    "verification": "verification",
+    "edit_link": "edit_link",
+}
+
+
+def event_of(action: str) -> tuple[str, str | None]:
+    """The (type, kind) of the event an audited action emits: status, storefront,
+    verification and edit-link actions share one type each, with the action's last part
+    as the kind (a delete is its own type); addresses are one type; any other action
+    (customer.created, card.updated) is its own event."""
+    subject, _, what = action.partition(".")
+    if action == "status.delete":
+        return "customer.deleted", "delete"
+    if subject in EVENT_TYPES:
+        return EVENT_TYPES[subject], what
+    if subject == "address":
+        return "address.updated", None
+    return action, None
+
+
 def record_change(
-    *,
     merchant_id: int,
+    customer_id: int | None,
+    *,
     actor: str,
     action: str,
-    event: str,
-    customer_id: int | None = None,
-    kind: str | None = None,
     changes: dict[str, Any] | None = None,
     payload: dict[str, Any] | None = None,
     note: str | None = None,
 ) -> Event:
     """One change seen twice: the audit line (who did it) and the domain event that
     integrations receive. Every change to a customer writes both, so they never drift."""
-    record_audit(
-        merchant_id=merchant_id,
-        customer_id=customer_id,
-        actor=actor,
-        action=action,
-        changes=changes,
-        note=note,
-    )
-    return record_event(
-        merchant_id=merchant_id, customer_id=customer_id, type=event, kind=kind, payload=payload
-    )
+    ids = {"merchant_id": merchant_id, "customer_id": customer_id}
+    record_audit(**ids, actor=actor, action=action, changes=changes, note=note)
+    event, kind = event_of(action)
+    return record_event(**ids, type=event, kind=kind, payload=payload)

@@ -155,11 +155,10 @@ def create_customer(
     db.session.add(customer)
     _flush_guarded(customer)
     record_change(
-        merchant_id=merchant.id,
-        customer_id=customer.id,
+        merchant.id,
+        customer.id,
         actor=actor,
         action="customer.created",
-        event="customer.created",
         changes={k: [None, v] for k, v in snapshot(customer).items() if v is not None},
     )
     return customer
@@ -205,6 +204,13 @@ def update_customer(
     return changes
 
 
+def mark_modified(customer: Customer, actor: str) -> None:
+    """Stamp who changed the customer and when, and write it (not committed here)."""
+    customer.modified_by = actor
+    customer.modified_at = utcnow()
+    db.session.flush()
+
+
 def _refuse_unknown(data: dict[str, Any], allowed: frozenset[str]) -> None:
     """A field outside `allowed` is refused by name, never silently ignored."""
     unknown = set(data) - allowed
@@ -248,11 +254,10 @@ def _flush_guarded(customer: Customer) -> None:
 
 def _record_update(customer: Customer, changes: dict[str, list[Any]], *, actor: str) -> None:
     record_change(
-        merchant_id=customer.merchant_id,
-        customer_id=customer.id,
+        customer.merchant_id,
+        customer.id,
         actor=actor,
         action="customer.updated",
-        event="customer.updated",
         payload={"fields": sorted(changes)},
         changes=changes,
     )

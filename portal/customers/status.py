@@ -9,8 +9,7 @@ from portal.core.error_codes import CustomerError
 from portal.core.errors import Conflict, ServiceError
 from portal.core.time import utcnow
 from portal.customers.models import ActiveState, Customer, RegistrationStatus
-from portal.customers.services import end_sessions
-from portal.extensions import db
+from portal.customers.services import end_sessions, mark_modified
 
 R = RegistrationStatus
 
@@ -91,38 +90,44 @@ def apply_action(
         )
     if category:
         update_customer(customer, {"category_code": category}, actor=actor)
-    before = (customer.registration_status, customer.active_state)
-    if action.name == "accept" or action.name == "activate":
-        customer.registration_status = R.REGISTERED
-        customer.active_state = ActiveState.ACTIVE
-    elif action.name == "refuse":
-        customer.registration_status = R.UNREGISTERED
-        customer.active_state = ActiveState.NON_ACTIVE
-    elif action.name == "block":
-        customer.registration_status = R.BLOCKED
-        end_sessions(customer)
-    elif action.name == "unblock":
-        customer.registration_status = R.REGISTERED if customer.confirmed_at else R.UNREGISTERED
-    elif action.name == "delete":
-        customer.deleted_at = utcnow()
-        end_sessions(customer)
-    customer.modified_by = actor
-    customer.modified_at = utcnow()
-    db.session.flush()
+    before = _state(customer)
+    _move(customer, action.name)
+    mark_modified(customer, actor)
     record_change(
-        merchant_id=customer.merchant_id,
-        customer_id=customer.id,
+        customer.merchant_id,
+        customer.id,
         actor=actor,
         action=f"status.{action.name}",
-        event="customer.deleted" if action.name == "delete" else "customer.status_changed",
-        kind=action.name,
         payload={"registration_status": customer.registration_status},
-        changes={
-            "registration_status": [before[0], customer.registration_status],
-            "active_state": [before[1], customer.active_state],
-        },
+        changes={field: [before[field], now] for field, now in _state(customer).items()},
     )
     return f"{customer.full_name or 'Customer'} has been {action.past}"
+
+
+def _state(customer: Customer) -> dict[str, str]:
+    return {
+        "registration_status": customer.registration_status,
+        "active_state": customer.active_state,
+    }
+
+
+def _move(customer: Customer, action: str) -> None:
+    """The state an action leaves the customer in; blocking and deleting also end every
+    session the customer has open."""
+    if action in ("accept", "activate"):
+        customer.registration_status = R.REGISTERED
+        customer.active_state = ActiveState.ACTIVE
+    elif action == "refuse":
+        customer.registration_status = R.UNREGISTERED
+        customer.active_state = ActiveState.NON_ACTIVE
+    elif action == "block":
+        customer.registration_status = R.BLOCKED
+    elif action == "unblock":
+        customer.registration_status = R.REGISTERED if customer.confirmed_at else R.UNREGISTERED
+    elif action == "delete":
+        customer.deleted_at = utcnow()
+    if action in ("block", "delete"):
+        end_sessions(customer)
 
 
 def restore_customer(customer: Customer, *, actor: str) -> str:
@@ -130,17 +135,8 @@ def restore_customer(customer: Customer, *, actor: str) -> str:
     if customer.deleted_at is None:
         raise Conflict(CustomerError.NOT_DELETED)
     customer.deleted_at = None
-    customer.modified_by = actor
-    customer.modified_at = utcnow()
-    db.session.flush()
-    record_change(
-        merchant_id=customer.merchant_id,
-        customer_id=customer.id,
-        actor=actor,
-        action="status.restore",
-        event="customer.status_changed",
-        kind="restore",
-    )
+    mark_modified(customer, actor)
+    record_change(customer.merchant_id, customer.id, actor=actor, action="status.restore")
     return f"{customer.full_name or 'Customer'} has been restored"
 
 

@@ -7,11 +7,9 @@ from typing import Any
 from portal.core.audit import record_change
 from portal.core.error_codes import CustomerError
 from portal.core.errors import Conflict, ServiceError
-from portal.core.time import utcnow
 from portal.customers.labels import split_full_name
 from portal.customers.models import Customer
-from portal.customers.services import update_customer
-from portal.extensions import db
+from portal.customers.services import mark_modified, update_customer
 
 
 def set_storefront_access(
@@ -45,16 +43,12 @@ def set_storefront_access(
     if customer.storefront_active == active:
         return
     customer.storefront_active = active
-    customer.modified_by = actor
-    customer.modified_at = utcnow()
-    db.session.flush()
+    mark_modified(customer, actor)
     record_change(
-        merchant_id=customer.merchant_id,
-        customer_id=customer.id,
+        customer.merchant_id,
+        customer.id,
         actor=actor,
         action="storefront.activated" if active else "storefront.deactivated",
-        event="customer.storefront_changed",
-        kind="activated" if active else "deactivated",
         payload={"storefront_active": active},
         changes={"storefront_active": [not active, active]},
     )

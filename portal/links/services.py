@@ -141,12 +141,10 @@ def revoke_link(link: EditLink, *, actor: str) -> None:
     link.revoked_at = utcnow()
     db.session.flush()
     record_change(
-        merchant_id=link.merchant_id,
-        customer_id=link.customer_id,
+        link.merchant_id,
+        link.customer_id,
         actor=actor,
         action="edit_link.revoked",
-        event="edit_link",
-        kind="revoked",
         payload={"purpose": link.purpose, "link_id": link.id},
         note=link.purpose,
     )
@@ -249,11 +247,10 @@ def save_address(link: EditLink, data: dict[str, Any], *, actor: str) -> Address
         setattr(address, field, value)
     db.session.flush()
     record_change(
-        merchant_id=link.merchant_id,
-        customer_id=link.customer_id,
+        link.merchant_id,
+        link.customer_id,
         actor=actor,
         action=f"address.{link.purpose}.updated",
-        event="address.updated",
         payload={"kind": link.purpose},
         changes=diff(before, cleaned),
     )
@@ -271,11 +268,10 @@ def save_card(
     _use_up(link)
     stored = (vault or default_vault()).store(link.customer_id, card)
     record_change(
-        merchant_id=link.merchant_id,
-        customer_id=link.customer_id,
+        link.merchant_id,
+        link.customer_id,
         actor=actor,
         action="card.updated",
-        event="card.updated",
         payload={"brand": card.brand, "last4": card.last4},
         changes={
             "brand": [None, card.brand],

@@ -199,13 +199,11 @@ def _renew(
 def _record_sent(merchant_id: int, customer_id: int, *, actor: str, purpose: str) -> None:
     """The audit line, and the `verification` event integrations receive."""
     record_change(
-        merchant_id=merchant_id,
-        customer_id=customer_id,
+        merchant_id,
+        customer_id,
         actor=actor,
         action="verification.sent",
         note=purpose,
-        event="verification",
-        kind="sent",
         payload={"purpose": purpose},
     )
 
