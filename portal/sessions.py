@@ -24,47 +24,47 @@ class Anonymous(AnonymousUserMixin):
     kind = "anonymous"
 
 
-class StaffPrincipal:
-    """Flask-Login wrapper for a staff user."""
+class Principal:
+    """What Flask-Login needs of a signed-in account; other attributes read the account's.
+
+    The id is `kind:pk:session_version`, so bumping the account's version makes every
+    session that still carries the old id load as anonymous. Subclasses name the kind and
+    say when the account counts as active.
+    """
+
+    kind: str
+    is_authenticated = True
+    is_anonymous = False
+
+    def __init__(self, account: StaffUser | Customer) -> None:
+        self.account = account
+
+    def get_id(self) -> str:
+        return f"{self.kind}:{self.account.id}:{self.account.session_version}"
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.account, name)
+
+
+class StaffPrincipal(Principal):
+    """A staff user, active while the account is switched on."""
 
     kind = "staff"
-    is_authenticated = True
-    is_anonymous = False
-
-    def __init__(self, user: StaffUser) -> None:
-        self.user = user
 
     @property
     def is_active(self) -> bool:
-        return bool(self.user.is_active)
-
-    def get_id(self) -> str:
-        return f"staff:{self.user.id}:{self.user.session_version}"
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.user, name)
+        return bool(self.account.is_active)
 
 
-class CustomerPrincipal:
-    """Flask-Login wrapper for a customer, valid only in the customer's own merchant."""
+class CustomerPrincipal(Principal):
+    """A customer, valid only in the customer's own merchant, until deleted or blocked."""
 
     kind = "customer"
-    is_authenticated = True
-    is_anonymous = False
-
-    def __init__(self, customer: Customer) -> None:
-        self.customer = customer
 
     @property
     def is_active(self) -> bool:
-        c = self.customer
+        c = self.account
         return c.deleted_at is None and not c.is_blocked
-
-    def get_id(self) -> str:
-        return f"customer:{self.customer.id}:{self.customer.session_version}"
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.customer, name)
 
 
 # Built once: Session.get builds and keys a new statement on every call, and the signed-in
@@ -116,7 +116,7 @@ def current_customer(merchant_id: int | None = None) -> Customer | None:
     """The signed-in customer, if any (and only within `merchant_id` when given)."""
     if getattr(current_user, "kind", None) != "customer":
         return None
-    customer: Customer = current_user.customer
+    customer: Customer = current_user.account
     if merchant_id is not None and customer.merchant_id != merchant_id:
         return None
     return customer
@@ -125,7 +125,7 @@ def current_customer(merchant_id: int | None = None) -> Customer | None:
 def current_staff() -> StaffUser | None:
     if getattr(current_user, "kind", None) != "staff":
         return None
-    return current_user.user
+    return current_user.account
 
 
 def init_login(app: Flask) -> None:

@@ -10,15 +10,8 @@ from sqlalchemy import func, select
 from portal.api.auth import actor, current_token, per_phone, per_token, require_token
 from portal.api.contract import validate
 from portal.api.query import apply_q
+from portal.api.schemas import v1 as shapes
 from portal.api.schemas.common import EmptyBody
-from portal.api.schemas.v1 import (
-    Confirmation,
-    CustomerCreate,
-    CustomerList,
-    CustomerQuery,
-    CustomerUpdate,
-)
-from portal.api.schemas.v1 import Customer as CustomerAnswer
 from portal.api.serializers import customer_object, edit_links
 from portal.core.error_codes import ApiError
 from portal.core.errors import ServiceError
@@ -39,7 +32,7 @@ NOTHING_TO_CONFIRM = "This customer has no phone number waiting for confirmation
 RENAMES = {"phone_number": "phone", "unconfirmed_phone_number": "phone"}
 
 
-def _portal_fields(data: CustomerCreate | CustomerUpdate) -> dict:
+def _portal_fields(data: shapes.CustomerCreate | shapes.CustomerUpdate) -> dict:
     """The fields sent, under the portal's names; document 004's `name` split in two."""
     given = data.model_dump(exclude_unset=True, exclude={"confirmation"})
     fields = {RENAMES.get(key, key): value for key, value in given.items()}
@@ -52,8 +45,8 @@ def _portal_fields(data: CustomerCreate | CustomerUpdate) -> dict:
 
 @bp.get("")
 @require_token(Permission.OVERVIEW)
-@validate(CustomerList)
-def list_customers(query: CustomerQuery) -> Response:
+@validate(shapes.CustomerList)
+def list_customers(query: shapes.CustomerQuery) -> Response:
     """Document 004's list shape: objects, num_results, page, total_pages; `q` filters."""
     page, per_page = query.page, query.results_per_page
     merchant_id = current_token().merchant_id
@@ -73,7 +66,7 @@ def list_customers(query: CustomerQuery) -> Response:
 
 @bp.get("/<customer_id>")
 @require_token(Permission.OVERVIEW)
-@validate(CustomerAnswer)
+@validate(shapes.Customer)
 def read_customer(customer_id: str) -> Response:
     """One customer, with fresh short-lived edit links (document 001)."""
     customer = get_customer(current_token().merchant_id, customer_id)
@@ -84,8 +77,8 @@ def read_customer(customer_id: str) -> Response:
 @bp.post("")
 @require_token(Permission.SYSTEM)
 @per_phone
-@validate(CustomerAnswer, status=201)
-def create(json: CustomerCreate) -> tuple[Response, int]:
+@validate(shapes.Customer, status=201)
+def create(json: shapes.CustomerCreate) -> tuple[Response, int]:
     """Document 001's create; `confirmation` (default true) sends a code, false confirms."""
     confirmation = json.confirmation is not False
     if json.unconfirmed_phone_number is not None and json.phone_number is not None:
@@ -104,21 +97,21 @@ def create(json: CustomerCreate) -> tuple[Response, int]:
 
 @bp.put("/<customer_id>")
 @require_token(Permission.SYSTEM)
-@validate(CustomerAnswer)
-def put(customer_id: str, json: CustomerUpdate) -> Response:
+@validate(shapes.Customer)
+def put(customer_id: str, json: shapes.CustomerUpdate) -> Response:
     """Update a customer with PUT (document 001's curl, document 004)."""
     return _update(customer_id, json)
 
 
 @bp.patch("/<customer_id>")
 @require_token(Permission.SYSTEM)
-@validate(CustomerAnswer)
-def patch(customer_id: str, json: CustomerUpdate) -> Response:
+@validate(shapes.Customer)
+def patch(customer_id: str, json: shapes.CustomerUpdate) -> Response:
     """Update a customer with PATCH (document 001's request line)."""
     return _update(customer_id, json)
 
 
-def _update(customer_id: str, json: CustomerUpdate) -> Response:
+def _update(customer_id: str, json: shapes.CustomerUpdate) -> Response:
     customer = get_customer(current_token().merchant_id, customer_id)
     update_customer(customer, _portal_fields(json), actor=actor())
     return jsonify(customer_object(customer))
@@ -144,8 +137,8 @@ def _waiting_phone(customer: Customer) -> str:
 
 @bp.post("/<customer_id>/confirm")
 @require_token(Permission.SYSTEM)
-@validate(CustomerAnswer)
-def confirm(customer_id: str, json: Confirmation) -> Response:
+@validate(shapes.Customer)
+def confirm(customer_id: str, json: shapes.Confirmation) -> Response:
     """Promote unconfirmed_phone_number to phone_number with the code sent (422 if wrong)."""
     customer = get_customer(current_token().merchant_id, customer_id)
     token = str(json.confirmation_token)

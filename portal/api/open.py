@@ -15,28 +15,8 @@ from sqlalchemy import func, or_, select
 
 from portal.api.auth import actor, current_token, per_token, require_token
 from portal.api.contract import validate
+from portal.api.schemas import open as shapes
 from portal.api.schemas.base import Query
-from portal.api.schemas.open import (
-    ActivationStatus,
-    Categories,
-    CustomerCreate,
-    CustomerFields,
-    CustomerFilters,
-    CustomerPage,
-    CustomerUpdate,
-    Done,
-    DownloadQuery,
-    Named,
-    OrderHistory,
-    OrderHistoryQuery,
-    PerMonth,
-    PerMonthQuery,
-    Queued,
-    RegionPage,
-    RegionQuery,
-    StatusChanged,
-    StorefrontAccess,
-)
 from portal.api.validation import date_param, text_or_number
 from portal.core.dates import day_range
 from portal.core.error_codes import ApiError
@@ -82,7 +62,7 @@ def split_name(name: str) -> dict[str, str | None]:
 RENAMES = {"district_id": "region_id", "other": "other_contact", "category": "category_code"}
 
 
-def _portal_fields(data: CustomerFields) -> dict[str, Any]:
+def _portal_fields(data: shapes.CustomerFields) -> dict[str, Any]:
     """Document 003's field names mapped onto the customer record's."""
     given = data.model_dump(exclude_unset=True, exclude={"customer_id", "is_active", "name"})
     out: dict[str, Any] = {}
@@ -93,6 +73,15 @@ def _portal_fields(data: CustomerFields) -> dict[str, Any]:
             value = text_or_number(value)
         out[RENAMES.get(key, key)] = value
     return out
+
+
+def _customer(ident: int | str) -> Customer:
+    return get_customer(current_token().merchant_id, str(ident))
+
+
+def _named(customer: Customer) -> Response:
+    """Create and Update Customer answer the id and the name."""
+    return success(data={"customer_id": customer.id, "name": customer.full_name})
 
 
 def _address_line(customer: Customer) -> str | None:
@@ -154,8 +143,8 @@ def _category_names(merchant_id: int) -> dict[str, str]:
 
 @bp.get("/customer")
 @require_token(Permission.OVERVIEW)
-@validate(CustomerPage, query_or_body=True)
-def list_customers(query: CustomerFilters) -> Response:
+@validate(shapes.CustomerPage, query_or_body=True)
+def list_customers(query: shapes.CustomerFilters) -> Response:
     """Get Customers: the document's filters, paged by pagination_offset."""
     from portal.customers.search import parse_filters, search_customers
 
@@ -178,8 +167,8 @@ def list_customers(query: CustomerFilters) -> Response:
 
 @bp.post("/customer/create")
 @require_token(Permission.SYSTEM)
-@validate(Named)
-def create(json: CustomerCreate) -> Response:
+@validate(shapes.Named)
+def create(json: shapes.CustomerCreate) -> Response:
     """Create Customer."""
     status, active_state, confirmed = IS_ACTIVE[json.is_active or "Y"]
     customer = create_customer(
@@ -190,29 +179,29 @@ def create(json: CustomerCreate) -> Response:
         registration_status=status,
         active_state=active_state,
     )
-    return success(data={"customer_id": customer.id, "name": customer.full_name})
+    return _named(customer)
 
 
 @bp.patch("/customer/update")
 @require_token(Permission.SYSTEM)
-@validate(Named)
-def update(json: CustomerUpdate) -> Response:
+@validate(shapes.Named)
+def update(json: shapes.CustomerUpdate) -> Response:
     """Update Customer (is_active changes go through activation-status)."""
-    customer = get_customer(current_token().merchant_id, str(json.customer_id))
+    customer = _customer(json.customer_id)
     if json.is_active is not None and json.is_active != customer.active_state:
         raise ServiceError(ApiError.USE_ACTIVATION_STATUS, field="is_active")
     update_customer(customer, _portal_fields(json), actor=actor())
-    return success(data={"customer_id": customer.id, "name": customer.full_name})
+    return _named(customer)
 
 
 @bp.post("/customer/privor-activation")
 @require_token(Permission.SYSTEM)
-@validate(Done)
-def privor_activation(json: StorefrontAccess) -> Response:
+@validate(shapes.Done)
+def privor_activation(json: shapes.StorefrontAccess) -> Response:
     """Turn a customer's storefront account on or off."""
     from portal.customers.storefront import set_storefront_access
 
-    customer = get_customer(current_token().merchant_id, str(json.id))
+    customer = _customer(json.id)
     set_storefront_access(
         customer,
         active=json.active,
@@ -226,10 +215,10 @@ def privor_activation(json: StorefrontAccess) -> Response:
 
 @bp.patch("/customer/activation-status")
 @require_token(Permission.SYSTEM)
-@validate(StatusChanged)
-def activation_status(json: ActivationStatus) -> Response:
+@validate(shapes.StatusChanged)
+def activation_status(json: shapes.ActivationStatus) -> Response:
     """Refuse, accept, activate, block, delete or unblock a customer."""
-    customer = get_customer(current_token().merchant_id, str(json.id))
+    customer = _customer(json.id)
     message = apply_action(customer, str(json.status), actor=actor(), category=json.category)
     return success(
         message=message, data={"customer_id": str(customer.id), "name": customer.full_name}
@@ -238,12 +227,12 @@ def activation_status(json: ActivationStatus) -> Response:
 
 @bp.get("/customer/order-history")
 @require_token(Permission.OVERVIEW)
-@validate(OrderHistory, query_or_body=True)
-def order_history(query: OrderHistoryQuery) -> Response:
+@validate(shapes.OrderHistory, query_or_body=True)
+def order_history(query: shapes.OrderHistoryQuery) -> Response:
     """One customer's orders with totals of orders and items."""
     from portal.customers.orders import order_history as history_of
 
-    customer = get_customer(current_token().merchant_id, str(query.id))
+    customer = _customer(query.id)
     start, end = day_range(query.start_date, query.end_date, status=400)
     history = history_of(
         current_token().merchant_id,
@@ -279,8 +268,8 @@ def order_row(order: Any) -> dict[str, Any]:
 
 @bp.get("/customer/per-month")
 @require_token(Permission.OVERVIEW)
-@validate(PerMonth, query_or_body=True)
-def per_month(query: PerMonthQuery) -> Response:
+@validate(shapes.PerMonth, query_or_body=True)
+def per_month(query: shapes.PerMonthQuery) -> Response:
     """Customers added per month, newest first."""
     from portal.merchants.reports import customers_per_month
 
@@ -292,8 +281,8 @@ def per_month(query: PerMonthQuery) -> Response:
 
 @bp.get("/customer/download")
 @require_token(Permission.OVERVIEW)
-@validate(Queued, query_or_body=True)
-def download(query: DownloadQuery) -> Response:
+@validate(shapes.Queued, query_or_body=True)
+def download(query: shapes.DownloadQuery) -> Response:
     """Queue the Excel export and mail it to the merchant's address."""
     from portal.customers.search import parse_filters
     from portal.merchants.export import queue_export_email
@@ -310,7 +299,7 @@ def download(query: DownloadQuery) -> Response:
 
 @bp.get("/customer/categories")
 @require_token(Permission.OVERVIEW)
-@validate(Categories)
+@validate(shapes.Categories)
 def categories() -> Response:
     """The merchant's categories: built-in N, Y, D and its own codes."""
     from portal.merchants.categories import list_categories
@@ -325,8 +314,8 @@ def categories() -> Response:
 
 @bp.get("/region")
 @require_token(Permission.OVERVIEW)
-@validate(RegionPage, query_or_body=True)
-def regions(query: RegionQuery) -> Response:
+@validate(shapes.RegionPage, query_or_body=True)
+def regions(query: shapes.RegionQuery) -> Response:
     """Districts with city and province, for district_id; `keyword` narrows by name."""
     scope = select(Region)
     keyword = (query.keyword or "").strip()

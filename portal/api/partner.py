@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, Response, jsonify
 
 from portal.api.auth import actor, current_token, per_phone, per_token, require_token
 from portal.api.contract import validate
-from portal.api.schemas.partner import (
-    AssistantAnswer,
-    CodeSent,
-    Confirm,
-    Details,
-    OtpResend,
-    PhoneOnly,
-    Registered,
-    Resent,
-    Verified,
-    VerifyToken,
-)
+from portal.api.schemas import partner as shapes
 from portal.api.serializers import echo_code, partner_customer_object
 from portal.assist.services import Outcome, register_walk_in
 from portal.core.error_codes import OtpError
@@ -53,6 +45,12 @@ def service_error(err: ServiceError) -> Response:
     return response
 
 
+def sends_codes(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Endpoints that send or check codes: a SYSTEM token bound to a partner, and the
+    per-phone limit on top of the per-token one."""
+    return require_token(Permission.SYSTEM, partner=True)(per_phone(view))
+
+
 def _phone(raw: object) -> str:
     return normalise_phone(str(raw), current_token().merchant.country_code).e164
 
@@ -70,7 +68,7 @@ def _send(customer: Customer, phone: str):  # -> SentCode
 
 @bp.get("/<customer_id>/details")
 @require_token(Permission.OVERVIEW, partner=True)
-@validate(Details)
+@validate(shapes.Details)
 def details(customer_id: str) -> Response:
     """Name, phone and email of one customer of the token's merchant."""
     customer = get_customer(current_token().merchant_id, customer_id)
@@ -78,10 +76,9 @@ def details(customer_id: str) -> Response:
 
 
 @bp.post("/confirm")
-@require_token(Permission.SYSTEM, partner=True)
-@per_phone
-@validate({200: CodeSent, 201: Registered})
-def confirm(json: Confirm) -> tuple[Response, int]:
+@sends_codes
+@validate({200: shapes.CodeSent, 201: shapes.Registered})
+def confirm(json: shapes.Confirm) -> tuple[Response, int]:
     """Without partner_id: create or reuse the customer and send a code (200).
 
     With partner_id (a retailer assistant's registration): create the customer for that
@@ -142,10 +139,9 @@ def _assistant_registration(data: dict, phone: str) -> tuple[Response, int]:
 
 
 @bp.post("/resend_otp")
-@require_token(Permission.SYSTEM, partner=True)
-@per_phone
-@validate(Resent)
-def resend_otp(json: PhoneOnly) -> Response:
+@sends_codes
+@validate(shapes.Resent)
+def resend_otp(json: shapes.PhoneOnly) -> Response:
     """Send a new code to a known customer's phone."""
     phone = _phone(json.phone)
     customer = _customer_for(phone)
@@ -156,10 +152,9 @@ def resend_otp(json: PhoneOnly) -> Response:
 
 
 @bp.post("/verify_token")
-@require_token(Permission.SYSTEM, partner=True)
-@per_phone
-@validate(Verified)
-def verify_token(json: VerifyToken) -> Response:
+@sends_codes
+@validate(shapes.Verified)
+def verify_token(json: shapes.VerifyToken) -> Response:
     """Check the code and the token of the latest send; confirm the phone."""
     phone = _phone(json.phone)
     try:
@@ -174,10 +169,9 @@ def verify_token(json: VerifyToken) -> Response:
 
 
 @bp.post("/otp_resend")
-@require_token(Permission.SYSTEM, partner=True)
-@per_phone
-@validate(AssistantAnswer)
-def otp_resend(json: OtpResend) -> Response:
+@sends_codes
+@validate(shapes.AssistantAnswer)
+def otp_resend(json: shapes.OtpResend) -> Response:
     """The retailer assistant's endpoint: phone alone resends; phone and otp verify."""
     phone = _phone(json.phone)
     customer = _customer_for(phone)

@@ -13,11 +13,11 @@ from portal.assist.forms import ActionForm, CodeForm, RegisterForm
 from portal.boundary import refused
 from portal.core.errors import ServiceError
 from portal.core.phone import format_phone
-from portal.customers.fields import ValidationFailed
 from portal.customers.models import Customer
 from portal.extensions import limiter
+from portal.form_errors import refused_submission, show_refusal
 from portal.htmx import is_htmx, redirect_after_post, render_page_or_partial
-from portal.i18n.messages import field_errors, form_expired, translated
+from portal.i18n.messages import form_expired, translated
 from portal.sessions import current_staff
 from portal.staff.access import assistant_only
 from portal.staff.models import StaffUser
@@ -102,7 +102,7 @@ def index() -> Response:
     return render_page_or_partial(
         "assist/index.html",
         "assist/_register.html",
-        **_index_context(assistant, form=RegisterForm(), errors={}),
+        **_index_context(assistant, form=RegisterForm()),
     )
 
 
@@ -113,16 +113,12 @@ def register() -> Response:
     """Create (or reuse) the shopper and send the code; then the code step."""
     assistant = _assistant()
     form = RegisterForm()
-    errors: dict[str, str] = {}
     if form.validate_on_submit():
         try:
             result = services.register_shopper(assistant, form.data_for_service())
-        except ValidationFailed as err:
-            refused(err)
-            errors = field_errors(err)
         except ServiceError as err:
             refused(err)
-            errors = {err.field or "phone": translated(err)}
+            show_refusal(form, err)
         else:
             customer = result.customer
             if result.outcome == services.Outcome.ALREADY_REGISTERED:
@@ -138,13 +134,13 @@ def register() -> Response:
             flash(gettext("Code sent to %(phone)s.", phone=_display_phone(customer)))
             return redirect_after_post(url_for("assist.code", customer_id=customer.id))
     else:
-        errors = {"form": form_expired()}
+        refused_submission(form)
     assistant = _assistant()
     return render_page_or_partial(
         "assist/index.html",
         "assist/_register.html",
         status=_invalid_status(),
-        **_index_context(assistant, form=form, errors=errors),
+        **_index_context(assistant, form=form),
     )
 
 
@@ -156,7 +152,7 @@ def today() -> Response:
     return render_page_or_partial(
         "assist/index.html",
         "assist/_today.html",
-        **_index_context(assistant, form=RegisterForm(formdata=None), errors={}),
+        **_index_context(assistant, form=RegisterForm(formdata=None)),
     )
 
 
@@ -186,7 +182,6 @@ def code(customer_id: int) -> Response:
     return render_page_or_partial(
         "assist/code.html",
         "assist/_code.html",
-        errors={},
         **_code_context(assistant, customer, CodeForm(formdata=None)),
     )
 
@@ -220,13 +215,12 @@ def verify(customer_id: int) -> Response:
     assistant = _assistant()
     customer = services.find_shopper(assistant, customer_id)
     form = CodeForm()
-    errors: dict[str, str] = {}
     if form.validate_on_submit():
         try:
             customer = services.verify_shopper(assistant, customer_id, form.code.data or "")
         except ServiceError as err:
             refused(err)
-            errors = {"code": translated(err)}
+            show_refusal(form, err)
         else:
             flash(
                 gettext(
@@ -237,12 +231,11 @@ def verify(customer_id: int) -> Response:
             )
             return redirect_after_post(url_for("assist.index"))
     else:
-        errors = {"code": form_expired()}
+        refused_submission(form)
     customer = services.find_shopper(assistant, customer_id)
     return render_page_or_partial(
         "assist/code.html",
         "assist/_code.html",
         status=_invalid_status(),
-        errors=errors,
         **_code_context(assistant, customer, form),
     )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from portal.core.models import AuditEntry, Event
 from portal.extensions import db
+
+Row = TypeVar("Row", AuditEntry, Event)
 
 # Functions called with each new Event after it is flushed (webhooks subscribe here).
 _event_listeners: list[Callable[[Event], None]] = []
@@ -29,16 +31,9 @@ def record_audit(
     note: str | None = None,
 ) -> AuditEntry:
     """Add one audit entry: who (`actor`), did what (`action`), with which changes."""
-    entry = AuditEntry(
-        merchant_id=merchant_id,
-        customer_id=customer_id,
-        actor=actor,
-        action=action,
-        changes=_jsonable(changes) if changes else None,
-        note=note,
+    return _add_row(
+        AuditEntry, merchant_id, customer_id, actor=actor, action=action, changes=changes, note=note
     )
-    db.session.add(entry)
-    return entry
 
 
 def record_event(
@@ -50,14 +45,7 @@ def record_event(
     payload: dict[str, Any] | None = None,
 ) -> Event:
     """Add one domain event and tell the listeners (webhooks) about it."""
-    event = Event(
-        merchant_id=merchant_id,
-        customer_id=customer_id,
-        type=type,
-        kind=kind,
-        payload=_jsonable(payload) if payload else None,
-    )
-    db.session.add(event)
+    event = _add_row(Event, merchant_id, customer_id, type=type, kind=kind, payload=payload)
     db.session.flush()
     for listener in list(_event_listeners):
         listener(event)
@@ -67,6 +55,26 @@ def record_event(
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """The fields that changed, as {field: [old, new]}."""
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+def _add_row(model: type[Row], merchant_id: int, customer_id: int | None, **values: Any) -> Row:
+    """Add an audit entry or event to the session, its dict (changes or payload) stored
+    by one rule, so that both trails keep and read back their data the same way."""
+    row = model(
+        merchant_id=merchant_id,
+        customer_id=customer_id,
+        **{name: _stored(value) for name, value in values.items()},
+    )
+    db.session.add(row)
+    return row
+
+
+def _stored(value: Any) -> Any:
+    """A dict as plain JSON (dates as ISO text: the JSON column cannot hold a date object)
+    and an empty one as NULL; any other value as it is."""
+    if isinstance(value, dict):
+        return _jsonable(value) if value else None
+    return value
 
 
 def _jsonable(value: Any) -> Any:

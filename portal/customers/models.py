@@ -9,7 +9,14 @@ from enum import StrEnum
 from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.models import CreatedModifiedMixin, Region, UTCDateTime
+from portal.core.models import (
+    CreatedAtMixin,
+    CreatedModifiedMixin,
+    IdMixin,
+    MerchantIdMixin,
+    Region,
+    UTCDateTime,
+)
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.merchants.models import Merchant, Partner
@@ -44,15 +51,15 @@ def new_public_id() -> str:
     return str(uuid.uuid4())
 
 
-class Customer(CreatedModifiedMixin, db.Model):
+class Customer(IdMixin, CreatedModifiedMixin, db.Model):
     """A customer of one merchant; the phone number is unique within that merchant."""
 
     __tablename__ = "customers"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     public_id: Mapped[str] = mapped_column(
         String(36), unique=True, nullable=False, default=new_public_id
     )
+    # Not MerchantIdMixin: that would move the column before public_id.
     merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), nullable=False)
 
     first_name: Mapped[str | None] = mapped_column(String(100))
@@ -178,12 +185,11 @@ class Customer(CreatedModifiedMixin, db.Model):
         return self.phone or self.unconfirmed_phone
 
 
-class Address(db.Model):
+class Address(IdMixin, db.Model):
     """A billing or shipping address, edited through a short-lived link."""
 
     __tablename__ = "addresses"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), nullable=False)
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
     recipient: Mapped[str | None] = mapped_column(String(200))
@@ -200,12 +206,11 @@ class Address(db.Model):
     __table_args__ = (UniqueConstraint("customer_id", "kind"),)
 
 
-class PaymentCard(db.Model):
+class PaymentCard(IdMixin, db.Model):
     """What the card vault keeps: brand, last four digits, expiry. Never number or CVC."""
 
     __tablename__ = "payment_cards"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     customer_id: Mapped[int] = mapped_column(
         ForeignKey("customers.id"), unique=True, nullable=False
     )
@@ -218,13 +223,11 @@ class PaymentCard(db.Model):
     )
 
 
-class Order(db.Model):
+class Order(IdMixin, MerchantIdMixin, db.Model):
     """An order of a customer, for document 003's order histories."""
 
     __tablename__ = "orders"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), nullable=False)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), nullable=False)
     po_number: Mapped[int] = mapped_column(Integer, nullable=False)
     ordered_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
@@ -239,10 +242,9 @@ class Order(db.Model):
     __table_args__ = (Index("ix_orders_customer_date", "customer_id", "ordered_at"),)
 
 
-class OrderItem(db.Model):
+class OrderItem(IdMixin, db.Model):
     __tablename__ = "order_items"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), nullable=False, index=True)
     product_name: Mapped[str] = mapped_column(String(200), nullable=False)
     quantity: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
@@ -250,13 +252,11 @@ class OrderItem(db.Model):
     order: Mapped[Order] = relationship(back_populates="items")
 
 
-class EditLink(db.Model):
+class EditLink(IdMixin, MerchantIdMixin, CreatedAtMixin, db.Model):
     """A short-lived, single-purpose link (document 001's ephemeral URLs), stored hashed."""
 
     __tablename__ = "edit_links"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), nullable=False)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), nullable=False)
     purpose: Mapped[str] = mapped_column(String(16), nullable=False)
     code_hash: Mapped[str] = mapped_column(String(128), unique=True, nullable=False)
@@ -264,7 +264,6 @@ class EditLink(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_by: Mapped[str | None] = mapped_column(String(255))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
     customer: Mapped[Customer] = relationship()
 

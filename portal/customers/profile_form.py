@@ -188,12 +188,6 @@ def profile_schema(customer: Customer, *, language: str) -> dict[str, Any]:
     return form_schema(form, language=language)
 
 
-def translate_problems(error: ServiceError, language: str) -> dict[str, str]:
-    """A refusal's sentences per field in `language`, from the message tables."""
-    with force_locale(language):
-        return field_errors(error)
-
-
 class _FormData(dict):
     """A plain dict that WTForms can read like a MultiDict."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from babel import Locale
@@ -12,15 +13,15 @@ from werkzeug.wrappers import Response
 
 from portal.boundary import refused
 from portal.core.errors import ServiceError
-from portal.customers.fields import ValidationFailed
 from portal.customers.labels import gender_label
 from portal.customers.models import Customer
 from portal.customers.phone_change import confirm_phone_change, start_phone_change
 from portal.customers.profile_form import EDITABLE, build_form, submit_profile
+from portal.customers.signup_forms import CodeForm, NewPhoneForm
 from portal.extensions import limiter
+from portal.form_errors import add_error, refused_submission, show_refusal
 from portal.htmx import is_htmx, redirect_after_post, render_page_or_partial
 from portal.i18n.locale import current_language
-from portal.i18n.messages import field_errors, translated
 from portal.links.services import current_address, current_card
 from portal.merchants.models import Merchant
 from portal.sessions import current_customer
@@ -79,7 +80,6 @@ def edit(slug: str) -> Response | str:
     if customer is None:
         return redirect(_signin_url(slug))
     language = current_language()
-    errors: dict[str, list[str]] = {}
     status = 200
     if request.method == "POST":
         data = {name: request.form.get(name, "") for name in (*EDITABLE, "version")}
@@ -88,10 +88,12 @@ def edit(slug: str) -> Response | str:
             flash(gettext("Your profile was saved."), "success")
             return redirect_after_post(url_for("profile.show", slug=slug))
         refused()
-        errors = result.errors
         # htmx swaps only 2xx answers, so a refused htmx form comes back as 200.
-        status = 200 if is_htmx() else (409 if "version" in errors else 422)
+        status = 200 if is_htmx() else (409 if "version" in result.errors else 422)
         form = build_form(customer, language=language, formdata=request.form)
+        for name, messages in result.errors.items():
+            for message in messages:  # a stale version belongs to the whole form
+                add_error(form, None if name == "version" else name, message)
     else:
         form = build_form(customer, language=language)
     return render_page_or_partial(
@@ -101,7 +103,6 @@ def edit(slug: str) -> Response | str:
         merchant=merchant,
         customer=customer,
         form=form,
-        errors=errors,
     )
 
 
@@ -112,27 +113,13 @@ def change_phone(slug: str) -> Response | str:
     merchant, customer = _signed_in(slug)
     if customer is None:
         return redirect(_signin_url(slug))
-    error = None
-    status = 200
-    if request.method == "POST":
-        try:
-            start_phone_change(customer, request.form.get("phone", ""), actor=_actor(customer))
-        except ValidationFailed as exc:
-            refused(exc)
-            error, status = field_errors(exc).get("phone", translated(exc)), 422
-        except ServiceError as exc:
-            refused(exc)
-            error, status = translated(exc), exc.status
-        else:
-            flash(gettext("We sent a code to your new number."), "info")
-            return redirect_after_post(url_for("profile.confirm_phone", slug=slug))
-    return render_template(
-        "customers/profile_phone.html",
-        merchant=merchant,
-        customer=customer,
-        error=error,
-        value=request.form.get("phone", ""),
-    ), status
+
+    def start(form: NewPhoneForm) -> str:
+        start_phone_change(customer, form.phone.data or "", actor=_actor(customer))
+        flash(gettext("We sent a code to your new number."), "info")
+        return url_for("profile.confirm_phone", slug=slug)
+
+    return _phone_step("customers/profile_phone.html", NewPhoneForm(), start, merchant, customer)
 
 
 @bp.route("/profile/phone/confirm", methods=["GET", "POST"])
@@ -144,20 +131,35 @@ def confirm_phone(slug: str) -> Response | str:
         return redirect(_signin_url(slug))
     if not customer.unconfirmed_phone:
         return redirect(url_for("profile.change_phone", slug=slug))
-    error = None
+
+    def confirm(form: CodeForm) -> str:
+        confirm_phone_change(customer, form.code.data or "", actor=_actor(customer))
+        flash(gettext("Your new phone number is confirmed."), "success")
+        return url_for("profile.show", slug=slug)
+
+    template = "customers/profile_phone_confirm.html"
+    return _phone_step(template, CodeForm(), confirm, merchant, customer)
+
+
+def _phone_step(
+    template: str,
+    form: NewPhoneForm | CodeForm,
+    run: Callable[[Any], str],
+    merchant: Merchant,
+    customer: Customer,
+) -> Response:
+    """One step of the phone change: show `form`, or `run` it and go where it says; a
+    refusal shows on the form (an expired one in its summary)."""
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and form.validate_on_submit():
         try:
-            confirm_phone_change(customer, request.form.get("code", ""), actor=_actor(customer))
+            return redirect_after_post(run(form))
         except ServiceError as exc:
             refused(exc)
-            error, status = translated(exc), 422
-        else:
-            flash(gettext("Your new phone number is confirmed."), "success")
-            return redirect_after_post(url_for("profile.show", slug=slug))
-    return render_template(
-        "customers/profile_phone_confirm.html",
-        merchant=merchant,
-        customer=customer,
-        error=error,
-    ), status
+            show_refusal(form, exc)
+            status = exc.status
+    elif request.method == "POST":
+        status = refused_submission(form)
+    html = render_template(template, merchant=merchant, customer=customer, form=form)
+    return Response(html, status=status, mimetype="text/html")
+

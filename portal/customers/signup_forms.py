@@ -55,5 +55,14 @@ class CodeForm(FlaskForm):
     )
 
 
+class NewPhoneForm(FlaskForm):
+    """A signed-in customer's new number (read with the number's country, as stored)."""
+
+    phone = TelField(
+        _l("New phone number"),
+        render_kw={"autocomplete": "tel", "inputmode": "tel", "required": True},
+    )
+
+
 class ResendForm(FlaskForm):
     """Only the CSRF token: the number is the one remembered in the session."""

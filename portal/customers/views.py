@@ -19,7 +19,6 @@ from werkzeug.wrappers import Response
 from portal.boundary import refused
 from portal.core.errors import ServiceError
 from portal.core.phone import format_phone
-from portal.customers.fields import ValidationFailed
 from portal.customers.signup import (
     PURPOSES,
     Pending,
@@ -31,9 +30,10 @@ from portal.customers.signup import (
 )
 from portal.customers.signup_forms import CodeForm, ResendForm, SigninForm, SignupForm
 from portal.extensions import limiter
+from portal.form_errors import add_error, refused_submission, show_refusal
 from portal.htmx import is_htmx, redirect_after_post, render_page_or_partial
 from portal.i18n.locale import current_language
-from portal.i18n.messages import field_errors, form_expired, translated
+from portal.i18n.messages import form_expired
 from portal.merchants.models import Merchant
 from portal.redirects import safe_next
 from portal.sessions import current_customer, sign_in_customer, sign_out
@@ -78,15 +78,6 @@ def _status(response: Response, status: int) -> Response:
     return response
 
 
-def _errors_of(err: ServiceError) -> tuple[dict[str, list[str]], str | None]:
-    """Field errors (translated) for render_field, and a message for the whole form."""
-    if isinstance(err, ValidationFailed):
-        return {field: [msg] for field, msg in field_errors(err).items()}, None
-    if err.field in ("phone", "code", "first_name", "last_name", "email"):
-        return {err.field: [translated(err)]}, None
-    return {}, translated(err)
-
-
 def _with_retry(response: Response, err: ServiceError | None) -> Response:
     if err is not None and err.retry_after:
         response.headers["Retry-After"] = str(err.retry_after)
@@ -125,8 +116,6 @@ def _code_context(merchant: Merchant, **extra: Any) -> dict[str, Any]:
         "resend_form": ResendForm(),
         "phone_display": format_phone(pending.phone) if pending else "",
         "wait": _wait_left(),
-        "errors": extra.pop("errors", {}),
-        "form_error": extra.pop("form_error", None),
         "notice": extra.pop("notice", None),
         **extra,
     }
@@ -156,8 +145,6 @@ def _phone_step(
     partial: str,
 ) -> Response:
     """The shared first step of sign-up and sign-in: show the form, or send and move on."""
-    errors: dict[str, list[str]] = {}
-    form_error = None
     status = 200
     refusal: ServiceError | None = None
     if request.method == "POST" and form.validate_on_submit():
@@ -167,7 +154,7 @@ def _phone_step(
         except ServiceError as err:
             refused(err)
             refusal = err
-            errors, form_error = _errors_of(err)
+            show_refusal(form, err)
             status = err.status
         else:
             _remember(merchant, pending, form.next.data)
@@ -175,8 +162,7 @@ def _phone_step(
                 return _code_step(merchant)
             return redirect(url_for("customers.code", slug=merchant.slug), code=303)
     elif request.method == "POST":
-        form_error = form_expired()
-        status = 400
+        status = refused_submission(form)
     else:
         form.next.data = request.args.get("next", "")
     response = render_page_or_partial(
@@ -185,8 +171,6 @@ def _phone_step(
         status=_form_status(status),
         merchant=merchant,
         form=form,
-        errors=errors,
-        form_error=form_error,
     )
     return _with_retry(response, refusal)
 
@@ -246,15 +230,15 @@ def code(slug: str) -> Response:
     if request.method == "GET":
         return _code_step(merchant, form=form)
     if not form.validate_on_submit():
-        form_error = form_expired()
-        return _status(_code_step(merchant, form=form, form_error=form_error), 400)
+        status = refused_submission(form)
+        return _status(_code_step(merchant, form=form), status)
     try:
         customer = finish_verification(merchant, pending, form.code.data)
     except ServiceError as err:
         refused(err)
-        errors, form_error = _errors_of(err)
+        show_refusal(form, err)
         form.code.data = ""
-        response = _code_step(merchant, form=form, errors=errors, form_error=form_error)
+        response = _code_step(merchant, form=form)
         return _with_retry(_status(response, err.status), err)
     target = safe_next((session.get(PENDING_KEY) or {}).get("next"), _profile_url(slug))
     sign_in_customer(customer)
@@ -269,15 +253,17 @@ def resend(slug: str) -> Response:
     pending = _pending(merchant)
     if pending is None:
         return redirect_after_post(url_for("customers.signin", slug=slug))
+    code_form = CodeForm(formdata=None)
     if not ResendForm().validate_on_submit():
-        form_error = form_expired()
-        return _status(_code_step(merchant, form_error=form_error), 400)
+        add_error(code_form, None, form_expired())
+        return _status(_code_step(merchant, form=code_form), 400)
     try:
         with _even_time():
             pending = resend_code(merchant, pending)
     except ServiceError as err:
         refused(err)
-        response = _code_step(merchant, form_error=translated(err))
+        show_refusal(code_form, err)
+        response = _code_step(merchant, form=code_form)
         return _with_retry(_status(response, err.status), err)
     _remember(merchant, pending, (session.get(PENDING_KEY) or {}).get("next"))
     notice = gettext("We sent you a new code.")

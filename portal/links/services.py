@@ -16,7 +16,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select, update
 
-from portal.core.audit import diff, record_audit, record_change, record_event
+from portal.core.audit import diff, record_change
 from portal.core.error_codes import CustomerError, LinkError
 from portal.core.errors import NotFound, ServiceError
 from portal.core.hashing import keyed_hash
@@ -85,18 +85,12 @@ def issue_link(customer: Customer, purpose: str, *, actor: str) -> IssuedLink:
     )
     db.session.add(link)
     db.session.flush()
-    record_event(
-        merchant_id=customer.merchant_id,
-        customer_id=customer.id,
-        type="edit_link",
-        kind="issued",
-        payload={"purpose": purpose, "link_id": link.id, "expires_at": expires_at},
-    )
-    record_audit(
-        merchant_id=customer.merchant_id,
-        customer_id=customer.id,
+    record_change(
+        customer.merchant_id,
+        customer.id,
         actor=actor,
         action="edit_link.issued",
+        payload={"purpose": purpose, "link_id": link.id, "expires_at": expires_at},
         note=purpose,
     )
     return IssuedLink(url_path=f"/l/{code}", expires_at=expires_at, link=link)

@@ -11,10 +11,9 @@ from werkzeug.wrappers import Response
 from portal.boundary import refused
 from portal.core.errors import ServiceError
 from portal.customers.fields import ValidationFailed
-from portal.customers.profile_form import translate_problems
 from portal.extensions import limiter
+from portal.form_errors import add_error, show_refusal
 from portal.htmx import redirect_after_post
-from portal.i18n.locale import current_language
 from portal.i18n.messages import translated
 from portal.links.forms import AddressForm, CardForm, region_options, search_regions
 from portal.links.services import (
@@ -64,36 +63,34 @@ def edit(code: str) -> Response | tuple[str, int] | str:
     except ServiceError as error:
         refused(error)
         return _refused(error)
-    errors: dict[str, str] = {}
+    posted = request.form if request.method == "POST" else None
+    if link.purpose in ADDRESS_PURPOSES:
+        form: AddressForm | CardForm = _address_form(link, posted)
+    else:
+        # The card form is never filled back in: the number and CVC are not echoed.
+        form = CardForm(formdata=None)
     status = 200
-    language = current_language()
-    if request.method == "POST":
+    if posted is not None:
         try:
             if link.purpose in ADDRESS_PURPOSES:
-                save_address(link, request.form.to_dict(), actor=f"link:{link.id}")
+                save_address(link, posted.to_dict(), actor=f"link:{link.id}")
             else:
-                save_card(link, request.form.to_dict(), actor=f"link:{link.id}")
+                save_card(link, posted.to_dict(), actor=f"link:{link.id}")
         except ValidationFailed as exc:
             refused(exc)
-            errors = translate_problems(exc, language)
+            show_refusal(form, exc)
             status = 422
         except ServiceError as exc:
             refused(exc)
             return _refused(exc)
         else:
             return redirect_after_post(url_for("links.done", purpose=link.purpose))
-    context: dict[str, Any] = {
-        "link": link,
-        "code": code,
-        "errors": errors,
-        "merchant": link.customer.merchant,
-    }
+    context: dict[str, Any] = {"link": link, "code": code, "form": form}
+    context["merchant"] = link.customer.merchant
     if link.purpose in ADDRESS_PURPOSES:
-        formdata = request.form if request.method == "POST" else None
-        context["form"] = _address_form(link, formdata)
         return render_template("links/address.html", **context), status
-    # The card form is never filled back in: the number and CVC are not echoed.
-    context["form"] = CardForm(formdata=None)
+    if form.errors:
+        add_error(form, None, gettext("For your safety, enter the card details again."))
     context["card"] = current_card(link.customer_id)
     return render_template("links/card.html", **context), status
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, render_template, request, url_for
+from flask import flash, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -11,8 +11,8 @@ from wtforms import SelectField, StringField
 
 from portal.boundary import refused
 from portal.core.errors import NotFound, ServiceError
+from portal.form_errors import refused_submission, show_refusal
 from portal.htmx import redirect_after_post
-from portal.i18n.messages import translated
 from portal.merchants.blueprint import bp
 from portal.merchants.categories import (
     create_category,
@@ -43,26 +43,29 @@ def _staff() -> StaffUser:
 
 
 def _page(
-    form: CategoryForm, errors: dict[str, str], *, status: int = 200, rename: str = ""
+    form: CategoryForm, *, rename_code: str = "", rename_form: CategoryForm | None = None
 ) -> Response:
+    """The categories page; a refused create shows on `form`, a refused rename on the
+    `rename_form` of its row."""
     user = _staff()
     html = render_template(
         "merchants/categories.html",
         rows=list_categories(user.merchant_id),
         form=form,
-        errors=errors,
         can_write=user.can_write,
-        rename_code=rename,
+        rename_code=rename_code,
+        rename_form=rename_form,
         active_nav="merchants.categories",
     )
-    return Response(html, status=status, mimetype="text/html")
+    refused = form.errors or (rename_form is not None and rename_form.errors)
+    return Response(html, status=422 if refused else 200, mimetype="text/html")
 
 
 @bp.get("/categories")
 @console_reader
 def categories() -> Response:
     """Built-in N / Y / D and the merchant's own categories, with customer counts."""
-    return _page(CategoryForm(formdata=None), {})
+    return _page(CategoryForm(formdata=None))
 
 
 @bp.post("/categories")
@@ -70,13 +73,15 @@ def categories() -> Response:
 def create_category_view() -> Response:
     form = CategoryForm()
     if not form.validate_on_submit():
-        abort(400)
+        refused_submission(form)
+        return _page(form)
     user = _staff()
     try:
         created = create_category(user.merchant_id, name=form.name.data, actor=staff_actor(user))
     except ServiceError as err:
         refused(err)
-        return _page(form, {"name": translated(err)}, status=422)
+        show_refusal(form, err)
+        return _page(form)
     flash(gettext("Category %(name)s has been created", name=created.name), "success")
     return redirect_after_post(url_for("merchants.categories"))
 
@@ -85,8 +90,10 @@ def create_category_view() -> Response:
 @console_writer
 def rename_category_view(code: str) -> Response:
     form = CategoryForm()
+    blank = CategoryForm(formdata=None)
     if not form.validate_on_submit():
-        abort(400)
+        refused_submission(form)
+        return _page(blank, rename_code=code, rename_form=form)
     user = _staff()
     try:
         renamed = rename_category(
@@ -96,8 +103,8 @@ def rename_category_view(code: str) -> Response:
         raise
     except ServiceError as err:
         refused(err)
-        flash(translated(err), "error")
-        return redirect_after_post(url_for("merchants.categories"))
+        show_refusal(form, err)
+        return _page(blank, rename_code=code, rename_form=form)
     flash(gettext("Category renamed to %(name)s", name=renamed.name), "success")
     return redirect_after_post(url_for("merchants.categories"))
 
@@ -115,8 +122,9 @@ def delete_category_view(code: str) -> Response:
         for row in list_categories(user.merchant_id, with_counts=False)
         if row.code != code
     ]
-    errors: dict[str, str] = {}
-    if request.method == "POST" and form.validate_on_submit():
+    if request.method == "POST" and not form.validate_on_submit():
+        refused_submission(form)
+    elif request.method == "POST":
         name = category.name
         try:
             moved = delete_category(
@@ -127,7 +135,7 @@ def delete_category_view(code: str) -> Response:
             )
         except ServiceError as err:
             refused(err)
-            errors = {err.field or "reassign_to": translated(err)}
+            show_refusal(form, err)
         else:
             flash(
                 gettext(
@@ -143,7 +151,6 @@ def delete_category_view(code: str) -> Response:
         category=category,
         used=used,
         form=form,
-        errors=errors,
         active_nav="merchants.categories",
     )
-    return Response(html, status=422 if errors else 200, mimetype="text/html")
+    return Response(html, status=422 if form.errors else 200, mimetype="text/html")

@@ -18,8 +18,8 @@ from portal.boundary import refused
 from portal.core.errors import ServiceError
 from portal.customers.models import Customer
 from portal.customers.services import create_customer, update_customer
+from portal.form_errors import refused_submission, show_refusal
 from portal.htmx import redirect_after_post
-from portal.i18n.messages import form_expired
 from portal.merchants.blueprint import bp
 from portal.merchants.categories import category_choices
 from portal.merchants.customer_forms import CustomerForm
@@ -28,7 +28,6 @@ from portal.merchants.customer_views import (
     customer_url,
     display_name,
     load_customer,
-    service_errors,
     signed_in_staff,
 )
 from portal.merchants.list_forms import labelled_categories
@@ -44,15 +43,9 @@ def _customer_form() -> CustomerForm:
     return form
 
 
-def _form_page(form: CustomerForm, errors: dict[str, str], customer: Customer | None) -> Response:
-    html = render_template(
-        "merchants/customer_form.html",
-        form=form,
-        errors=errors,
-        customer=customer,
-        form_error=errors.get("_form"),
-    )
-    return Response(html, status=422 if errors else 200, mimetype="text/html")
+def _form_page(form: CustomerForm, customer: Customer | None) -> Response:
+    html = render_template("merchants/customer_form.html", form=form, customer=customer)
+    return Response(html, status=422 if form.errors else 200, mimetype="text/html")
 
 
 def _clean_form_data(data: dict[str, Any]) -> dict[str, Any]:
@@ -69,9 +62,8 @@ def _form_flow(
     save: Callable[[CustomerForm], str],
 ) -> Response:
     """GET: the form, filled by `fill`. POST: `save` it and redirect to the URL it returns,
-    or show the form again with the service's errors (or the expired-form error)."""
+    or show the form again with the refusal on its fields (an expired form, in the summary)."""
     form = _customer_form()
-    errors: dict[str, str] = {}
     if request.method == "GET":
         fill(form)
     elif form.validate_on_submit():
@@ -79,12 +71,12 @@ def _form_flow(
             next_url = save(form)
         except ServiceError as err:
             refused(err)
-            errors = service_errors(err)
+            show_refusal(form, err)
         else:
             return redirect_after_post(next_url)
     else:
-        errors = {"_form": form_expired()}
-    return _form_page(form, errors, customer)
+        refused_submission(form)
+    return _form_page(form, customer)
 
 
 @bp.route("/customers/new", methods=["GET", "POST"])

@@ -17,7 +17,7 @@ from portal.core.inputs import parse_id
 from portal.customers.fields import ValidationFailed
 from portal.customers.models import Customer
 from portal.customers.orders import order_history
-from portal.i18n.messages import field_errors, translated
+from portal.form_errors import show_refusal
 from portal.merchants.customer_forms import OrderFilterForm
 
 ORDER_PAGE_SIZES = (10, 25, 50, 100)
@@ -29,15 +29,15 @@ def _positive_int(text: str | None, default: int) -> int:
 
 
 def order_context(merchant_id: int, customer: Customer) -> dict[str, Any]:
-    """The order history part of the page: filter form, errors and one page of orders."""
+    """The order history part of the page: the filter form (a refused filter's messages
+    on its fields) and one page of orders."""
     form = OrderFilterForm(request.args)
-    errors: dict[str, str] = {}
     start = end = None
     try:
         start, end = day_range(form.start_date.data, form.end_date.data)
     except ValidationFailed as err:
         refused(err)
-        errors.update(field_errors(err))
+        show_refusal(form, err)
     per_page = _positive_int(request.args.get("per_page"), 10)
     if per_page not in ORDER_PAGE_SIZES:
         per_page = 10
@@ -53,14 +53,11 @@ def order_context(merchant_id: int, customer: Customer) -> dict[str, Any]:
             per_page=per_page,
             include_deleted=True,
         )
-    except ValidationFailed as err:
-        refused(err)
-        errors.update(field_errors(err))
     except ServiceError as err:
         if err.status == 404:
             raise
         refused(err)
-        errors[err.field or "start_date"] = translated(err)
+        show_refusal(form, err)
     if history is None:
         # A refused filter still shows the first page of all orders under its errors.
         history = order_history(merchant_id, customer.id, per_page=per_page, include_deleted=True)
@@ -72,7 +69,6 @@ def order_context(merchant_id: int, customer: Customer) -> dict[str, Any]:
     return {
         "history": history,
         "order_form": form,
-        "order_errors": errors,
         "order_page_url": page_url,
         "order_per_page": per_page,
         "order_page_sizes": ORDER_PAGE_SIZES,

@@ -19,6 +19,7 @@ from flask_babel import get_locale
 from markupsafe import Markup
 from wtforms.fields.core import UnboundField
 
+from portal.form_errors import add_error
 from portal.fragments import fragments
 from portal.merchants.list_forms import CustomerFilterForm, filter_form
 
@@ -50,5 +51,15 @@ def rendered_filter_form(
     )
     return fragments().get_or_render(
         key,
-        lambda: render_template(TEMPLATE, form=filter_form(args, categories), errors=errors),
+        lambda: render_template(TEMPLATE, form=_refused_form(args, categories, errors)),
     )
+
+
+def _refused_form(
+    args: Any, categories: Sequence[tuple[str, str]], errors: Mapping[str, str]
+) -> CustomerFilterForm:
+    """The filter form with a refused filter's messages on its fields."""
+    form = filter_form(args, categories)
+    for name, message in errors.items():
+        add_error(form, name, message)
+    return form

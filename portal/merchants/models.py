@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.errors import N_
-from portal.core.models import UTCDateTime
-from portal.core.time import utcnow
+from portal.core.models import CreatedAtMixin, IdMixin, MerchantIdMixin
 from portal.extensions import db
 
 # Document 003's built-in categories; custom ones live in the categories table.
@@ -21,42 +18,34 @@ BUILTIN_CATEGORIES: dict[str, str] = {
 }
 
 
-class Merchant(db.Model):
+class Merchant(IdMixin, CreatedAtMixin, db.Model):
     """A tenant: every customer, partner, token and user belongs to exactly one."""
 
     __tablename__ = "merchants"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     country_code: Mapped[str] = mapped_column(String(2), nullable=False, default="BD")
     email: Mapped[str | None] = mapped_column(String(255))
     default_language: Mapped[str] = mapped_column(String(8), nullable=False, default="en")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
 
-class Partner(db.Model):
+class Partner(IdMixin, MerchantIdMixin, CreatedAtMixin, db.Model):
     """A retail outlet of a merchant (document 000's partner_id / registerable)."""
 
     __tablename__ = "partners"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), nullable=False)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
     __table_args__ = (UniqueConstraint("merchant_id", "name"),)
 
 
-class Category(db.Model):
+class Category(IdMixin, MerchantIdMixin, CreatedAtMixin, db.Model):
     """A custom customer category of one merchant, beside the built-in N, Y and D."""
 
     __tablename__ = "categories"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), nullable=False)
     code: Mapped[str] = mapped_column(String(16), nullable=False)
     name: Mapped[str] = mapped_column(String(100), nullable=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
     __table_args__ = (UniqueConstraint("merchant_id", "code"),)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.core.models import UTCDateTime
+from portal.core.models import CreatedAtMixin, IdMixin, MerchantIdMixin, UTCDateTime
 from portal.core.time import utcnow
 from portal.extensions import db
 
 
-class OtpChallenge(db.Model):
+class OtpChallenge(IdMixin, MerchantIdMixin, CreatedAtMixin, db.Model):
     """The current code for one phone in one merchant.
 
     A new code replaces the old one in place, so the attempt counter and the send log
@@ -21,8 +21,6 @@ class OtpChallenge(db.Model):
 
     __tablename__ = "otp_challenges"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), nullable=False)
     phone: Mapped[str] = mapped_column(String(20), nullable=False)
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
     purpose: Mapped[str] = mapped_column(String(16), nullable=False, default="confirm")
@@ -33,17 +31,15 @@ class OtpChallenge(db.Model):
     consumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
     __table_args__ = (UniqueConstraint("merchant_id", "phone"),)
 
 
-class OtpSend(db.Model):
+class OtpSend(IdMixin, db.Model):
     """One code sent: the rolling-hour send limit counts these rows."""
 
     __tablename__ = "otp_sends"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     challenge_id: Mapped[int] = mapped_column(ForeignKey("otp_challenges.id"), nullable=False)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 

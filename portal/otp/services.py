@@ -15,7 +15,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from portal.core.audit import record_audit, record_change, record_event
+from portal.core.audit import record_change, record_event
 from portal.core.error_codes import OtpError
 from portal.core.errors import ServiceError
 from portal.core.hashing import keyed_hash, random_digits, random_token, same_hash
@@ -283,15 +283,9 @@ def confirm_phone(customer: Customer, phone: str, *, actor: str) -> None:
     customer.modified_at = now
     customer.modified_by = actor
     db.session.flush()
-    record_event(
-        merchant_id=customer.merchant_id,
-        customer_id=customer.id,
-        type="verification",
-        kind="confirmed",
-    )
-    record_audit(
-        merchant_id=customer.merchant_id,
-        customer_id=customer.id,
+    record_change(
+        customer.merchant_id,
+        customer.id,
         actor=actor,
         action="verification.confirmed",
         changes={

@@ -11,8 +11,8 @@ from wtforms import SelectChoice, SelectField, StringField
 
 from portal.boundary import refused
 from portal.core.errors import ServiceError
+from portal.form_errors import refused_submission, show_refusal
 from portal.htmx import redirect_after_post
-from portal.i18n.messages import translated
 from portal.sessions import current_staff
 from portal.staff.access import console_reader, console_writer, staff_actor
 from portal.staff.models import StaffUser
@@ -72,9 +72,9 @@ def _page(
     *,
     token_form: TokenForm | None = None,
     endpoint_form: EndpointForm | None = None,
-    errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
+    """The integrations page; a refused form comes back with its errors on it."""
     user = _staff()
     html = render_template(
         "webhooks/integrations.html",
@@ -83,7 +83,6 @@ def _page(
         deliveries=recent_deliveries(user.merchant_id),
         token_form=token_form or _token_form(user.merchant_id, bind=False),
         endpoint_form=endpoint_form or EndpointForm(formdata=None),
-        errors=errors or {},
         can_write=user.can_write,
         active_nav="webhooks.endpoints",
     )
@@ -104,7 +103,7 @@ def create_token_view() -> Response:
     user = _staff()
     form = _token_form(user.merchant_id)
     if not form.validate_on_submit():
-        return _page(token_form=form, status=422)
+        return _page(token_form=form, status=refused_submission(form))
     partner = None
     if form.partner.data:
         partner = next(p for p in partners_of(user.merchant_id) if str(p.id) == form.partner.data)
@@ -118,7 +117,8 @@ def create_token_view() -> Response:
         )
     except ServiceError as err:
         refused(err)
-        return _page(token_form=form, errors={"token": translated(err)}, status=422)
+        show_refusal(form, err)
+        return _page(token_form=form, status=422)
     return _shown_once(gettext("Your new API token"), new.plain)
 
 
@@ -147,12 +147,13 @@ def create_endpoint_view() -> Response:
     user = _staff()
     form = EndpointForm()
     if not form.validate_on_submit():
-        return _page(endpoint_form=form, status=422)
+        return _page(endpoint_form=form, status=refused_submission(form))
     try:
         new = register_endpoint(user.merchant, form.url.data, actor=staff_actor(user))
     except ServiceError as err:
         refused(err)
-        return _page(endpoint_form=form, errors={"url": translated(err)}, status=422)
+        show_refusal(form, err)
+        return _page(endpoint_form=form, status=422)
     return _shown_once(gettext("Signing secret for %(url)s", url=new.endpoint.url), new.secret)
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from collections.abc import Iterable
+from typing import Annotated, Any
+
+from pydantic import Field, create_model
 
 from portal.api.schemas.base import Answer, Body, Query
 from portal.api.schemas.common import BigInt, Bool, IdOrText, Int, PageNumber, PerPage, Text
+from portal.customers.services import EDITABLE_ORDER
 
 
 class CustomerQuery(Query):
@@ -50,52 +54,51 @@ class CustomerList(Answer):
     total_pages: int
 
 
-class CustomerCreate(Body):
-    """Document 001's create; `confirmation` (default true) sends a code."""
-
-    unconfirmed_phone_number: Text | None = None
-    phone_number: Text | None = None
-    country_code: Text | None = None
-    email: Text | None = None
-    first_name: Text | None = None
-    last_name: Text | None = None
-    confirmation: Bool | None = None
-    external_customer_id: BigInt | None = None
-    external_customer_code: Text | None = None
+def _optional(names: Iterable[str], **kinds: Any) -> dict[str, Any]:
+    """Optional fields, each a string unless `kinds` names another type; null is allowed
+    (it clears the field)."""
+    return {name: (kinds.get(name, Text) | None, None) for name in names}
 
 
-class CustomerUpdate(Body):
-    """The editable fields, under document 001's, 004's and the portal's names."""
+# Document 001's create: the phone (confirmed or not), the names, the external ids.
+CustomerCreate = create_model(
+    "CustomerCreate",
+    __base__=Body,
+    __module__=__name__,
+    __doc__="Document 001's create; `confirmation` (default true) sends a code.",
+    **_optional(
+        (
+            "unconfirmed_phone_number",
+            "phone_number",
+            "country_code",
+            "email",
+            "first_name",
+            "last_name",
+            "confirmation",
+            "external_customer_id",
+            "external_customer_code",
+        ),
+        confirmation=Bool,
+        external_customer_id=BigInt,
+    ),
+)
 
-    name: Text | None = None
-    first_name: Text | None = None
-    last_name: Text | None = None
-    email: Text | None = None
-    phone: Text | None = None
-    phone_number: Text | None = None
-    unconfirmed_phone_number: Text | None = None
-    country_code: Text | None = None
-    gender: Text | None = None
-    date_of_birth: Text | None = Field(None, json_schema_extra={"format": "date"})
-    age: Int | None = None
-    nationality: Text | None = None
-    passport_number: Text | None = None
-    national_id_number: Text | None = None
-    language: Text | None = None
-    address: Text | None = None
-    home_address: Text | None = None
-    region_id: IdOrText | None = None
-    postal_code: Text | None = None
-    whatsapp: Text | None = None
-    viber: Text | None = None
-    imo: Text | None = None
-    line: Text | None = None
-    other_contact: Text | None = None
-    category_code: Text | None = None
-    external_customer_id: BigInt | None = None
-    external_customer_code: Text | None = None
-    is_loyal: Bool | None = None
-    user_type: Text | None = None
+# The editable fields of portal/customers/services.py (written there once), under the
+# portal's names, plus document 001's and 004's spellings of the name and the phone.
+CustomerUpdate = create_model(
+    "CustomerUpdate",
+    __base__=Body,
+    __module__=__name__,
+    __doc__="The editable fields, under document 001's, 004's and the portal's names.",
+    **_optional(
+        ("name", "phone_number", "unconfirmed_phone_number", *EDITABLE_ORDER),
+        age=Int,
+        region_id=IdOrText,
+        external_customer_id=BigInt,
+        is_loyal=Bool,
+        date_of_birth=Annotated[Text, Field(json_schema_extra={"format": "date"})],
+    ),
+)
 
 
 class Confirmation(Body):
