@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 from flask_wtf import FlaskForm
 
+from portal.boundary import refused
 from portal.core.errors import ServiceError
 from portal.i18n.messages import field_errors, form_expired
 
@@ -21,8 +22,11 @@ from portal.i18n.messages import field_errors, form_expired
 def show_refusal(
     form: FlaskForm, error: ServiceError, *, fields: Mapping[str, str] | None = None
 ) -> None:
-    """Put a service's refusal on `form`. `fields` maps a service's field name to the
-    form's where they differ; a field the form does not have goes to the summary."""
+    """A view caught a service's refusal: tell the request boundary (which then keeps
+    nothing, unless the refusal itself must be kept) and put it on `form`. `fields` maps a
+    service's field name to the form's where they differ; a field the form does not have
+    goes to the summary."""
+    refused(error)
     for name, message in field_errors(error).items():
         add_error(form, (fields or {}).get(name, name), message)
 

@@ -27,6 +27,7 @@ from portal.customers.labels import split_full_name
 from portal.customers.models import ActiveState, Customer, RegistrationStatus
 from portal.customers.services import create_customer, get_customer, update_customer
 from portal.customers.status import apply_action
+from portal.customers.storefront import set_storefront_access
 from portal.extensions import db
 from portal.staff.models import Permission
 
@@ -199,11 +200,8 @@ def update(json: shapes.CustomerUpdate) -> Response:
 @validate(shapes.Done)
 def privor_activation(json: shapes.StorefrontAccess) -> Response:
     """Turn a customer's storefront account on or off."""
-    from portal.customers.storefront import set_storefront_access
-
-    customer = _customer(json.id)
     set_storefront_access(
-        customer,
+        _customer(json.id),
         active=json.active,
         actor=actor(),
         email=json.email,

@@ -51,6 +51,20 @@ def sends_codes(view: Callable[..., Any]) -> Callable[..., Any]:
     return require_token(Permission.SYSTEM, partner=True)(per_phone(view))
 
 
+def _check_code(
+    phone: str, otp: object, *, wording: str, status: int = 422, token: str | None = None
+) -> Customer:
+    """Check a code, refused in this endpoint's own words (a wrong code still counts:
+    the refusal keeps `persist`)."""
+    merchant = current_token().merchant
+    try:
+        return verify_code(merchant, phone, str(otp), actor=actor(), token=token)
+    except ServiceError as err:
+        raise ServiceError(
+            err.code, wording, field="otp", status=status, persist=err.persist
+        ) from err
+
+
 def _phone(raw: object) -> str:
     return normalise_phone(str(raw), current_token().merchant.country_code).e164
 
@@ -157,14 +171,7 @@ def resend_otp(json: shapes.PhoneOnly) -> Response:
 def verify_token(json: shapes.VerifyToken) -> Response:
     """Check the code and the token of the latest send; confirm the phone."""
     phone = _phone(json.phone)
-    try:
-        customer = verify_code(
-            current_token().merchant, phone, str(json.otp), actor=actor(), token=json.token
-        )
-    except ServiceError as err:
-        raise ServiceError(
-            err.code, OtpError.NO_CODE.message, field="otp", persist=err.persist
-        ) from err
+    customer = _check_code(phone, json.otp, wording=OtpError.NO_CODE.message, token=json.token)
     return jsonify(message="OTP verified.", customer_id=customer.id)
 
 
@@ -181,10 +188,5 @@ def otp_resend(json: shapes.OtpResend) -> Response:
         if echo_code(sent.code):
             answer["otp"] = echo_code(sent.code)
         return jsonify(answer)
-    try:
-        verify_code(current_token().merchant, phone, str(json.otp), actor=actor())
-    except ServiceError as err:
-        raise ServiceError(
-            err.code, OTP_MISMATCH, field="otp", status=404, persist=err.persist
-        ) from err
+    _check_code(phone, json.otp, wording=OTP_MISMATCH, status=404)
     return jsonify(success=True, status_code=200, message="OTP verified.")

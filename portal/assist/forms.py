@@ -7,14 +7,21 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, TelField
 
 from portal.customers.labels import GENDER_LABELS
+from portal.customers.signup_forms import CodeForm as CustomerCodeForm
 
 # Values are the service's GENDERS; the blank choice means "not given".
 GENDER_CHOICES = [
     SelectChoice("", _l("Choose…")),
     *(SelectChoice(value, label) for value, label in GENDER_LABELS.items()),
 ]
+SHOPPER_FIELDS = ("first_name", "last_name", "phone", "gender", "age")
 # Nothing on these forms belongs to the assistant's own browser profile.
 NO_AUTOFILL = {"autocomplete": "off", "autocapitalize": "words", "spellcheck": "false"}
+
+
+def digits_input(maxlength: int) -> dict[str, object]:
+    """A field typed on the number pad, never filled in from the browser's memory."""
+    return {"inputmode": "numeric", "autocomplete": "off", "maxlength": maxlength}
 
 
 class RegisterForm(FlaskForm):
@@ -26,52 +33,17 @@ class RegisterForm(FlaskForm):
     last_name = StringField(
         _l("Last name"), render_kw=NO_AUTOFILL | {"maxlength": 100, "required": True}
     )
-    phone = TelField(
-        _l("Phone number"),
-        render_kw={
-            "inputmode": "numeric",
-            "autocomplete": "off",
-            "maxlength": 20,
-            "required": True,
-        },
-    )
+    phone = TelField(_l("Phone number"), render_kw=digits_input(20) | {"required": True})
     gender = SelectField(_l("Gender"), choices=GENDER_CHOICES, validate_choice=False)
-    age = StringField(
-        _l("Age"),
-        render_kw={
-            "inputmode": "numeric",
-            "pattern": "[0-9]*",
-            "maxlength": 3,
-            "autocomplete": "off",
-        },
-    )
+    age = StringField(_l("Age"), render_kw=digits_input(3) | {"pattern": "[0-9]*"})
 
     def data_for_service(self) -> dict[str, str]:
-        return {
-            "first_name": self.first_name.data or "",
-            "last_name": self.last_name.data or "",
-            "phone": self.phone.data or "",
-            "gender": self.gender.data or "",
-            "age": self.age.data or "",
-        }
+        return {name: getattr(self, name).data or "" for name in SHOPPER_FIELDS}
 
 
-class CodeForm(FlaskForm):
-    """The code the shopper reads out from their phone."""
-
-    code = StringField(
-        _l("Code"),
-        render_kw={
-            "inputmode": "numeric",
-            "pattern": "[0-9]*",
-            "maxlength": 6,
-            "autocomplete": "one-time-code",
-            "autofocus": True,
-            "data-autofocus": True,
-            "class": "code-input",
-            "required": True,
-        },
-    )
+# The code the shopper reads out from their phone: the same field as the customers' own
+# code page (portal/customers/signup_forms.py).
+CodeForm = CustomerCodeForm
 
 
 class ActionForm(FlaskForm):

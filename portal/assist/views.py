@@ -117,7 +117,6 @@ def register() -> Response:
         try:
             result = services.register_shopper(assistant, form.data_for_service())
         except ServiceError as err:
-            refused(err)
             show_refusal(form, err)
         else:
             customer = result.customer
@@ -219,7 +218,6 @@ def verify(customer_id: int) -> Response:
         try:
             customer = services.verify_shopper(assistant, customer_id, form.code.data or "")
         except ServiceError as err:
-            refused(err)
             show_refusal(form, err)
         else:
             flash(

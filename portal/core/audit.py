@@ -22,8 +22,8 @@ def on_event(listener: Callable[[Event], None]) -> Callable[[Event], None]:
 
 
 def record_audit(
-    *,
     merchant_id: int,
+    *,
     actor: str,
     action: str,
     customer_id: int | None = None,

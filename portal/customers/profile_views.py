@@ -155,7 +155,6 @@ def _phone_step(
         try:
             return redirect_after_post(run(form))
         except ServiceError as exc:
-            refused(exc)
             show_refusal(form, exc)
             status = exc.status
     elif request.method == "POST":

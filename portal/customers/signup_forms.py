@@ -42,6 +42,8 @@ class SigninForm(PhoneForm):
 
 
 class CodeForm(FlaskForm):
+    """The six-digit code, on the customer's code page and at the shop's register."""
+
     code = StringField(
         _l("Code"),
         render_kw={
@@ -50,7 +52,9 @@ class CodeForm(FlaskForm):
             "pattern": "[0-9]{6}",
             "maxlength": "6",
             "required": True,
+            "autofocus": True,
             "data-autofocus": "",
+            "class": "code-input",
         },
     )
 

@@ -235,7 +235,6 @@ def code(slug: str) -> Response:
     try:
         customer = finish_verification(merchant, pending, form.code.data)
     except ServiceError as err:
-        refused(err)
         show_refusal(form, err)
         form.code.data = ""
         response = _code_step(merchant, form=form)
@@ -261,7 +260,6 @@ def resend(slug: str) -> Response:
         with _even_time():
             pending = resend_code(merchant, pending)
     except ServiceError as err:
-        refused(err)
         show_refusal(code_form, err)
         response = _code_step(merchant, form=code_form)
         return _with_retry(_status(response, err.status), err)

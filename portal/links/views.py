@@ -77,7 +77,6 @@ def edit(code: str) -> Response | tuple[str, int] | str:
             else:
                 save_card(link, posted.to_dict(), actor=f"link:{link.id}")
         except ValidationFailed as exc:
-            refused(exc)
             show_refusal(form, exc)
             status = 422
         except ServiceError as exc:

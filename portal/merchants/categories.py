@@ -120,6 +120,18 @@ def _new_code(merchant_id: int, name: str) -> str:
     return code
 
 
+def _audit(
+    merchant_id: int,
+    action: str,
+    actor: str,
+    changes: dict[str, list[str | None]],
+    *,
+    note: str | None = None,
+) -> None:
+    """A category change in the audit trail (categories emit no integration event)."""
+    record_audit(merchant_id, actor=actor, action=action, changes=changes, note=note)
+
+
 def create_category(merchant_id: int, *, name: str, actor: str) -> Category:
     """Add a custom category; its code is derived from the name and never changes."""
     clean = _clean_name(name)
@@ -127,11 +139,11 @@ def create_category(merchant_id: int, *, name: str, actor: str) -> Category:
     category = Category(merchant_id=merchant_id, code=_new_code(merchant_id, clean), name=clean)
     db.session.add(category)
     db.session.flush()
-    record_audit(
-        merchant_id=merchant_id,
-        actor=actor,
-        action="category.created",
-        changes={"code": [None, category.code], "name": [None, clean]},
+    _audit(
+        merchant_id,
+        "category.created",
+        actor,
+        {"code": [None, category.code], "name": [None, clean]},
     )
     return category
 
@@ -148,12 +160,7 @@ def rename_category(merchant_id: int, code: str, *, name: str, actor: str) -> Ca
     before = category.name
     category.name = clean
     db.session.flush()
-    record_audit(
-        merchant_id=merchant_id,
-        actor=actor,
-        action="category.renamed",
-        changes={"code": [code, code], "name": [before, clean]},
-    )
+    _audit(merchant_id, "category.renamed", actor, {"code": [code, code], "name": [before, clean]})
     return category
 
 
@@ -205,11 +212,11 @@ def delete_category(
         db.session.expire_all()
     db.session.delete(category)
     db.session.flush()
-    record_audit(
-        merchant_id=merchant_id,
-        actor=actor,
-        action="category.deleted",
-        changes={"code": [code, None], "name": [name, None]},
+    _audit(
+        merchant_id,
+        "category.deleted",
+        actor,
+        {"code": [code, None], "name": [name, None]},
         note=f"{moved} customers moved to {reassign_to}" if moved else None,
     )
     return moved

@@ -9,7 +9,6 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import SelectField, StringField
 
-from portal.boundary import refused
 from portal.core.errors import NotFound, ServiceError
 from portal.form_errors import refused_submission, show_refusal
 from portal.htmx import redirect_after_post
@@ -79,7 +78,6 @@ def create_category_view() -> Response:
     try:
         created = create_category(user.merchant_id, name=form.name.data, actor=staff_actor(user))
     except ServiceError as err:
-        refused(err)
         show_refusal(form, err)
         return _page(form)
     flash(gettext("Category %(name)s has been created", name=created.name), "success")
@@ -102,7 +100,6 @@ def rename_category_view(code: str) -> Response:
     except NotFound:
         raise
     except ServiceError as err:
-        refused(err)
         show_refusal(form, err)
         return _page(blank, rename_code=code, rename_form=form)
     flash(gettext("Category renamed to %(name)s", name=renamed.name), "success")
@@ -134,7 +131,6 @@ def delete_category_view(code: str) -> Response:
                 reassign_to=form.reassign_to.data if used else None,
             )
         except ServiceError as err:
-            refused(err)
             show_refusal(form, err)
         else:
             flash(

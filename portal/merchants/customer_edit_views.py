@@ -14,7 +14,6 @@ from flask import current_app, flash, render_template, request
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
-from portal.boundary import refused
 from portal.core.errors import ServiceError
 from portal.customers.models import Customer
 from portal.customers.services import create_customer, update_customer
@@ -70,7 +69,6 @@ def _form_flow(
         try:
             next_url = save(form)
         except ServiceError as err:
-            refused(err)
             show_refusal(form, err)
         else:
             return redirect_after_post(next_url)

@@ -10,7 +10,6 @@ from typing import Any
 
 from flask import request, url_for
 
-from portal.boundary import refused
 from portal.core.dates import day_range
 from portal.core.errors import ServiceError
 from portal.core.inputs import parse_id
@@ -36,7 +35,6 @@ def order_context(merchant_id: int, customer: Customer) -> dict[str, Any]:
     try:
         start, end = day_range(form.start_date.data, form.end_date.data)
     except ValidationFailed as err:
-        refused(err)
         show_refusal(form, err)
     per_page = _positive_int(request.args.get("per_page"), 10)
     if per_page not in ORDER_PAGE_SIZES:
@@ -56,7 +54,6 @@ def order_context(merchant_id: int, customer: Customer) -> dict[str, Any]:
     except ServiceError as err:
         if err.status == 404:
             raise
-        refused(err)
         show_refusal(form, err)
     if history is None:
         # A refused filter still shows the first page of all orders under its errors.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, flash, render_template, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -9,7 +11,6 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice, SelectField, StringField
 
-from portal.boundary import refused
 from portal.core.errors import ServiceError
 from portal.form_errors import refused_submission, show_refusal
 from portal.htmx import redirect_after_post
@@ -116,7 +117,6 @@ def create_token_view() -> Response:
             name=(form.name.data or "").strip() or None,
         )
     except ServiceError as err:
-        refused(err)
         show_refusal(form, err)
         return _page(token_form=form, status=422)
     return _shown_once(gettext("Your new API token"), new.plain)
@@ -127,13 +127,9 @@ def create_token_view() -> Response:
 def revoke_token_view(token_id: int) -> Response:
     """Ask first; revoke on the confirming POST."""
     token = get_token(_staff().merchant_id, token_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        revoke_token(token, actor=staff_actor(_staff()))
-        flash(gettext("The token was revoked. Requests using it now get 401."), "success")
-        return redirect_after_post(url_for("webhooks.endpoints"))
-    return _confirm(
-        form,
+    return _ask_first(
+        lambda: revoke_token(token, actor=staff_actor(_staff())),
+        done=gettext("The token was revoked. Requests using it now get 401."),
         heading=gettext("Revoke the token %(prefix)s…?", prefix=token.prefix),
         explanation=gettext("Every integration using it stops working at once."),
         button=gettext("Yes, revoke"),
@@ -151,7 +147,6 @@ def create_endpoint_view() -> Response:
     try:
         new = register_endpoint(user.merchant, form.url.data, actor=staff_actor(user))
     except ServiceError as err:
-        refused(err)
         show_refusal(form, err)
         return _page(endpoint_form=form, status=422)
     return _shown_once(gettext("Signing secret for %(url)s", url=new.endpoint.url), new.secret)
@@ -162,17 +157,24 @@ def create_endpoint_view() -> Response:
 def remove_endpoint_view(endpoint_id: int) -> Response:
     """Ask first; stop deliveries on the confirming POST."""
     endpoint = get_endpoint(_staff().merchant_id, endpoint_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        remove_endpoint(endpoint, actor=staff_actor(_staff()))
-        flash(gettext("The endpoint was removed."), "success")
-        return redirect_after_post(url_for("webhooks.endpoints"))
-    return _confirm(
-        form,
+    return _ask_first(
+        lambda: remove_endpoint(endpoint, actor=staff_actor(_staff())),
+        done=gettext("The endpoint was removed."),
         heading=gettext("Remove the endpoint %(url)s?", url=endpoint.url),
         explanation=gettext("No more events will be sent to it. Past deliveries stay listed."),
         button=gettext("Yes, remove"),
     )
+
+
+def _ask_first(do: Callable[[], object], *, done: str, **question: str) -> Response:
+    """A destructive action: GET (or a stale form) asks `question`; the confirming POST
+    does it and goes back to the integrations page saying `done`."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        do()
+        flash(done, "success")
+        return redirect_after_post(url_for("webhooks.endpoints"))
+    return _confirm(form, **question)
 
 
 def _shown_once(title: str, value: str) -> Response:
