@@ -155,3 +155,28 @@ def test_only_the_boundary_commits_or_rolls_back():
         if path.name != "boundary.py" and (lines := _commit_or_rollback_calls(path))
     }
     assert offenders == {}
+
+
+def test_every_view_that_catches_a_refusal_tells_the_boundary():
+    """A view that catches a ServiceError and answers must say so (`refused`, or
+    `show_refusal`, which calls it), or the boundary would commit the refused work."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "portal"
+    views = [p for p in root.rglob("*.py") if p.name.endswith("views.py") or p.parent.name == "api"]
+    silent = []
+    for path in views:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ExceptHandler) or node.type is None:
+                continue
+            caught = ast.unparse(node.type)
+            if not any(name in caught for name in ("ServiceError", "ValidationFailed")):
+                continue
+            calls = {
+                ast.unparse(call.func) for call in ast.walk(node) if isinstance(call, ast.Call)
+            }
+            raises = any(isinstance(n, ast.Raise) for n in ast.walk(node))
+            if not raises and not calls & {"refused", "show_refusal"}:
+                silent.append(f"{path.relative_to(root.parent)}:{node.lineno}")
+    assert silent == []

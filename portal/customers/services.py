@@ -145,22 +145,11 @@ def create_customer(
         **cleaned,
     )
     customer.full_name = full_name_of(customer.first_name, customer.last_name)
-    _give_phone(
-        customer,
-        e164,
-        confirmed=confirmed,
-        registration_status=registration_status,
-        active_state=active_state,
-    )
+    _give_phone(customer, e164, confirmed=confirmed, status=registration_status, state=active_state)
     db.session.add(customer)
     _flush_guarded(customer)
-    record_change(
-        merchant.id,
-        customer.id,
-        actor=actor,
-        action="customer.created",
-        changes={k: [None, v] for k, v in snapshot(customer).items() if v is not None},
-    )
+    created = {k: [None, v] for k, v in snapshot(customer).items() if v is not None}
+    record_change(merchant.id, customer.id, actor=actor, action="customer.created", changes=created)
     return customer
 
 
@@ -220,24 +209,19 @@ def _refuse_unknown(data: dict[str, Any], allowed: frozenset[str]) -> None:
 
 
 def _give_phone(
-    customer: Customer,
-    e164: str,
-    *,
-    confirmed: bool,
-    registration_status: str | None,
-    active_state: str | None,
+    customer: Customer, e164: str, *, confirmed: bool, status: str | None, state: str | None
 ) -> None:
     """A confirmed customer gets the number as `phone` and starts registered; any other
     keeps it unconfirmed until a code confirms it."""
     if confirmed:
         customer.phone = e164
         customer.confirmed_at = utcnow()
-        customer.registration_status = registration_status or RegistrationStatus.REGISTERED
-        customer.active_state = active_state or ActiveState.ACTIVE
+        customer.registration_status = status or RegistrationStatus.REGISTERED
+        customer.active_state = state or ActiveState.ACTIVE
     else:
         customer.unconfirmed_phone = e164
-        customer.registration_status = registration_status or RegistrationStatus.UNREGISTERED
-        customer.active_state = active_state or ActiveState.NON_ACTIVE
+        customer.registration_status = status or RegistrationStatus.UNREGISTERED
+        customer.active_state = state or ActiveState.NON_ACTIVE
 
 
 def _flush_guarded(customer: Customer) -> None:

@@ -43,6 +43,7 @@ def _filters_or_errors() -> tuple[CustomerFilters, dict[str, str]]:
     try:
         return parse_filters(request.args), {}
     except ValidationFailed as err:
+        refused(err)
         return CustomerFilters(), field_errors(err)
 
 
@@ -103,7 +104,8 @@ def _list_page(
             cursor=cursor,
             columns=ROW_COLUMNS,
         )
-    except ServiceError:
+    except ServiceError as err:  # a cursor from before the data changed: start over
+        refused(err)
         return search_customers(
             merchant_id, filters, page=1, per_page=per_page, columns=ROW_COLUMNS
         )
@@ -159,7 +161,8 @@ def _with_list_filters(view: Callable[[StaffUser, CustomerFilters], Any]) -> Cal
         assert user is not None  # console_reader ran first
         try:
             filters = parse_filters(request.args)
-        except ValidationFailed:
+        except ValidationFailed as err:
+            refused(err)
             flash(gettext("Fix the filters before exporting."), "error")
             return redirect(url_for(".customers", **request.args))
         return view(user, filters)

@@ -8,6 +8,7 @@ from flask import render_template, request
 from flask_babel import format_date
 from werkzeug.wrappers import Response
 
+from portal.boundary import refused
 from portal.core.errors import ServiceError
 from portal.i18n.messages import translated
 from portal.merchants.blueprint import bp
@@ -37,6 +38,7 @@ def reports() -> Response:
     try:
         rows = customers_per_month(user.merchant_id, category=category)
     except ServiceError as err:
+        refused(err)
         error = translated(err)
         category = None
         rows = customers_per_month(user.merchant_id)
