@@ -4,7 +4,7 @@ jobs work."""
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from portal.boundary import unit_of_work
@@ -29,6 +29,10 @@ def seed_demo_command(if_empty: bool, customers: int) -> None:
     """
     from portal.seed import database_is_empty, seed_demo, seed_regions
 
+    if current_app.config.get("PORTAL_ENV") == "production":
+        raise click.ClickException(
+            "seed-demo creates accounts with a known password; PORTAL_ENV=production refuses it"
+        )
     with unit_of_work():
         skip = if_empty and not database_is_empty()
         if skip:

@@ -93,13 +93,30 @@ def _tuning(env: dict[str, str]) -> dict[str, Any]:
     return given
 
 
+def _web(env: dict[str, str], production: bool) -> dict[str, Any]:
+    """How the portal meets the web: its public address, the proxies before it, cookies."""
+    return {
+        # Where the portal is reached (scheme and host): absolute links in answers and
+        # texts are built from it, never from the Host header. Required in production.
+        "BASE_URL": env.get("BASE_URL", "").rstrip("/"),
+        # How many proxies in front of the app set X-Forwarded-For/-Proto (0: none), so
+        # per-IP limits see the client's address, not the proxy's.
+        "TRUSTED_PROXIES": _int(env, "TRUSTED_PROXIES", 0),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": production,
+    }
+
+
 def load_config(instance_path: str, env: dict[str, str] | None = None) -> dict[str, Any]:
     """Build the Flask config mapping from environment variables."""
     env = dict(os.environ if env is None else env)
     instance = Path(instance_path)
     production = env.get("PORTAL_ENV", "development") == "production"
     redis_url = env.get("REDIS_URL") or None
-    return _tuning(env) | {
+    return _tuning(env) | _web(env, production) | {
         "PORTAL_ENV": "production" if production else "development",
         "SECRET_KEY": _secret_key(env, instance, production),
         "SQLALCHEMY_DATABASE_URI": _database_url(env, instance),
@@ -125,11 +142,6 @@ def load_config(instance_path: str, env: dict[str, str] | None = None) -> dict[s
         "JOBS_INLINE": _flag(env, "JOBS_INLINE"),
         # Webhooks to loopback and private networks (development); refused in production.
         "WEBHOOKS_ALLOW_PRIVATE": _flag(env, "WEBHOOKS_ALLOW_PRIVATE"),
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": production,
-        "REMEMBER_COOKIE_HTTPONLY": True,
-        "REMEMBER_COOKIE_SECURE": production,
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # A form's token lasts a working day: long enough for a console tab left open,
         # short enough that a leaked token stops working the same day.
@@ -150,6 +162,16 @@ def check_config(config: dict[str, Any]) -> None:
         if config.get("WEBHOOKS_ALLOW_PRIVATE"):
             raise ConfigError(
                 "WEBHOOKS_ALLOW_PRIVATE lets webhooks reach private networks; production refuses it"
+            )
+        if config.get("SMS_BACKEND", "console") == "console":
+            raise ConfigError(
+                "SMS_BACKEND=console writes codes to a file in clear; production needs "
+                "SMS_BACKEND=http (or another gateway)"
+            )
+        if not str(config.get("BASE_URL") or "").startswith("https://"):
+            raise ConfigError(
+                "BASE_URL must be set to the portal's https:// address in production "
+                "(absolute links are built from it, not from the Host header)"
             )
     if config.get("OTP_IN_RESPONSES") and not config.get("TESTING"):
         raise ConfigError("OTP_IN_RESPONSES needs testing mode")

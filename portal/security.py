@@ -1,13 +1,17 @@
-"""Security headers on every response, strict enough for a CSP without unsafe-eval."""
+"""Security at the edge: headers on every response (a CSP without unsafe-eval), input
+the app cannot use refused, cross-site state changes refused, the proxy chain trusted
+only as far as configured, and absolute URLs from BASE_URL."""
 
 from __future__ import annotations
 
 import secrets
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, abort, current_app, g, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import NotFound
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, ValidationError
 
 from portal.core.errors import ServiceError
@@ -104,8 +108,52 @@ def init_edges(app: Flask) -> None:
     app.json = BoundedJSONProvider(app)
 
 
+# Requests that change state and come with the browser's cookies: a cross-site one is
+# refused even with a valid CSRF token (a token can leak; the browser's word cannot be
+# forged by a page). Token-authenticated API calls carry no cookies and are not checked.
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def public_url(path: str = "/") -> str:
+    """An absolute URL of the portal: BASE_URL when set (production requires it), else the
+    address the request came to (development and tests)."""
+    base = current_app.config.get("BASE_URL") or request.url_root.rstrip("/")
+    return base + path
+
+
+def refuse_cross_site() -> None:
+    """403 for a state-changing browser request another site started: the browser says so
+    in Sec-Fetch-Site, or an Origin that is not ours."""
+    if request.method not in UNSAFE_METHODS or "Authorization" in request.headers:
+        return
+    if request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site"):
+        abort(403)
+    origin = request.headers.get("Origin")
+    # "null" is what sandboxed frames and some redirects send: not us either.
+    if origin is not None and origin.rstrip("/") != _own_origin():
+        abort(403)
+
+
+def _own_origin() -> str:
+    base = current_app.config.get("BASE_URL")
+    if base:
+        parts = urlsplit(base)
+        return f"{parts.scheme}://{parts.netloc}"
+    return f"{request.scheme}://{request.host}"
+
+
+def init_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES proxies, read the client's address and scheme from the
+    headers they set (Werkzeug's ProxyFix); with none, the headers are ignored."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
+
 def init_security(app: Flask) -> None:
+    init_proxies(app)
     app.before_request(refuse_unusable_input)
+    app.before_request(refuse_cross_site)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 
     @app.after_request

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app
 
 from portal.customers.models import Customer
 from portal.customers.representation import customer_object as base_customer_object
 from portal.customers.representation import iso
+from portal.security import public_url
 
 
 def echo_code(code: str | None) -> str | None:
@@ -23,9 +24,8 @@ def edit_links(customer: Customer, *, actor: str) -> dict[str, str | None]:
     """Fresh short-lived edit links (document 001's *_url fields), absolute URLs."""
     from portal.links.services import issue_link
 
-    root = request.url_root.rstrip("/")
     return {
-        f"{purpose}_url": root + issue_link(customer, purpose, actor=actor).url_path
+        f"{purpose}_url": public_url(issue_link(customer, purpose, actor=actor).url_path)
         for purpose in ("billing", "shipping", "card")
     }
 

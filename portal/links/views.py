@@ -27,6 +27,15 @@ from portal.links.services import (
 
 bp = Blueprint("links", __name__)
 
+
+@bp.after_request
+def keep_private(response: Response) -> Response:
+    """An edit link's page holds a customer's address or card form: never cached, and the
+    link (its code is the credential) never sent on as a Referer."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
 DONE_PURPOSES = ("billing", "shipping", "card")
 
 

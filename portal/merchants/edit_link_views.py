@@ -18,6 +18,7 @@ from portal.i18n.messages import translated
 from portal.merchants.blueprint import bp
 from portal.merchants.customer_forms import LinkForm
 from portal.merchants.customer_views import current_actor, customer_url, edit_links, load_customer
+from portal.security import public_url
 from portal.staff.access import console_writer
 
 
@@ -36,7 +37,7 @@ def issue_edit_link(customer_id: int) -> Response:
     try:
         if send:
             issued = edit_links.send_link_by_sms(
-                found, purpose, actor=current_actor(), base_url=request.host_url
+                found, purpose, actor=current_actor(), base_url=public_url()
             )
         else:
             issued = edit_links.issue_link(found, purpose, actor=current_actor())
@@ -58,7 +59,7 @@ def issue_edit_link(customer_id: int) -> Response:
             "merchants/link_issued.html",
             customer=found,
             purpose=purpose,
-            url=request.host_url.rstrip("/") + issued.url_path,
+            url=public_url(issued.url_path),
             expires_at=issued.expires_at,
         ),
         mimetype="text/html",
