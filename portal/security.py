@@ -122,15 +122,19 @@ def public_url(path: str = "/") -> str:
 
 
 def refuse_cross_site() -> None:
-    """403 for a state-changing browser request another site started: the browser says so
-    in Sec-Fetch-Site, or an Origin that is not ours."""
+    """403 for a state-changing browser request another site started. Browsers that send
+    Sec-Fetch-Site are believed; for older ones an Origin that is not ours is refused.
+    "null" decides nothing: browsers send it for a same-origin post from a page with
+    Referrer-Policy no-referrer (the edit-link pages), and the CSRF token still applies."""
     if request.method not in UNSAFE_METHODS or "Authorization" in request.headers:
         return
-    if request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site"):
-        abort(403)
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        if site in ("cross-site", "same-site"):
+            abort(403)
+        return
     origin = request.headers.get("Origin")
-    # "null" is what sandboxed frames and some redirects send: not us either.
-    if origin is not None and origin.rstrip("/") != _own_origin():
+    if origin not in (None, "null") and origin.rstrip("/") != _own_origin():
         abort(403)
 
 

@@ -83,7 +83,8 @@ def test_wrong_code_keeps_assistant_on_code_step_on_phone(
     wrong = "000000" if right != "000000" else "111111"
     page.get_by_label("Code", exact=True).fill(wrong)
     page.get_by_role("button", name="Verify").click()
-    expect(page.get_by_text("That code is not right.")).to_be_visible()
+    expect(page.locator("#code-error")).to_contain_text("That code is not right.")
+    expect(page.locator(".error-summary a[href='#code']")).to_be_visible()
     # htmx swapped the code step in place: still on the code page, not the POST's URL.
     expect(page).to_have_url(re.compile(r"/code$"))
     expect(page.get_by_label("Code", exact=True)).to_be_focused()
