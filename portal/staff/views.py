@@ -7,6 +7,7 @@ from typing import Any
 from flask import (
     Blueprint,
     Response,
+    current_app,
     flash,
     make_response,
     redirect,
@@ -24,13 +25,25 @@ from portal.redirects import safe_next
 from portal.sessions import current_staff, sign_in_staff, sign_out
 from portal.staff.forms import LoginForm
 from portal.staff.models import StaffUser
-from portal.staff.signin import authenticate_staff, end_staff_sessions
+from portal.staff.signin import (
+    DEVICE_COOKIE,
+    DEVICE_DAYS,
+    authenticate_staff,
+    device_cookie_value,
+    end_staff_sessions,
+    is_known_device,
+)
 
 bp = Blueprint("staff", __name__)
 
 
 def _email_key() -> str:
     return "login-email:" + (request.form.get("email") or "").strip().lower()[:255]
+
+
+def _known_device() -> bool:
+    """The browser signed in to the typed email's account before (portal/staff/signin.py)."""
+    return is_known_device(request.form.get("email") or "", request.cookies.get(DEVICE_COOKIE))
 
 
 def _failed(response: Response) -> bool:
@@ -47,7 +60,13 @@ def home_for(user: StaffUser) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("20 per 5 minutes", methods=["POST"], deduct_when=_failed)
-@limiter.limit("10 per 5 minutes", methods=["POST"], key_func=_email_key, deduct_when=_failed)
+@limiter.limit(
+    "10 per 5 minutes",
+    methods=["POST"],
+    key_func=_email_key,
+    deduct_when=_failed,
+    exempt_when=_known_device,  # guessing someone's email never locks them out
+)
 def login() -> Any:
     """Sign in with email and password; the session is rotated on success."""
     form = LoginForm()
@@ -60,20 +79,28 @@ def login() -> Any:
     status = 200
     if form.validate_on_submit():
         try:
-            user = authenticate_staff(form.email.data, form.password.data)
+            user = authenticate_staff(
+                form.email.data, form.password.data, known_device=_known_device()
+            )
         except ServiceError as err:
             refused(err)
             error = translated(err)
             status = err.status
         else:
             sign_in_staff(user)
-            return redirect(safe_next(form.next.data, home_for(user)), code=303)
+            done = redirect(safe_next(form.next.data, home_for(user)), code=303)
+            done.set_cookie(
+                DEVICE_COOKIE,
+                device_cookie_value(user.email),
+                max_age=DEVICE_DAYS * 86400,
+                httponly=True,
+                secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+                samesite="Lax",
+            )
+            return done
     elif request.method == "POST":
         status = 422
-    response = make_response(render_template("staff/login.html", form=form, error=error), status)
-    if status == 429:
-        response.headers["Retry-After"] = "900"
-    return response
+    return make_response(render_template("staff/login.html", form=form, error=error), status)
 
 
 @bp.post("/logout")

@@ -8,7 +8,7 @@ import pytest
 
 from portal.core.time import utcnow
 from portal.extensions import db
-from portal.staff.signin import MAX_FAILURES
+from portal.staff.signin import BAD_CREDENTIALS, FREE_FAILURES, wait_after
 from tests.support.factories import DEFAULT_PASSWORD
 
 
@@ -61,21 +61,56 @@ def test_login_wrong_password_counts_failure(client, make_merchant, make_staff):
     assert user.failed_logins == 1
 
 
-def test_login_locks_after_repeated_failures(client, make_merchant, make_staff):
-    """After MAX_FAILURES wrong passwords even the right password is refused."""
+def test_guessing_a_real_email_answers_like_an_unknown_one(client, make_merchant, make_staff):
+    """Many wrong passwords: the same 401 for a real and an unknown email, every time."""
     user = make_staff(make_merchant())
-    for _ in range(MAX_FAILURES):
-        _post(client, user.email, "nope-nope")
-    response = _post(client, user.email)
-    assert response.status_code == 429
-    assert "Too many failed attempts" in response.get_data(as_text=True)
+    real = [_post(client, user.email, "nope-nope") for _ in range(FREE_FAILURES + 2)]
+    unknown = [_post(client, "nobody@example.test", "nope-nope") for _ in range(FREE_FAILURES + 2)]
+    assert {r.status_code for r in real} == {r.status_code for r in unknown} == {401}
+    assert {BAD_CREDENTIALS in r.get_data(as_text=True) for r in real + unknown} == {True}
+    assert not any("Retry-After" in r.headers for r in real + unknown)
+
+
+def test_guessing_slows_new_devices_but_not_the_owners_own(app, make_merchant, make_staff):
+    """After the free failures a new device waits; the owner's own browser signs in."""
+    user = make_staff(make_merchant())
+    own = app.test_client()
+    assert _post(own, user.email).status_code == 303  # the owner signed in here before
+    attacker = app.test_client()
+    for _ in range(FREE_FAILURES):
+        _post(attacker, user.email, "nope-nope")
     db.session.refresh(user)
     assert user.locked_until is not None
+    # The right password from a new device, inside the wait: refused like a wrong one.
+    assert _post(app.test_client(), user.email).status_code == 401
+    # The owner's device is not held back.
+    assert _post(own, user.email).status_code == 303
 
 
-def test_login_works_again_after_lock_expires(client, make_merchant, make_staff):
-    """An expired lock no longer blocks the right password."""
-    user = make_staff(make_merchant(), locked_until=utcnow() - timedelta(minutes=1))
+def test_the_wait_rises_and_is_capped():
+    assert wait_after(FREE_FAILURES - 1) == timedelta(0)
+    assert wait_after(FREE_FAILURES) == timedelta(seconds=30)
+    assert wait_after(FREE_FAILURES + 2) == timedelta(seconds=120)
+    assert wait_after(FREE_FAILURES + 50) == timedelta(minutes=15)
+
+
+def test_the_owner_is_mailed_once_when_guessing_starts(
+    client, make_merchant, make_staff, mail_folder
+):
+    user = make_staff(make_merchant())
+    for _ in range(FREE_FAILURES + 3):
+        _post(client, user.email, "nope-nope")
+    warnings = [m for m in mail_folder.messages() if "trying to sign in" in m["Subject"]]
+    assert len(warnings) == 1
+    assert warnings[0]["To"] == user.email
+    assert "nope-nope" not in warnings[0].get_content()
+
+
+def test_login_works_again_after_the_wait(client, make_merchant, make_staff):
+    """A wait that has passed no longer holds the right password back."""
+    user = make_staff(
+        make_merchant(), failed_logins=FREE_FAILURES, locked_until=utcnow() - timedelta(minutes=1)
+    )
     assert _post(client, user.email).status_code == 303
 
 
@@ -169,3 +204,15 @@ def test_login_page_has_csrf_field_when_enabled(app, make_merchant, make_staff):
     client = app.test_client()
     assert 'name="csrf_token"' in client.get("/login").get_data(as_text=True)
     assert _post(client, user.email).status_code == 400
+
+
+@pytest.mark.options(ratelimit_enabled=True)
+def test_the_per_email_limit_never_locks_out_the_owners_device(app, make_merchant, make_staff):
+    """An attacker burning the email's limit gets 429; the owner's own browser does not."""
+    user = make_staff(make_merchant())
+    own = app.test_client()
+    assert _post(own, user.email).status_code == 303
+    attacker = app.test_client()
+    statuses = [_post(attacker, user.email, "nope-nope").status_code for _ in range(12)]
+    assert statuses[-1] == 429
+    assert _post(own, user.email).status_code == 303
