@@ -54,8 +54,15 @@ def seed_demo_command(if_empty: bool, customers: int) -> None:
 @click.option("--email", required=True, help="Owner's email (used to sign in).")
 @click.option("--password", required=True, help="Owner's password (8 characters or more).")
 @click.option("--country", default="BD", show_default=True, help="ISO 3166 country code.")
+@click.option(
+    "--sms-countries",
+    default="",
+    help="Countries codes may be texted to, e.g. BD,IN (default: the shop's country).",
+)
 @with_appcontext
-def create_merchant_command(slug: str, name: str, email: str, password: str, country: str) -> None:
+def create_merchant_command(
+    slug: str, name: str, email: str, password: str, country: str, sms_countries: str
+) -> None:
     """Create a merchant (tenant) and its owner account."""
     from portal.staff.accounts import create_merchant, create_staff
     from portal.staff.models import Role
@@ -63,6 +70,7 @@ def create_merchant_command(slug: str, name: str, email: str, password: str, cou
     with unit_of_work():
         try:
             merchant = create_merchant(slug=slug, name=name, country_code=country, email=email)
+            merchant.sms_countries = sms_countries.upper().replace(" ", "") or None
             create_staff(merchant, email=email, password=password, role=Role.OWNER, actor="cli")
         except ServiceError as exc:
             _fail(exc)

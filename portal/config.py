@@ -116,40 +116,50 @@ def load_config(instance_path: str, env: dict[str, str] | None = None) -> dict[s
     instance = Path(instance_path)
     production = env.get("PORTAL_ENV", "development") == "production"
     redis_url = env.get("REDIS_URL") or None
-    return _tuning(env) | _web(env, production) | {
-        "PORTAL_ENV": "production" if production else "development",
-        "SECRET_KEY": _secret_key(env, instance, production),
-        "SQLALCHEMY_DATABASE_URI": _database_url(env, instance),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "REDIS_URL": redis_url,
-        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
-        "RATELIMIT_ENABLED": _flag(env, "RATELIMIT_ENABLED", True),
-        "RATELIMIT_HEADERS_ENABLED": True,
-        "SMS_BACKEND": env.get("SMS_BACKEND", "console"),
-        "SMS_OUTBOX": env.get("SMS_OUTBOX") or str(instance / "outbox.jsonl"),
-        "SMS_GATEWAY_URL": env.get("SMS_GATEWAY_URL", ""),
-        "SMS_GATEWAY_TOKEN": env.get("SMS_GATEWAY_TOKEN", ""),
-        "MAIL_SERVER": env.get("MAIL_SERVER") or None,
-        "MAIL_PORT": _int(env, "MAIL_PORT", 25),
-        "MAIL_SENDER": env.get("MAIL_SENDER", "portal@localhost"),
-        "MAIL_DIR": env.get("MAIL_DIR") or str(instance / "mail"),
-        "OTP_TTL_SECONDS": _int(env, "OTP_TTL_SECONDS", 300),
-        "OTP_MAX_ATTEMPTS": _int(env, "OTP_MAX_ATTEMPTS", 5),
-        "OTP_SENDS_PER_HOUR": _int(env, "OTP_SENDS_PER_HOUR", 3),
-        "OTP_IN_RESPONSES": _flag(env, "OTP_IN_RESPONSES"),
-        "SIGNIN_MIN_SECONDS": _seconds(env, "SIGNIN_MIN_SECONDS", 0.3),
-        "EDIT_LINK_TTL_SECONDS": _int(env, "EDIT_LINK_TTL_SECONDS", 900),
-        "JOBS_INLINE": _flag(env, "JOBS_INLINE"),
-        # Webhooks to loopback and private networks (development); refused in production.
-        "WEBHOOKS_ALLOW_PRIVATE": _flag(env, "WEBHOOKS_ALLOW_PRIVATE"),
-        "MAX_CONTENT_LENGTH": 1024 * 1024,
-        # A form's token lasts a working day: long enough for a console tab left open,
-        # short enough that a leaked token stops working the same day.
-        "WTF_CSRF_TIME_LIMIT": _int(env, "CSRF_TIME_LIMIT_SECONDS", 8 * 3600),
-        "BABEL_DEFAULT_LOCALE": "en",
-        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "i18n" / "translations"),
-        "LANGUAGES": {"en": "English", "bn": "বাংলা", "id": "Bahasa Indonesia"},
-    }
+    return (
+        _tuning(env)
+        | _web(env, production)
+        | {
+            "PORTAL_ENV": "production" if production else "development",
+            "SECRET_KEY": _secret_key(env, instance, production),
+            "SQLALCHEMY_DATABASE_URI": _database_url(env, instance),
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+            "REDIS_URL": redis_url,
+            "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+            "RATELIMIT_ENABLED": _flag(env, "RATELIMIT_ENABLED", True),
+            "RATELIMIT_HEADERS_ENABLED": True,
+            "SMS_BACKEND": env.get("SMS_BACKEND", "console"),
+            "SMS_OUTBOX": env.get("SMS_OUTBOX") or str(instance / "outbox.jsonl"),
+            "SMS_GATEWAY_URL": env.get("SMS_GATEWAY_URL", ""),
+            "SMS_GATEWAY_TOKEN": env.get("SMS_GATEWAY_TOKEN", ""),
+            "MAIL_SERVER": env.get("MAIL_SERVER") or None,
+            "MAIL_PORT": _int(env, "MAIL_PORT", 25),
+            "MAIL_SENDER": env.get("MAIL_SENDER", "portal@localhost"),
+            "MAIL_DIR": env.get("MAIL_DIR") or str(instance / "mail"),
+            "OTP_TTL_SECONDS": _int(env, "OTP_TTL_SECONDS", 300),
+            "OTP_MAX_ATTEMPTS": _int(env, "OTP_MAX_ATTEMPTS", 5),
+            "OTP_SENDS_PER_HOUR": _int(env, "OTP_SENDS_PER_HOUR", 3),
+            # The SMS budget (portal/otp/budget.py): numbers texted per merchant and per number
+            # prefix in an hour, and the breaker over all merchants.
+            "SMS_MERCHANT_NUMBERS_PER_HOUR": _int(env, "SMS_MERCHANT_NUMBERS_PER_HOUR", 1000),
+            "SMS_PREFIX_NUMBERS_PER_HOUR": _int(env, "SMS_PREFIX_NUMBERS_PER_HOUR", 50),
+            "SMS_BREAKER_MIN_PER_MINUTE": _int(env, "SMS_BREAKER_MIN_PER_MINUTE", 200),
+            "SMS_BREAKER_FACTOR": _int(env, "SMS_BREAKER_FACTOR", 10),
+            "OTP_IN_RESPONSES": _flag(env, "OTP_IN_RESPONSES"),
+            "SIGNIN_MIN_SECONDS": _seconds(env, "SIGNIN_MIN_SECONDS", 0.3),
+            "EDIT_LINK_TTL_SECONDS": _int(env, "EDIT_LINK_TTL_SECONDS", 900),
+            "JOBS_INLINE": _flag(env, "JOBS_INLINE"),
+            # Webhooks to loopback and private networks (development); refused in production.
+            "WEBHOOKS_ALLOW_PRIVATE": _flag(env, "WEBHOOKS_ALLOW_PRIVATE"),
+            "MAX_CONTENT_LENGTH": 1024 * 1024,
+            # A form's token lasts a working day: long enough for a console tab left open,
+            # short enough that a leaked token stops working the same day.
+            "WTF_CSRF_TIME_LIMIT": _int(env, "CSRF_TIME_LIMIT_SECONDS", 8 * 3600),
+            "BABEL_DEFAULT_LOCALE": "en",
+            "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "i18n" / "translations"),
+            "LANGUAGES": {"en": "English", "bn": "বাংলা", "id": "Bahasa Indonesia"},
+        }
+    )
 
 
 def check_config(config: dict[str, Any]) -> None:

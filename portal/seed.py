@@ -215,6 +215,9 @@ def _demo_orders(rng: random.Random, customer: Customer, now: datetime, po: int)
     return po
 
 
+DEMO_SMS_COUNTRIES = "BD,ID,US,CA"
+
+
 def seed_demo(customers: int = 500) -> dict[str, int]:
     """Create the demo merchant and its data; a second run changes nothing."""
     seed_regions()
@@ -223,6 +226,8 @@ def seed_demo(customers: int = 500) -> dict[str, int]:
     merchant = create_merchant(
         slug="demo", name="Demo Store", country_code="BD", email="owner@demo.test"
     )
+    # The documents' examples text Bangladeshi, Indonesian and North American numbers.
+    merchant.sms_countries = DEMO_SMS_COUNTRIES
     _demo_accounts(merchant)
     db.session.add(Category(merchant_id=merchant.id, code="VIP", name="VIP"))
     regions = list(db.session.scalars(select(Region)))

@@ -111,6 +111,14 @@ class OtpError(ErrorCode):
     CODE_EXPIRED = "code_expired", N_("This code has expired. Ask for a new code.")
     CODE_LOCKED = "code_locked", N_("Too many wrong codes. Ask for a new code.")
     CODE_WRONG = "code_wrong", N_("That code is not right. Check it and try again.")
+    COUNTRY_NOT_ALLOWED = (
+        "country_not_allowed",
+        N_("This shop cannot send codes to phone numbers of that country."),
+    )
+    SMS_BUDGET = (
+        "sms_budget",
+        N_("Too many codes are being sent right now. Please try again later."),
+    )
     CUSTOMER_BLOCKED = "customer_blocked", N_("This customer is blocked, so no code can be sent.")
 
 

@@ -28,6 +28,8 @@ class Merchant(IdMixin, CreatedAtMixin, db.Model):
     country_code: Mapped[str] = mapped_column(String(2), nullable=False, default="BD")
     email: Mapped[str | None] = mapped_column(String(255))
     default_language: Mapped[str] = mapped_column(String(8), nullable=False, default="en")
+    # Countries (ISO, comma-separated) codes may be texted to; empty: the shop's country.
+    sms_countries: Mapped[str | None] = mapped_column(String(200))
 
 
 class Partner(IdMixin, MerchantIdMixin, CreatedAtMixin, db.Model):

@@ -32,7 +32,12 @@ class OtpChallenge(IdMixin, MerchantIdMixin, CreatedAtMixin, db.Model):
     locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    __table_args__ = (UniqueConstraint("merchant_id", "phone"),)
+    __table_args__ = (
+        UniqueConstraint("merchant_id", "phone"),
+        # The SMS budget counts the numbers texted in the last hour (portal/otp/budget.py).
+        Index("ix_otp_challenges_merchant_sent", "merchant_id", "last_sent_at"),
+        Index("ix_otp_challenges_sent", "last_sent_at"),
+    )
 
 
 class OtpSend(IdMixin, db.Model):

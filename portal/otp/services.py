@@ -24,6 +24,7 @@ from portal.core.time import as_utc, utcnow
 from portal.customers.models import ActiveState, Customer, RegistrationStatus
 from portal.extensions import db
 from portal.merchants.models import Merchant
+from portal.otp.budget import check_budget
 from portal.otp.models import OtpChallenge, OtpSend
 from portal.otp.sms import SmsError, send_sms
 
@@ -141,6 +142,7 @@ def send_code(
     challenge = lock_challenge(merchant.id, phone, create=True)
     assert challenge is not None
     _check_may_send(challenge, customer)
+    check_budget(merchant, phone, utcnow())
     code, token = _renew(challenge, merchant.id, phone, customer=customer, purpose=purpose)
     try:
         if deliver:

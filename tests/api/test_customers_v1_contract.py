@@ -10,8 +10,9 @@ from tests.api.helpers import auth
 
 
 def test_document_001_create_example_sends_code(client, make_merchant, make_token, outbox):
-    """The curl body (unconfirmed_phone_number, country_code) creates an unconfirmed customer."""
-    merchant = make_merchant(country_code="US")
+    """The curl body (unconfirmed_phone_number, country_code) creates an unconfirmed customer.
+    The example texts a Canadian number, so the shop lists Canada among its countries."""
+    merchant = make_merchant(country_code="US", sms_countries="US,CA")
     body = {"unconfirmed_phone_number": "418-581-0827", "country_code": "CA"}
     response = client.post("/v1/customers", json=body, headers=auth(make_token(merchant)))
     assert response.status_code == 201

@@ -1,0 +1,113 @@
+"""The SMS budget: which numbers a merchant's codes may go to, and how many, before the
+gateway is asked (Twilio's Fraud Guard is the model).
+
+Why: SMS pumping sends codes to premium or far-away numbers the attacker is paid for.
+The per-phone and per-IP limits do not see it: each number gets one code, from many
+addresses. So every send, delivered or silent (so the answer never tells whether a
+number has an account), is checked against
+- the merchant's destination countries (default: the shop's own country);
+- an hourly cap of numbers per merchant, and per number prefix within it (a pumping run
+  walks consecutive numbers);
+- a circuit breaker over all merchants: when the numbers texted in the last minute jump
+  above a multiple of the last hour's rate, sending stops and the owners are told.
+The counts read `otp_challenges.last_sent_at`, one row per number, indexed for it.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from datetime import datetime, timedelta
+
+import phonenumbers
+from cachetools import TTLCache
+from flask import current_app
+from sqlalchemy import func, select
+
+from portal.core.error_codes import OtpError
+from portal.core.errors import ServiceError
+from portal.core.mail import send_mail
+from portal.extensions import db
+from portal.merchants.models import Merchant
+from portal.otp.models import OtpChallenge
+
+log = logging.getLogger(__name__)
+# The prefix a pumping run shares: country code and the first digits of the number.
+PREFIX_DIGITS = 7
+# Owners already told about a tripped breaker, per merchant, for ten minutes (per process).
+_told: TTLCache[int, bool] = TTLCache(maxsize=10_000, ttl=600)
+
+
+def allowed_countries(merchant: Merchant) -> set[str]:
+    """The ISO countries this merchant's codes may go to."""
+    listed = {c.strip().upper() for c in (merchant.sms_countries or "").split(",") if c.strip()}
+    return listed or {merchant.country_code.upper()}
+
+
+def check_budget(merchant: Merchant, e164: str, now: datetime) -> None:
+    """Refuse a send this merchant's budget does not allow; nothing is sent then."""
+    region = phonenumbers.region_code_for_number(phonenumbers.parse(e164))
+    if region not in allowed_countries(merchant):
+        raise ServiceError(OtpError.COUNTRY_NOT_ALLOWED, field="phone", status=422)
+    config = current_app.config
+    hour_ago = now - timedelta(hours=1)
+    recent = select(func.count()).where(
+        OtpChallenge.merchant_id == merchant.id,
+        OtpChallenge.last_sent_at >= hour_ago,
+        OtpChallenge.phone != e164,
+    )
+    if (db.session.scalar(recent) or 0) >= config["SMS_MERCHANT_NUMBERS_PER_HOUR"]:
+        raise _over_budget(merchant, "merchant", e164)
+    prefix = e164[:PREFIX_DIGITS]
+    same_prefix = recent.where(OtpChallenge.phone.startswith(prefix, autoescape=True))
+    if (db.session.scalar(same_prefix) or 0) >= config["SMS_PREFIX_NUMBERS_PER_HOUR"]:
+        raise _over_budget(merchant, "prefix", e164)
+    _check_breaker(merchant, now)
+
+
+def _over_budget(merchant: Merchant, which: str, e164: str) -> ServiceError:
+    log.warning(
+        "SMS budget: %s cap reached for merchant %s (number %r…)", which, merchant.id, e164[:6]
+    )
+    return ServiceError(OtpError.SMS_BUDGET, field="phone", status=429, retry_after=3600)
+
+
+def _check_breaker(merchant: Merchant, now: datetime) -> None:
+    """Stop every send while the last minute's numbers are far above the hour's rate."""
+    config = current_app.config
+    minute = db.session.scalar(
+        select(func.count()).where(OtpChallenge.last_sent_at >= now - timedelta(minutes=1))
+    )
+    hour = db.session.scalar(
+        select(func.count()).where(OtpChallenge.last_sent_at >= now - timedelta(hours=1))
+    )
+    usual = (hour or 0) / 60
+    limit = max(config["SMS_BREAKER_MIN_PER_MINUTE"], config["SMS_BREAKER_FACTOR"] * usual)
+    if (minute or 0) < limit:
+        return
+    log.error(
+        "SMS circuit breaker open: %s numbers in the last minute, usual %.1f a minute",
+        minute,
+        usual,
+    )
+    if merchant.id not in _told:
+        _told[merchant.id] = True
+        _tell_owners(merchant, minute or 0)
+    raise ServiceError(OtpError.SMS_BUDGET, field="phone", status=429, retry_after=60)
+
+
+def _tell_owners(merchant: Merchant, minute: int) -> None:
+    """Mail the owner now: the refused request rolls back, so a job queued after its
+    commit would never run. A mail that cannot go is logged, never a 500."""
+    if not merchant.email:
+        return
+    try:
+        send_mail(
+            merchant.email,
+            f"{merchant.name}: sending codes is paused",
+            f"{minute} numbers were sent codes in one minute, far more than usual, so the "
+            "portal stopped sending codes for now. This is how SMS pumping fraud looks. "
+            "Sending resumes by itself when the rate falls back; nothing else is needed.",
+        )
+    except (OSError, smtplib.SMTPException):
+        log.exception("could not tell merchant %s that the breaker opened", merchant.id)
