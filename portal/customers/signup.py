@@ -3,17 +3,22 @@
 Both entry points answer the same way whether or not the number belongs to a customer:
 a code goes only to a customer who may sign in, every other number still counts a send
 (so the hourly limit and the code page behave identically) but receives nothing.
+
+A sign-up with a new number creates no customer yet: the name and email wait with the
+code (`otp_challenges.pending_signup`), and the customer is made when the code proves the
+phone. So "Send code" to fifty numbers leaves no fifty half-made customers behind.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import update
 
 from portal.core.error_codes import CustomerError, OtpError
-from portal.core.errors import Conflict, ServiceError
+from portal.core.errors import ServiceError
 from portal.core.inputs import ascii_digits, is_digits
 from portal.core.phone import Phone, normalise_phone
 from portal.customers.fields import ValidationFailed, clean_fields
@@ -21,7 +26,14 @@ from portal.customers.models import Customer, RegisteredBy
 from portal.customers.services import create_customer, find_by_phone
 from portal.extensions import db
 from portal.merchants.models import Merchant
-from portal.otp.services import lock_challenge, may_get_codes, send_code, verify_code
+from portal.otp.services import (
+    confirm_phone,
+    lock_challenge,
+    may_get_codes,
+    send_code,
+    verify_code,
+    verify_pending_signup,
+)
 
 SIGNUP = "signup"
 SIGNIN = "signin"
@@ -55,12 +67,23 @@ def owner_of(merchant: Merchant, e164: str) -> Customer | None:
 def _send(merchant: Merchant, e164: str, purpose: str) -> Pending:
     """Send a code to the customer behind `e164`, or count a silent send for anyone else."""
     # Take the write lock (SQLite) / row lock (PostgreSQL) before reading the customer.
-    lock_challenge(merchant.id, e164, create=False)
+    challenge = lock_challenge(merchant.id, e164, create=False)
     customer = owner_of(merchant, e164)
     if may_sign_in(customer):
         assert customer is not None
         send_code(
             merchant, e164, customer=customer, actor=f"customer:{customer.id}", purpose=purpose
+        )
+    elif customer is None and challenge is not None and challenge.pending_signup:
+        # "Send a new code" for a sign-up still waiting: its fields stay with the code.
+        waiting = json.loads(challenge.pending_signup)
+        send_code(
+            merchant,
+            e164,
+            customer=None,
+            actor="customer:signup",
+            purpose=SIGNUP,
+            language=waiting.get("language"),
         )
     else:
         send_code(merchant, e164, customer=None, actor="anonymous", purpose=purpose, deliver=False)
@@ -111,17 +134,19 @@ def start_signup(
         purpose = SIGNIN if existing.phone == e164 else SIGNUP
         return _send(merchant, e164, purpose)
     fields = {key: value for key, value in cleaned.items() if value is not None}
-    fields["phone"] = e164
     fields["country_code"] = phone.country_code or merchant.country_code
     if data.get("language"):
         fields["language"] = data["language"]
-    try:
-        with db.session.begin_nested():
-            create_customer(merchant, fields, actor=actor, registered_by=RegisteredBy.SELF)
-    except Conflict:
-        # A concurrent sign-up with the same number won: reuse its customer.
-        pass
-    return _send(merchant, e164, SIGNUP)
+    send_code(
+        merchant,
+        e164,
+        customer=None,
+        actor=actor,
+        purpose=SIGNUP,
+        pending_signup=fields,
+        language=fields.get("language"),
+    )
+    return Pending(phone=e164, purpose=SIGNUP)
 
 
 def start_signin(merchant: Merchant, phone_raw: str | None, *, country: str | None) -> Pending:
@@ -149,10 +174,22 @@ def finish_verification(merchant: Merchant, pending: Pending, code: str | None) 
     if not is_digits(digits) or len(digits) > 12:
         digits = "x"  # still checked, so the attempt counts and nothing is learnt
     known = owner_of(merchant, pending.phone)
-    actor = f"customer:{known.id}" if known is not None else "anonymous"
-    customer = verify_code(merchant, pending.phone, digits, actor=actor)
+    if known is None:
+        return _finish_signup(merchant, pending.phone, digits)
+    customer = verify_code(merchant, pending.phone, digits, actor=f"customer:{known.id}")
     if not may_sign_in(customer):
         raise ServiceError(OtpError.NO_CODE, field="code")
+    return customer
+
+
+def _finish_signup(merchant: Merchant, e164: str, digits: str) -> Customer:
+    """The code of a waiting sign-up: now the customer is made, with the phone proved."""
+    fields = verify_pending_signup(merchant, e164, digits)
+    actor = "customer:signup"
+    customer = create_customer(
+        merchant, {**fields, "phone": e164}, actor=actor, registered_by=RegisteredBy.SELF
+    )
+    confirm_phone(customer, e164, actor=actor)
     return customer
 
 

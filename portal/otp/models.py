@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.models import CreatedAtMixin, IdMixin, MerchantIdMixin, UTCDateTime
@@ -31,6 +31,9 @@ class OtpChallenge(IdMixin, MerchantIdMixin, CreatedAtMixin, db.Model):
     consumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A sign-up waiting for its code: the name and email typed (JSON). The customer is
+    # created only when the code proves the phone (portal/customers/signup.py).
+    pending_signup: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
         UniqueConstraint("merchant_id", "phone"),

@@ -7,8 +7,10 @@ Callers commit after success, and also after a ServiceError whose `persist` is T
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale, gettext
@@ -131,6 +133,8 @@ def send_code(
     actor: str,
     purpose: str = "confirm",
     deliver: bool = True,
+    pending_signup: dict[str, Any] | None = None,
+    language: str | None = None,
 ) -> SentCode:
     """Send a fresh code to `phone` (E.164), replacing any earlier one.
 
@@ -144,9 +148,11 @@ def send_code(
     _check_may_send(challenge, customer)
     check_budget(merchant, phone, utcnow())
     code, token = _renew(challenge, merchant.id, phone, customer=customer, purpose=purpose)
+    if pending_signup is not None:
+        challenge.pending_signup = json.dumps(pending_signup)
     try:
         if deliver:
-            send_sms(phone, sms_text(merchant, code, customer.language if customer else None))
+            send_sms(phone, sms_text(merchant, code, customer.language if customer else language))
     except SmsError as exc:
         raise ServiceError(OtpError.SMS_FAILED, field="phone", status=502) from exc
     if customer is not None:
@@ -242,6 +248,36 @@ def verify_code(
     With `token` (document 000), the token of the latest send must match too.
     """
     max_attempts = current_app.config["OTP_MAX_ATTEMPTS"]
+    challenge = _matching_challenge(merchant, phone, code, token=token)
+    customer = None
+    if challenge.customer_id:
+        _lock_customer(challenge.customer_id)
+        customer = db.session.get(Customer, challenge.customer_id, populate_existing=True)
+    if customer is None or customer.merchant_id != merchant.id or not may_get_codes(customer):
+        raise _fail(challenge, max_attempts=max_attempts)
+    _consume(challenge)
+    confirm_phone(customer, phone, actor=actor)
+    return customer
+
+
+def verify_pending_signup(merchant: Merchant, phone: str, code: str) -> dict[str, Any]:
+    """Check `code` for a sign-up still waiting for it; on success the code is used up and
+    the fields typed at sign-up are returned for the caller to create the customer with.
+    A number without a waiting sign-up fails like a wrong code (and counts as one)."""
+    challenge = _matching_challenge(merchant, phone, code)
+    if not challenge.pending_signup:
+        raise _fail(challenge, max_attempts=current_app.config["OTP_MAX_ATTEMPTS"])
+    fields = json.loads(challenge.pending_signup)
+    _consume(challenge)
+    return fields
+
+
+def _matching_challenge(
+    merchant: Merchant, phone: str, code: str, *, token: str | None = None
+) -> OtpChallenge:
+    """The locked challenge whose live code (and token, if given) this is, else the
+    refusal: no code, locked, expired, or a wrong try counted (persist)."""
+    max_attempts = current_app.config["OTP_MAX_ATTEMPTS"]
     challenge = lock_challenge(merchant.id, phone, create=False)
     if challenge is None or challenge.code_hash is None or challenge.consumed_at is not None:
         raise ServiceError(OtpError.NO_CODE, field="code")
@@ -254,17 +290,15 @@ def verify_code(
     code_ok = same_hash(_code_hash(merchant.id, phone, digits), challenge.code_hash)
     if not (token_ok and code_ok):
         raise _fail(challenge, max_attempts=max_attempts)
-    customer = None
-    if challenge.customer_id:
-        _lock_customer(challenge.customer_id)
-        customer = db.session.get(Customer, challenge.customer_id, populate_existing=True)
-    if customer is None or customer.merchant_id != merchant.id or not may_get_codes(customer):
-        raise _fail(challenge, max_attempts=max_attempts)
+    return challenge
+
+
+def _consume(challenge: OtpChallenge) -> None:
+    """A code works once: the hashes go, and so does any sign-up it was waiting for."""
     challenge.consumed_at = utcnow()
     challenge.code_hash = None
     challenge.token_hash = None
-    confirm_phone(customer, phone, actor=actor)
-    return customer
+    challenge.pending_signup = None
 
 
 def confirm_phone(customer: Customer, phone: str, *, actor: str) -> None:

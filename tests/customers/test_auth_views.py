@@ -52,16 +52,14 @@ def test_signup_page_shows_labelled_fields_with_merchant_country(client, shop):
     assert re.search(r'<option selected value="BD">|<option value="BD" selected>', html)
 
 
-def test_signup_creates_unconfirmed_customer_and_goes_to_code_page(client, shop, outbox):
-    """Sign-up keeps the number as unconfirmed_phone, sends a code and redirects."""
+def test_signup_sends_a_code_and_creates_no_customer_yet(client, shop, outbox):
+    """Sign-up sends a code and redirects; the name and email wait with the code, and no
+    customer exists until the code proves the phone (no junk records from pumping)."""
     phone = unique_phone()
     response = _signup(client, shop, _local(phone), email="rina@example.com")
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/shop/{shop.slug}/code")
-    customer = db.session.scalar(select(Customer).where(Customer.unconfirmed_phone == phone))
-    assert customer is not None and customer.phone is None and customer.confirmed_at is None
-    assert customer.first_name == "Rina" and customer.email == "rina@example.com"
-    assert customer.country_code == "BD"
+    assert db.session.scalar(select(Customer).where(Customer.merchant_id == shop.id)) is None
     assert "Rahim Store" in outbox.last(phone)["text"]
     page = client.get(f"/shop/{shop.slug}/code").get_data(as_text=True)
     assert 'inputmode="numeric"' in page and 'autocomplete="one-time-code"' in page
@@ -78,6 +76,7 @@ def test_signup_right_code_confirms_signs_in_and_shows_profile(client, shop, out
     customer = db.session.scalar(select(Customer).where(Customer.phone == phone))
     assert customer.unconfirmed_phone is None and customer.confirmed_at is not None
     assert customer.is_otp_verified
+    assert customer.first_name == "Rina" and customer.country_code == "BD"
     assert _session_user(client) == f"customer:{customer.id}:{customer.session_version}"
     assert client.get(f"/shop/{shop.slug}/profile").status_code == 200
 
@@ -390,3 +389,19 @@ def test_production_cookie_is_secure_httponly_lax(tmp_path):
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["SESSION_COOKIE_HTTPONLY"] is True
     assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_a_waiting_signup_resends_and_keeps_its_fields(client, shop, outbox):
+    """ "Send a new code" for a sign-up still waiting texts the number again, and the
+    customer made by that code has the name and email typed at sign-up."""
+    phone = unique_phone()
+    _signup(client, shop, phone, email="rina@example.com")
+    first = outbox.last_code(phone)
+    assert client.post(f"/shop/{shop.slug}/code/resend").status_code == 303
+    second = outbox.last_code(phone)
+    assert second and len(outbox.messages()) >= 2
+    assert _verify(client, shop, first).status_code in (400, 422)  # replaced by the new one
+    assert db.session.scalar(select(Customer).where(Customer.merchant_id == shop.id)) is None
+    assert _verify(client, shop, second).status_code == 303
+    customer = db.session.scalar(select(Customer).where(Customer.phone == phone))
+    assert customer.email == "rina@example.com" and customer.last_name == "Akter"

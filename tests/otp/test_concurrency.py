@@ -91,8 +91,9 @@ def test_concurrent_wrong_guesses_lock_after_five(committing_app, make_merchant,
     assert challenge.attempts == 5 and challenge.locked_at is not None
 
 
-def test_concurrent_signups_with_same_phone_create_one_customer(committing_app, make_merchant):
-    """Ten simultaneous sign-ups of one number: one customer, no error, no 500."""
+def test_concurrent_signups_with_same_phone_create_no_customer(committing_app, make_merchant):
+    """Ten simultaneous sign-ups of one number: no error, no 500, and no customer until a
+    code proves the phone (the last sign-up's fields wait with the code)."""
     from portal.customers.signup import start_signup
 
     merchant = make_merchant()
@@ -114,11 +115,15 @@ def test_concurrent_signups_with_same_phone_create_one_customer(committing_app, 
     assert set(results) <= {"ok", "too_many_sends"}
     assert results.count("ok") >= 3  # the hourly send limit refuses the rest cleanly
     count = db.session.scalar(
-        select(func.count(Customer.id)).where(
-            Customer.merchant_id == merchant_id, Customer.unconfirmed_phone == phone
+        select(func.count(Customer.id)).where(Customer.merchant_id == merchant_id)
+    )
+    assert count == 0
+    waiting = db.session.scalar(
+        select(OtpChallenge.pending_signup).where(
+            OtpChallenge.merchant_id == merchant_id, OtpChallenge.phone == phone
         )
     )
-    assert count == 1
+    assert waiting is not None and "Twin" in waiting
 
 
 def test_concurrent_signup_pages_never_answer_500(committing_app, make_merchant):
@@ -138,7 +143,7 @@ def test_concurrent_signup_pages_never_answer_500(committing_app, make_merchant)
     count = db.session.scalar(
         select(func.count(Customer.id)).where(Customer.merchant_id == merchant_id)
     )
-    assert count == 1
+    assert count == 0  # none until a code proves the phone
 
 
 def test_concurrent_sends_respect_hourly_limit(committing_app, make_merchant, make_customer):
