@@ -17,7 +17,7 @@ PORT ?= 5000
 # bench runs against a throwaway PostgreSQL unless BENCH_DATABASE=sqlite.
 BENCH_DATABASE ?= postgres
 
-.PHONY: help venv translations db run test test-sqlite test-postgres test-browser lint bench clean
+.PHONY: help packages venv translations db run test test-sqlite test-postgres test-browser lint bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -49,7 +49,10 @@ lint: venv ## ruff check, then the layer contracts (import-linter, in pyproject.
 	$(VENV)/bin/lint-imports --no-cache
 
 # Each suite fails the make when a test fails or when it runs no test (pytest exit 5).
-test: lint test-sqlite test-postgres test-browser ## lint, then SQLite, PostgreSQL and browser suites
+packages: ## install the Debian packages the suites need, when missing (.ci/packages)
+	bash .ci/packages
+
+test: packages lint test-sqlite test-postgres test-browser ## Debian packages, lint, then SQLite, PostgreSQL and browser suites
 
 test-sqlite: venv translations ## tests on SQLite, without the browser
 	TEST_DATABASE=sqlite $(PYTEST) -m "not browser" $(PYTEST_ARGS)

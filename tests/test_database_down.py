@@ -54,7 +54,7 @@ def test_api_answers_json_503_when_the_database_is_down(dead_app: Flask) -> None
         assert response.headers["Retry-After"]
 
 
-def test_healthz_says_what_is_down(dead_app: Flask) -> None:
-    """The health check keeps answering 503 with the database's state."""
-    response = dead_app.test_client().get("/healthz")
+def test_readyz_says_what_is_down(dead_app: Flask) -> None:
+    """The readiness check keeps answering 503 with the database's state."""
+    response = dead_app.test_client().get("/readyz")
     assert response.status_code == 503

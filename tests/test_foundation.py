@@ -32,32 +32,46 @@ def count(model: type) -> int:
 # --- health ----------------------------------------------------------------------------
 
 
-def test_healthz_reports_ok_when_database_reachable(client: FlaskClient) -> None:
-    """GET /healthz answers 200 with the database check ok."""
-    response = client.get("/healthz")
+def test_readyz_reports_ready_when_database_reachable_and_migrated(client: FlaskClient) -> None:
+    """GET /readyz answers 200: the database answers and is at the migrations' head."""
+    response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "checks": {"database": "ok"}}
+    assert response.json == {"status": "ready", "checks": {"database": "ok", "migrations": "ok"}}
 
 
-def test_healthz_answers_503_when_database_unreachable(tmp_path: Path) -> None:
-    """An app whose database refuses connections reports unhealthy with 503."""
+def test_readyz_knows_the_newest_migration() -> None:
+    from portal.site.views import head_revision
+
+    newest = sorted(Path("migrations/versions").glob("0*.py"))[-1].name.split("_")[0]
+    assert head_revision() == newest
+
+
+def test_healthz_is_alive_without_asking_the_database(tmp_path: Path) -> None:
+    """/healthz answers 200 even when the database is gone: the process is alive."""
+    nowhere = f"postgresql+psycopg://portal@127.0.0.1:{free_port()}/portal"
+    response = make_test_app(nowhere, tmp_path).test_client().get("/healthz")
+    assert response.status_code == 200 and response.json == {"status": "alive"}
+
+
+def test_readyz_answers_503_when_database_unreachable(tmp_path: Path) -> None:
+    """An app whose database refuses connections reports unready with 503."""
     nowhere = f"postgresql+psycopg://portal@127.0.0.1:{free_port()}/portal"
     app = make_test_app(nowhere, tmp_path)
-    response = app.test_client().get("/healthz")
+    response = app.test_client().get("/readyz")
     assert response.status_code == 503
     body = response.get_json()
-    assert body["status"] == "unhealthy"
+    assert body["status"] == "unready"
     assert body["checks"]["database"].startswith("error:")
 
 
-def test_healthz_checks_redis_when_configured(
+def test_readyz_checks_redis_when_configured(
     make_app: Callable[..., Flask], redis_url: str
 ) -> None:
-    """With REDIS_URL set, /healthz pings Redis too."""
+    """With REDIS_URL set, /readyz pings Redis too."""
     app = make_app(REDIS_URL=redis_url)
-    response = app.test_client().get("/healthz")
+    response = app.test_client().get("/readyz")
     assert response.status_code == 200
-    assert response.get_json()["checks"] == {"database": "ok", "redis": "ok"}
+    assert response.get_json()["checks"] == {"database": "ok", "migrations": "ok", "redis": "ok"}
 
 
 # --- security headers and errors ---------------------------------------------------

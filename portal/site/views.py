@@ -1,6 +1,10 @@
-"""Home page and /healthz."""
+"""Home page, and the two checks a load balancer asks: /healthz (the process is alive)
+and /readyz (it can serve: database and Redis reachable, migrations current)."""
 
 from __future__ import annotations
+
+import re
+from functools import lru_cache
 
 from flask import Blueprint, current_app, jsonify, render_template
 from sqlalchemy import select, text
@@ -9,6 +13,7 @@ from werkzeug.wrappers import Response
 from portal.boundary import discard
 from portal.extensions import db, limiter
 from portal.merchants.models import Merchant
+from portal.migrating import MIGRATIONS_DIR
 
 bp = Blueprint("site", __name__)
 
@@ -41,9 +46,45 @@ def _check_redis(url: str) -> str:
 @bp.get("/healthz")
 @limiter.exempt
 def healthz() -> tuple[Response, int]:
-    """The database's state (and Redis's when configured): 200 healthy, 503 not."""
+    """Alive: answers without touching the database or Redis, so a restart is only
+    asked for when the process itself is stuck."""
+    return jsonify(status="alive"), 200
+
+
+@bp.get("/readyz")
+@limiter.exempt
+def readyz() -> tuple[Response, int]:
+    """Ready: the database (at the migrations' head) and Redis, when configured, answer;
+    200 ready, 503 not, with what is wrong."""
     checks = {"database": _check_database()}
+    if checks["database"] == "ok":
+        checks["migrations"] = _check_migrations()
     if current_app.config.get("REDIS_URL"):
         checks["redis"] = _check_redis(current_app.config["REDIS_URL"])
-    healthy = all(v == "ok" for v in checks.values())
-    return jsonify(status="ok" if healthy else "unhealthy", checks=checks), 200 if healthy else 503
+    ready = all(v == "ok" for v in checks.values())
+    return jsonify(status="ready" if ready else "unready", checks=checks), 200 if ready else 503
+
+
+@lru_cache(maxsize=1)
+def head_revision() -> str:
+    """The newest migration, read from the files (web workers do not load Alembic): the
+    one revision no other names as its down_revision."""
+    found: dict[str, str | None] = {}
+    for path in MIGRATIONS_DIR.glob("versions/*.py"):
+        source = path.read_text(encoding="utf-8")
+        revision = re.search(r'^revision = "([^"]+)"', source, re.M)
+        down = re.search(r'^down_revision = "([^"]+)"', source, re.M)
+        if revision:
+            found[revision.group(1)] = down.group(1) if down else None
+    heads = set(found) - {down for down in found.values() if down}
+    return heads.pop() if len(heads) == 1 else ""
+
+
+def _check_migrations() -> str:
+    try:
+        current = db.session.scalar(text("SELECT version_num FROM alembic_version"))
+    except Exception as exc:  # no table: never migrated
+        discard()
+        return f"error: {type(exc).__name__}"
+    head = head_revision()
+    return "ok" if current == head else f"behind: at {current}, head {head}"

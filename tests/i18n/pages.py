@@ -37,7 +37,7 @@ AUDIENCES: dict[str, str] = {
     "assist": "assistant",
     "staff": "visitor",
 }
-SKIP_ENDPOINTS = {"site.healthz", "staff.logout", "links.region_search"}
+SKIP_ENDPOINTS = {"site.healthz", "site.readyz", "staff.logout", "links.region_search"}
 PLACEHOLDER = re.compile(r"%\([a-z_0-9]+\)[0-9]*[sd]")
 # Codes (country codes CLDR has no local name for, AM/PM, CSV) are not English sentences.
 CODE = re.compile(r"^[A-Z]{2,3}$")
