@@ -29,7 +29,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     register_security(app)
+    register_metrics(app)
     return app
+
+
+def register_metrics(app: Flask) -> None:
+    """GET /metrics and the request counters (portal/metrics.py)."""
+    from portal.metrics import init_metrics
+
+    init_metrics(app)
 
 
 def register_edges(app: Flask) -> None:

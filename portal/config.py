@@ -102,6 +102,8 @@ def _web(env: dict[str, str], production: bool) -> dict[str, Any]:
         # How many proxies in front of the app set X-Forwarded-For/-Proto (0: none), so
         # per-IP limits see the client's address, not the proxy's.
         "TRUSTED_PROXIES": _int(env, "TRUSTED_PROXIES", 0),
+        # Who may read GET /metrics: this bearer token, or (unset) only the machine itself.
+        "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

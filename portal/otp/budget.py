@@ -24,6 +24,7 @@ from cachetools import TTLCache
 from flask import current_app
 from sqlalchemy import func, select
 
+from portal import metrics
 from portal.core.error_codes import OtpError
 from portal.core.errors import ServiceError
 from portal.core.mail import send_mail
@@ -48,6 +49,7 @@ def check_budget(merchant: Merchant, e164: str, now: datetime) -> None:
     """Refuse a send this merchant's budget does not allow; nothing is sent then."""
     region = phonenumbers.region_code_for_number(phonenumbers.parse(e164))
     if region not in allowed_countries(merchant):
+        metrics.BUDGET_REFUSALS.labels("country").inc()
         raise ServiceError(OtpError.COUNTRY_NOT_ALLOWED, field="phone", status=422)
     config = current_app.config
     hour_ago = now - timedelta(hours=1)
@@ -66,6 +68,7 @@ def check_budget(merchant: Merchant, e164: str, now: datetime) -> None:
 
 
 def _over_budget(merchant: Merchant, which: str, e164: str) -> ServiceError:
+    metrics.BUDGET_REFUSALS.labels(which).inc()
     log.warning(
         "SMS budget: %s cap reached for merchant %s (number %r…)", which, merchant.id, e164[:6]
     )
@@ -85,6 +88,7 @@ def _check_breaker(merchant: Merchant, now: datetime) -> None:
     limit = max(config["SMS_BREAKER_MIN_PER_MINUTE"], config["SMS_BREAKER_FACTOR"] * usual)
     if (minute or 0) < limit:
         return
+    metrics.BUDGET_REFUSALS.labels("breaker").inc()
     log.error(
         "SMS circuit breaker open: %s numbers in the last minute, usual %.1f a minute",
         minute,

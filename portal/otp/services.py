@@ -17,6 +17,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from portal import metrics
 from portal.core.audit import record_change, record_event
 from portal.core.error_codes import OtpError
 from portal.core.errors import ServiceError
@@ -153,7 +154,9 @@ def send_code(
     try:
         if deliver:
             send_sms(phone, sms_text(merchant, code, customer.language if customer else language))
+            metrics.CODES_SENT.inc()
     except SmsError as exc:
+        metrics.GATEWAY_ERRORS.inc()
         raise ServiceError(OtpError.SMS_FAILED, field="phone", status=502) from exc
     if customer is not None:
         _record_sent(merchant.id, customer.id, actor=actor, purpose=purpose)
@@ -218,6 +221,7 @@ def _record_sent(merchant_id: int, customer_id: int, *, actor: str, purpose: str
 
 def _fail(challenge: OtpChallenge, *, max_attempts: int) -> ServiceError:
     """Count one wrong try; lock the code on the last one. The counter must be committed."""
+    metrics.VERIFY_FAILURES.labels("wrong").inc()
     challenge.attempts += 1
     kind, code = "failed", OtpError.CODE_WRONG
     if challenge.attempts >= max_attempts:
@@ -257,6 +261,7 @@ def verify_code(
         raise _fail(challenge, max_attempts=max_attempts)
     _consume(challenge)
     confirm_phone(customer, phone, actor=actor)
+    metrics.CODES_VERIFIED.inc()
     return customer
 
 
@@ -269,6 +274,7 @@ def verify_pending_signup(merchant: Merchant, phone: str, code: str) -> dict[str
         raise _fail(challenge, max_attempts=current_app.config["OTP_MAX_ATTEMPTS"])
     fields = json.loads(challenge.pending_signup)
     _consume(challenge)
+    metrics.CODES_VERIFIED.inc()
     return fields
 
 
@@ -280,10 +286,13 @@ def _matching_challenge(
     max_attempts = current_app.config["OTP_MAX_ATTEMPTS"]
     challenge = lock_challenge(merchant.id, phone, create=False)
     if challenge is None or challenge.code_hash is None or challenge.consumed_at is not None:
+        metrics.VERIFY_FAILURES.labels("no_code").inc()
         raise ServiceError(OtpError.NO_CODE, field="code")
     if challenge.locked_at is not None or challenge.attempts >= max_attempts:
+        metrics.VERIFY_FAILURES.labels("locked").inc()
         raise ServiceError(OtpError.CODE_LOCKED, field="code")
     if as_utc(challenge.expires_at) is None or as_utc(challenge.expires_at) <= utcnow():
+        metrics.VERIFY_FAILURES.labels("expired").inc()
         raise ServiceError(OtpError.CODE_EXPIRED, field="code")
     digits = ascii_digits((code or "").strip())
     token_ok = token is None or same_hash(_token_hash(token.strip()), challenge.token_hash)
