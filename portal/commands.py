@@ -161,6 +161,28 @@ def resume_webhooks_command(older_than: int) -> None:
     click.echo(f"Requeued {count} webhook deliveries.")
 
 
+otp = AppGroup("otp", help="One-time codes.")
+
+
+@otp.command("sweep")
+@click.option(
+    "--older-than",
+    default=86400,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Seconds after its code expired that a waiting sign-up is forgotten.",
+)
+def sweep_otp_command(older_than: int) -> None:
+    """Forget the names and emails of sign-ups whose code expired unused (run from cron)."""
+    from datetime import timedelta
+
+    from portal.otp.services import forget_stale_signups
+
+    with unit_of_work():
+        count = forget_stale_signups(timedelta(seconds=older_than))
+    click.echo(f"Forgot {count} waiting sign-ups.")
+
+
 jobs = AppGroup("jobs", help="Background jobs on Redis.")
 
 
@@ -183,6 +205,7 @@ COMMANDS = (
     create_assistant_command,
     tokens,
     webhooks,
+    otp,
     jobs,
 )
 

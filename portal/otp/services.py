@@ -278,6 +278,21 @@ def verify_pending_signup(merchant: Merchant, phone: str, code: str) -> dict[str
     return fields
 
 
+def forget_stale_signups(grace: timedelta) -> int:
+    """Drop the fields of sign-ups whose code expired more than `grace` ago: personal data
+    of someone who never proved the phone is not kept."""
+    result = db.session.execute(
+        update(OtpChallenge)
+        .where(
+            OtpChallenge.pending_signup.is_not(None),
+            OtpChallenge.expires_at < utcnow() - grace,
+        )
+        .values(pending_signup=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)
+
+
 def _matching_challenge(
     merchant: Merchant, phone: str, code: str, *, token: str | None = None
 ) -> OtpChallenge:

@@ -83,3 +83,28 @@ def test_the_breaker_stops_a_burst_and_tells_the_owner(app, make_merchant, mail_
     assert caught.value.code == "sms_budget"
     warnings = [m for m in mail_folder.messages() if "paused" in m["Subject"]]
     assert [m["To"] for m in warnings] == ["owner@shop.test"]
+
+
+def test_sweep_forgets_signups_whose_code_expired(app, make_merchant, outbox):
+    """`flask otp sweep`: the name and email of a sign-up never finished do not stay."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from portal.core.time import utcnow
+    from portal.customers.signup import start_signup
+    from portal.otp.models import OtpChallenge
+
+    shop = make_merchant(country_code="BD")
+    start_signup(shop, {"first_name": "Rina", "phone": "+8801711000555", "email": "r@x.test"})
+    fresh_shop = make_merchant(country_code="BD")
+    start_signup(fresh_shop, {"first_name": "Ayu", "phone": "+8801711000556"})
+    db.session.commit()
+    old = db.session.scalar(select(OtpChallenge).where(OtpChallenge.merchant_id == shop.id))
+    old.expires_at = utcnow() - timedelta(days=2)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["otp", "sweep"])
+    assert result.exit_code == 0 and "Forgot 1" in result.output
+    db.session.expire_all()
+    kept = {c.merchant_id: c.pending_signup for c in db.session.scalars(select(OtpChallenge))}
+    assert kept[shop.id] is None and "Ayu" in kept[fresh_shop.id]
