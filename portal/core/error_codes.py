@@ -192,6 +192,8 @@ class MerchantError(ErrorCode):
     )
     LINK_SMS_FAILED = "link_sms_failed", N_("The text message could not be sent. Try again later.")
     LINK_NOT_FOUND = "link_not_found", N_("Unable to find this link.")
+    SMS_COUNTRIES_REQUIRED = "sms_countries_required", N_("Choose at least one country.")
+    SMS_COUNTRY_UNKNOWN = "sms_country_unknown", N_("Choose countries from the list.")
 
 
 class ApiError(ErrorCode):

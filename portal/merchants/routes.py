@@ -12,6 +12,7 @@ from portal.merchants import (
     customer_views,
     edit_link_views,
     report_views,
+    settings_views,
     storefront_views,
 )
 from portal.merchants.blueprint import bp
@@ -26,6 +27,7 @@ PAGE_MODULES = (
     edit_link_views,
     bulk_views,
     report_views,
+    settings_views,
 )
 
 __all__ = ["PAGE_MODULES", "bp"]
