@@ -3,6 +3,9 @@ jobs work."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
@@ -139,17 +142,18 @@ def create_token_command(
     click.echo(plain)
 
 
+def older_than(seconds: int, meaning: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The `--older-than SECONDS` option of the cron commands."""
+    return click.option(
+        "--older-than", default=seconds, show_default=True, type=click.IntRange(min=0), help=meaning
+    )
+
+
 webhooks = AppGroup("webhooks", help="Webhook deliveries.")
 
 
 @webhooks.command("resume")
-@click.option(
-    "--older-than",
-    default=600,
-    show_default=True,
-    type=click.IntRange(min=0),
-    help="Seconds an attempt must be overdue before it counts as lost.",
-)
+@older_than(600, "Seconds an attempt must be overdue before it counts as lost.")
 def resume_webhooks_command(older_than: int) -> None:
     """Queue again the deliveries whose retry was lost (run it from cron)."""
     from datetime import timedelta
@@ -165,13 +169,7 @@ otp = AppGroup("otp", help="One-time codes.")
 
 
 @otp.command("sweep")
-@click.option(
-    "--older-than",
-    default=86400,
-    show_default=True,
-    type=click.IntRange(min=0),
-    help="Seconds after its code expired that a waiting sign-up is forgotten.",
-)
+@older_than(86400, "Seconds after its code expired that a waiting sign-up is forgotten.")
 def sweep_otp_command(older_than: int) -> None:
     """Forget the names and emails of sign-ups whose code expired unused (run from cron)."""
     from datetime import timedelta

@@ -19,6 +19,7 @@ from portal.merchants.settings import set_sms_countries
 from portal.otp.budget import allowed_countries
 from portal.sessions import current_staff
 from portal.staff.access import console_reader, owner_only, staff_actor
+from portal.staff.models import StaffUser
 
 
 class SmsCountriesForm(FlaskForm):
@@ -34,9 +35,14 @@ def _form(*, bind: bool) -> SmsCountriesForm:
     return form
 
 
-def _page(form: SmsCountriesForm) -> Response:
+def _staff() -> StaffUser:
     user = current_staff()
-    assert user is not None  # console_reader ran first
+    assert user is not None  # the access decorators ran first
+    return user
+
+
+def _page(form: SmsCountriesForm) -> Response:
+    user = _staff()
     html = render_template(
         "merchants/settings.html",
         form=form,
@@ -50,10 +56,8 @@ def _page(form: SmsCountriesForm) -> Response:
 @console_reader
 def settings() -> Response:
     """The shop's settings, filled with what is in force now."""
-    user = current_staff()
-    assert user is not None
     form = _form(bind=False)
-    form.countries.data = sorted(allowed_countries(user.merchant))
+    form.countries.data = sorted(allowed_countries(_staff().merchant))
     return _page(form)
 
 
@@ -61,8 +65,7 @@ def settings() -> Response:
 @owner_only
 def save_settings() -> Response:
     """Save the SMS countries (owners only: they decide what texts may cost)."""
-    user = current_staff()
-    assert user is not None
+    user = _staff()
     form = _form(bind=True)
     if not form.validate_on_submit():
         refused_submission(form)
