@@ -112,6 +112,19 @@ def _web(env: dict[str, str], production: bool) -> dict[str, Any]:
     }
 
 
+def _limits(env: dict[str, str], redis_url: str | None) -> dict[str, Any]:
+    """flask-limiter: limits in Redis when it is configured, else in process memory."""
+    return {
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_ENABLED": _flag(env, "RATELIMIT_ENABLED", True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # Redis down: reads go on unlimited (a limiter outage never blocks them), and
+        # portal/security.py refuses every write with 503 until the limits can be counted.
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+
+
 def load_config(instance_path: str, env: dict[str, str] | None = None) -> dict[str, Any]:
     """Build the Flask config mapping from environment variables."""
     env = dict(os.environ if env is None else env)
@@ -121,15 +134,13 @@ def load_config(instance_path: str, env: dict[str, str] | None = None) -> dict[s
     return (
         _tuning(env)
         | _web(env, production)
+        | _limits(env, redis_url)
         | {
             "PORTAL_ENV": "production" if production else "development",
             "SECRET_KEY": _secret_key(env, instance, production),
             "SQLALCHEMY_DATABASE_URI": _database_url(env, instance),
             "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
             "REDIS_URL": redis_url,
-            "RATELIMIT_STORAGE_URI": redis_url or "memory://",
-            "RATELIMIT_ENABLED": _flag(env, "RATELIMIT_ENABLED", True),
-            "RATELIMIT_HEADERS_ENABLED": True,
             "SMS_BACKEND": env.get("SMS_BACKEND", "console"),
             "SMS_OUTBOX": env.get("SMS_OUTBOX") or str(instance / "outbox.jsonl"),
             "SMS_GATEWAY_URL": env.get("SMS_GATEWAY_URL", ""),

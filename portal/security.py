@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, g, request
 from flask.json.provider import DefaultJSONProvider
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import NotFound, ServiceUnavailable
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, ValidationError
 
@@ -112,6 +112,7 @@ def init_edges(app: Flask) -> None:
 # refused even with a valid CSRF token (a token can leak; the browser's word cannot be
 # forged by a page). Token-authenticated API calls carry no cookies and are not checked.
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+STORAGE_RETRY_AFTER = 30  # seconds a client waits while Redis is down
 
 
 def public_url(path: str = "/") -> str:
@@ -138,6 +139,20 @@ def refuse_cross_site() -> None:
         abort(403)
 
 
+def refuse_writes_without_limits() -> None:
+    """Writes fail closed when the shared limit storage (Redis) cannot be reached: codes
+    are never sent, nor sign-ins tried, unguarded. Reads pass (the limiter swallowed the
+    error for them). One PING per write, only when limits live in Redis."""
+    if request.method not in UNSAFE_METHODS or not current_app.config.get("RATELIMIT_ENABLED"):
+        return
+    from portal.extensions import limiter
+
+    uri = str(current_app.config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if not uri.startswith("memory") and not limiter.storage.check():
+        current_app.logger.warning("rate-limit storage unreachable: %r refused", request.path)
+        raise ServiceUnavailable(retry_after=STORAGE_RETRY_AFTER)
+
+
 def _own_origin() -> str:
     base = current_app.config.get("BASE_URL")
     if base:
@@ -158,6 +173,7 @@ def init_security(app: Flask) -> None:
     init_proxies(app)
     app.before_request(refuse_unusable_input)
     app.before_request(refuse_cross_site)
+    app.before_request(refuse_writes_without_limits)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 
     @app.after_request
