@@ -16,9 +16,8 @@ from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnava
 from portal.core.errors import ServiceError
 from portal.htmx import is_htmx
 from portal.i18n.messages import form_expired, translated
-from portal.security import API_PREFIXES
+from portal.security import API_PREFIXES, STORAGE_RETRY_AFTER
 
-STORAGE_RETRY_AFTER = 30  # seconds a client waits when Redis is down
 DATABASE_RETRY_AFTER = 10  # ... and when the database is
 log = logging.getLogger(__name__)
 

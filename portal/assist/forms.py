@@ -7,7 +7,6 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, TelField
 
 from portal.customers.labels import GENDER_LABELS
-from portal.customers.signup_forms import CodeForm as CustomerCodeForm
 
 # Values are the service's GENDERS; the blank choice means "not given".
 GENDER_CHOICES = [
@@ -39,11 +38,6 @@ class RegisterForm(FlaskForm):
 
     def data_for_service(self) -> dict[str, str]:
         return {name: getattr(self, name).data or "" for name in SHOPPER_FIELDS}
-
-
-# The code the shopper reads out from their phone: the same field as the customers' own
-# code page (portal/customers/signup_forms.py).
-CodeForm = CustomerCodeForm
 
 
 class ActionForm(FlaskForm):

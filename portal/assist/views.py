@@ -9,11 +9,14 @@ from flask_babel import gettext
 from flask_limiter.util import get_remote_address
 
 from portal.assist import services
-from portal.assist.forms import ActionForm, CodeForm, RegisterForm
+from portal.assist.forms import ActionForm, RegisterForm
 from portal.boundary import refused
 from portal.core.errors import ServiceError
 from portal.core.phone import format_phone
 from portal.customers.models import Customer
+
+# The code the shopper reads out: the same field as the customers' own code page.
+from portal.customers.signup_forms import CodeForm
 from portal.extensions import limiter
 from portal.form_errors import refused_submission, show_refusal
 from portal.htmx import is_htmx, redirect_after_post, render_page_or_partial
