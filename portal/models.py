@@ -2,6 +2,7 @@
 
 from portal.core.models import AuditEntry, Event, Region
 from portal.customers.models import Address, Customer, EditLink, Order, OrderItem, PaymentCard
+from portal.customers.summary import CustomerCount
 from portal.merchants.models import Category, Merchant, Partner
 from portal.otp.models import OtpChallenge, OtpSend
 from portal.staff.models import ApiToken, StaffUser
@@ -13,6 +14,7 @@ __all__ = [
     "AuditEntry",
     "Category",
     "Customer",
+    "CustomerCount",
     "EditLink",
     "Event",
     "Merchant",

@@ -129,6 +129,8 @@ class Customer(IdMixin, CreatedModifiedMixin, db.Model):
         UniqueConstraint("merchant_id", "phone"),
         UniqueConstraint("merchant_id", "unconfirmed_phone"),
         Index("ix_customers_merchant_created", "merchant_id", "created_at", "id"),
+        # Migration 0007: the JSON API's keyset pages in id order (api/customers_v1.py).
+        Index("ix_customers_merchant_id_id", "merchant_id", "id"),
         Index(
             "ix_customers_merchant_category_created",
             "merchant_id",

@@ -13,6 +13,7 @@ from portal.core.errors import Conflict, NotFound, ServiceError
 from portal.core.inputs import InputError, unstorable_text
 from portal.core.time import utcnow
 from portal.customers.models import Customer
+from portal.customers.summary import counts_by_category
 from portal.extensions import db
 from portal.merchants.models import BUILTIN_CATEGORIES, Category
 
@@ -38,24 +39,15 @@ def _custom(merchant_id: int) -> list[Category]:
     )
 
 
-def _counts(merchant_id: int) -> dict[str, int]:
-    rows = db.session.execute(
-        select(Customer.category_code, func.count())
-        .where(Customer.merchant_id == merchant_id)
-        .group_by(Customer.category_code)
-    )
-    return {code: int(count) for code, count in rows}
-
-
 def list_categories(merchant_id: int, *, with_counts: bool = True) -> list[CategoryRow]:
     """Built-in categories first, then custom ones by name, with their customer counts.
 
     Counts include soft-deleted customers: they keep their category and can be restored,
-    so they are what "in use" means for delete_category; and the count then reads only
-    the (merchant, category, created_at) index, about 15x faster than checking
-    deleted_at row by row. Pass with_counts=False where only names are needed.
+    so they are what "in use" means for delete_category. The counts come from the
+    summary table (customers/summary.py), a few rows per month, not a GROUP BY over
+    every customer. Pass with_counts=False where only names are needed.
     """
-    counts = _counts(merchant_id) if with_counts else {}
+    counts = counts_by_category(merchant_id) if with_counts else {}
     rows = [
         CategoryRow(code, name, True, counts.get(code, 0))
         for code, name in BUILTIN_CATEGORIES.items()
