@@ -5,11 +5,10 @@ from __future__ import annotations
 import math
 
 from flask import Blueprint, Response, jsonify
-from sqlalchemy import func, select
 
 from portal.api.auth import actor, current_token, per_phone, per_token, require_token
 from portal.api.contract import validate
-from portal.api.query import apply_q
+from portal.api.customer_pages import customer_list_page
 from portal.api.schemas import v1 as shapes
 from portal.api.schemas.common import EmptyBody
 from portal.api.serializers import customer_object, edit_links
@@ -19,7 +18,6 @@ from portal.customers.labels import split_full_name
 from portal.customers.models import Customer
 from portal.customers.services import create_customer, get_customer, update_customer
 from portal.customers.status import apply_action
-from portal.extensions import db
 from portal.otp.services import send_code, verify_code
 from portal.staff.models import Permission
 
@@ -47,20 +45,25 @@ def _portal_fields(data: shapes.CustomerCreate | shapes.CustomerUpdate) -> dict:
 @require_token(Permission.OVERVIEW)
 @validate(shapes.CustomerList)
 def list_customers(query: shapes.CustomerQuery) -> Response:
-    """Document 004's list shape: objects, num_results, page, total_pages; `q` filters."""
-    page, per_page = query.page, query.results_per_page
-    merchant_id = current_token().merchant_id
-    scope = select(Customer).where(
-        Customer.merchant_id == merchant_id, Customer.deleted_at.is_(None)
+    """Document 004's list shape: objects, num_results, page, total_pages; `q` filters.
+
+    Deep pages follow next_cursor; num_results is capped (and labelled) where counting
+    would read every customer (api/customer_pages.py).
+    """
+    found = customer_list_page(
+        current_token().merchant_id,
+        q=query.q,
+        page=query.page,
+        per_page=query.results_per_page,
+        cursor=query.cursor,
     )
-    scope = apply_q(scope, query.q)
-    total = db.session.scalar(select(func.count()).select_from(scope.order_by(None).subquery()))
-    rows = db.session.scalars(scope.offset((page - 1) * per_page).limit(per_page)).all()
     return jsonify(
-        objects=[customer_object(c) for c in rows],
-        num_results=total or 0,
-        page=page,
-        total_pages=math.ceil(total / per_page) if total else 0,
+        objects=[customer_object(c) for c in found.customers],
+        num_results=found.total,
+        num_results_exact=found.total_is_exact,
+        page=query.page,
+        total_pages=math.ceil(found.total / query.results_per_page),
+        next_cursor=found.next_cursor,
     )
 
 

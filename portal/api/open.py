@@ -15,6 +15,7 @@ from sqlalchemy import func, or_, select
 
 from portal.api.auth import actor, current_token, per_token, require_token
 from portal.api.contract import validate
+from portal.api.customer_pages import MAX_OFFSET
 from portal.api.schemas import open as shapes
 from portal.api.schemas.base import Query
 from portal.api.validation import date_param, text_or_number
@@ -28,6 +29,7 @@ from portal.customers.models import ActiveState, Customer, RegistrationStatus
 from portal.customers.services import create_customer, get_customer, update_customer
 from portal.customers.status import apply_action
 from portal.customers.storefront import set_storefront_access
+from portal.customers.summary import summary_total
 from portal.extensions import db
 from portal.staff.models import Permission
 
@@ -116,13 +118,30 @@ def customer_row(customer: Customer, category_names: dict[str, str]) -> dict[str
     }
 
 
-def pagination(total: int, count: int, args: Query) -> dict:
-    """Document 003's meta.pagination, links.next keeping the other parameters."""
+def pagination(
+    total: int,
+    count: int,
+    args: Query,
+    *,
+    has_next: bool | None = None,
+    cursor: str | None = None,
+    exact: bool = True,
+) -> dict:
+    """Document 003's meta.pagination, links.next keeping the other parameters.
+
+    A list that knows whether another page follows (`has_next`) links to it whatever
+    the total says, with the keyset `cursor` that reads it at any depth; an inexact
+    total (a lower bound) says so in `total_is_exact`.
+    """
     per_page, page = args.per_page, args.pagination_offset
     total_pages = math.ceil(total / per_page) if total else 0
+    more = page < total_pages if has_next is None else has_next
     links: dict[str, str] = {}
-    if page < total_pages:
-        query = args.model_dump(exclude_none=True) | {"pagination_offset": page + 1}
+    if more:
+        query = args.model_dump(exclude_none=True, exclude={"cursor"})
+        query["pagination_offset"] = page + 1
+        if cursor:
+            query["cursor"] = cursor
         links["next"] = f"{request.base_url}?{urlencode(query)}"
     return {
         "pagination": {
@@ -130,8 +149,9 @@ def pagination(total: int, count: int, args: Query) -> dict:
             "count": count,
             "per_page": per_page,
             "current_page": page,
-            "total_pages": total_pages,
+            "total_pages": max(total_pages, page + 1) if more else total_pages,
             "links": links,
+            "total_is_exact": exact,
         }
     }
 
@@ -155,15 +175,32 @@ def list_customers(query: shapes.CustomerFilters) -> Response:
     except ValidationFailed as err:
         errors = {FILTER_FIELD_NAMES.get(k, k): v for k, v in err.problems.items()}
         raise ValidationFailed(errors) from None
+    if not query.cursor and (query.pagination_offset - 1) * query.per_page > MAX_OFFSET:
+        raise ServiceError(
+            ApiError.PAGE_TOO_DEEP, field="pagination_offset", status=400, limit=MAX_OFFSET
+        )
     merchant_id = current_token().merchant_id
     found = search_customers(
-        merchant_id, filters, page=query.pagination_offset, per_page=query.per_page
+        merchant_id,
+        filters,
+        page=query.pagination_offset,
+        per_page=query.per_page,
+        cursor=query.cursor,
     )
+    total, exact = found.total, found.total_is_exact and not found.total_is_estimate
+    if not exact:
+        known = summary_total(merchant_id, filters)
+        total, exact = (known, True) if known is not None else (total, False)
     names = _category_names(merchant_id)
-    return jsonify(
-        data=[customer_row(c, names) for c in found.items],
-        meta=pagination(found.total, len(found.items), query),
+    meta = pagination(
+        total,
+        len(found.items),
+        query,
+        has_next=found.has_next,
+        cursor=found.next_cursor,
+        exact=exact,
     )
+    return jsonify(data=[customer_row(c, names) for c in found.items], meta=meta)
 
 
 @bp.post("/customer/create")

@@ -3,21 +3,25 @@
 The format (the one Flask-Restless APIs such as document 004's use):
 `q={"filters": [{"name": "name", "op": "like", "val": "%test%"}],
 "order_by": [{"field": "created_at", "direction": "desc"}]}`. Only the listed fields and
-operators are accepted; anything else is 400 naming `q`.
+operators are accepted; anything else is 400 naming `q`. A substring search on name or
+email is the console's search (search_conditions.py), so it finds the same customers
+and uses the same indexes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select
 from sqlalchemy.sql import ColumnElement
 
 from portal.core.errors import ServiceError
 from portal.core.inputs import loads_json
 from portal.customers.models import Customer
+from portal.customers.search_conditions import keyword_condition
+from portal.customers.search_filters import KEYWORD_MAX, CustomerFilters
 
 COLUMNS = {
     "id": Customer.id,
@@ -37,6 +41,8 @@ COLUMNS = {
     "modified_by": Customer.modified_by,
     "confirmed_at": Customer.confirmed_at,
 }
+# Filters the console's search answers (see _console_search), by "Search in" choice.
+CONSOLE_SEARCH = {"name": "NAME", "email": "EMAIL"}
 DATE_FIELDS = {"created_at", "modified_at", "confirmed_at"}
 INT_FIELDS = {"id", "customer_id", "external_customer_id"}
 OPERATORS: dict[str, Callable[[Any, Any], ColumnElement[bool]]] = {
@@ -88,10 +94,55 @@ def _value(field: str, op: str, raw: Any) -> Any:
     return str(raw)[:255]
 
 
-def apply_q(query: Select, raw: str | None) -> Select:
-    """Add document 004's filters and ordering to a customer query."""
+@dataclass(frozen=True)
+class QTerms:
+    """What a `q` asks for: WHERE terms, and ORDER BY terms before the id tiebreak."""
+
+    conditions: list[ColumnElement[bool]] = field(default_factory=list)
+    orders: list[ColumnElement[Any]] = field(default_factory=list)
+
+
+def _console_search(merchant_id: int, item: dict[str, Any]) -> ColumnElement[bool] | None:
+    """A `%term%` like/ilike on name or email, as the console's search writes it (trigram
+    indexes on PostgreSQL, the same case-insensitive match); None for any other filter."""
+    search_in = CONSOLE_SEARCH.get(item["name"])
+    value = item.get("val")
+    if search_in is None or item.get("op", "eq") not in ("like", "ilike"):
+        return None
+    if not isinstance(value, str) or len(value) < 3 or not value.startswith("%"):
+        return None
+    term = value[1:-1] if value.endswith("%") else ""
+    if not term or "%" in term or "_" in term or len(term) > KEYWORD_MAX:
+        return None
+    filters = CustomerFilters(keyword=term, search_in=search_in)
+    return keyword_condition(merchant_id, filters)
+
+
+def _condition(merchant_id: int, item: Any) -> ColumnElement[bool]:
+    if not isinstance(item, dict) or item.get("name") not in COLUMNS:
+        raise _bad("each filter needs a known name: " + ", ".join(sorted(COLUMNS)))
+    op = item.get("op", "eq")
+    if op not in OPERATORS:
+        raise _bad("unknown op " + str(op)[:20])
+    value = _value(item["name"], op, item.get("val"))
+    console = _console_search(merchant_id, item)
+    return console if console is not None else OPERATORS[op](COLUMNS[item["name"]], value)
+
+
+def _order(item: Any) -> ColumnElement[Any]:
+    if not isinstance(item, dict) or item.get("field") not in COLUMNS:
+        raise _bad("each order_by needs a known field")
+    direction = str(item.get("direction", "asc")).lower()
+    if direction not in ("asc", "desc"):
+        raise _bad("direction is asc or desc")
+    column = COLUMNS[item["field"]]
+    return column.desc() if direction == "desc" else column.asc()
+
+
+def q_terms(merchant_id: int, raw: str | None) -> QTerms:
+    """Document 004's filters and ordering for one merchant's customers (400 on q)."""
     if not raw:
-        return query.order_by(Customer.id)
+        return QTerms()
     try:
         spec = loads_json(raw)
     except ValueError:
@@ -102,21 +153,7 @@ def apply_q(query: Select, raw: str | None) -> Select:
     order_by = spec.get("order_by") or []
     if not isinstance(filters, list) or not isinstance(order_by, list) or len(filters) > 20:
         raise _bad("filters and order_by must be lists")
-    for item in filters:
-        if not isinstance(item, dict) or item.get("name") not in COLUMNS:
-            raise _bad("each filter needs a known name: " + ", ".join(sorted(COLUMNS)))
-        op = item.get("op", "eq")
-        if op not in OPERATORS:
-            raise _bad("unknown op " + str(op)[:20])
-        column = COLUMNS[item["name"]]
-        query = query.where(OPERATORS[op](column, _value(item["name"], op, item.get("val"))))
-    orders = []
-    for item in order_by[:5]:
-        if not isinstance(item, dict) or item.get("field") not in COLUMNS:
-            raise _bad("each order_by needs a known field")
-        direction = str(item.get("direction", "asc")).lower()
-        if direction not in ("asc", "desc"):
-            raise _bad("direction is asc or desc")
-        column = COLUMNS[item["field"]]
-        orders.append(column.desc() if direction == "desc" else column.asc())
-    return query.order_by(*orders, Customer.id)
+    return QTerms(
+        [_condition(merchant_id, item) for item in filters],
+        [_order(item) for item in order_by[:5]],
+    )

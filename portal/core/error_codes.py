@@ -212,6 +212,15 @@ class ApiError(ErrorCode):
     TOO_LONG = "field_too_long", "%(name)s must be at most %(max)s characters"
     INVALID_VALUE = "invalid_value", "%(name)s is not a valid value"
     BOTH_PHONES = "both_phones", "Send unconfirmed_phone_number or phone_number, not both"
+    PAGE_TOO_DEEP = (
+        "page_too_deep",
+        "page reaches past the first %(limit)s customers: follow next_cursor instead",
+    )
+    CURSOR_NEEDS_ID_ORDER = (
+        "cursor_with_order",
+        "cursor pages in id order: leave order_by out of q to use it",
+    )
+    CURSOR_INVALID = "cursor_invalid", "cursor is not one this API gave out"
     NO_MERCHANT_EMAIL = "no_email", "This merchant has no email address to send the file to"
     USE_ACTIVATION_STATUS = (
         "use_activation_status",

@@ -49,7 +49,7 @@ def decode_cursor(cursor: str) -> ListKey:
         return ListKey(segment, moment, pk)
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
         raise ServiceError(
-            "cursor_invalid", "That page link is no longer valid.", field="cursor"
+            "cursor_invalid", "That page link is no longer valid.", field="cursor", status=400
         ) from exc
 
 

@@ -15,10 +15,12 @@ as the per-month report has always grouped them.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.customers.search_filters import CustomerFilters
 from portal.extensions import db
 
 
@@ -83,3 +85,31 @@ def live_total(
     if last_month:
         query = query.where(CustomerCount.month <= last_month)
     return int(db.session.scalar(query) or 0)
+
+
+def _whole_months(filters: CustomerFilters) -> tuple[str | None, str | None] | None:
+    """The filters' date range as (first, last) UTC months, None when it cuts a month."""
+    start, end = filters.created_from, filters.created_to
+    if start is not None and start.day != 1:
+        return None
+    if end is not None and (end + timedelta(days=1)).day != 1:
+        return None
+    return (
+        start.strftime("%Y-%m") if start else None,
+        end.strftime("%Y-%m") if end else None,
+    )
+
+
+def summary_total(merchant_id: int, filters: CustomerFilters) -> int | None:
+    """The exact total of a list the summary can answer (no keyword, dates in whole
+    months); None for any other, whose total has to be counted."""
+    months = None if filters.keyword else _whole_months(filters)
+    if months is None:
+        return None
+    return live_total(
+        merchant_id,
+        category=filters.category,
+        status=filters.status,
+        first_month=months[0],
+        last_month=months[1],
+    )

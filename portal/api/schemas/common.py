@@ -53,6 +53,7 @@ class Pagination(Answer):
     current_page: int
     total_pages: int
     links: Links
+    total_is_exact: bool = Field(True, description="False: total is a lower bound")
 
 
 class Meta(Answer):

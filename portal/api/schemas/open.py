@@ -34,6 +34,9 @@ class CustomerFilters(Paged):
     category: str | None = None
     registration_status: Literal[STATUSES] | None = None
     order_by: Literal[ORDER_BY] | None = None
+    cursor: str | None = Field(
+        None, max_length=200, description="Set by links.next: where the next page starts"
+    )
 
 
 class OrderHistoryQuery(Paged):

@@ -14,8 +14,13 @@ from portal.customers.services import EDITABLE_ORDER
 
 class CustomerQuery(Query):
     q: str | None = Field(None, description="JSON object with filters and order_by")
-    page: PageNumber = 1
+    page: PageNumber = Field(
+        1, description="Offset page, up to the first 10,000 customers; deeper, use cursor"
+    )
     results_per_page: PerPage = 10
+    cursor: str | None = Field(
+        None, max_length=64, description="next_cursor of the previous page (id order only)"
+    )
 
 
 class Customer(Answer):
@@ -49,9 +54,11 @@ class CustomerList(Answer):
     """Document 004's list shape."""
 
     objects: list[Customer]
-    num_results: int
+    num_results: int = Field(description="Exact when num_results_exact, else at least this")
+    num_results_exact: bool
     page: int
     total_pages: int
+    next_cursor: str | None = Field(description="Pass as cursor for the next page")
 
 
 def _optional(names: Iterable[str], **kinds: Any) -> dict[str, Any]:
