@@ -244,11 +244,16 @@ def _serve(app_spec: str, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
 USER_AGENT = "Mozilla/5.0 (portal benchmark)"
 
 
-def _wrk(url: str, cookie: str | None, seconds: int) -> tuple[float, int]:
-    """(requests per second, requests completed) of one wrk run."""
+def _wrk(
+    url: str, cookie: str | None, seconds: int, *, header: str | None = None
+) -> tuple[float, int]:
+    """(requests per second, requests completed) of one wrk run; `header` is one more
+    request header ("Authorization: Bearer …" for the API)."""
     cmd = ["wrk", "-t2", "-c8", f"-d{seconds}s", "-H", f"User-Agent: {USER_AGENT}", url]
     if cookie:
         cmd[1:1] = ["-H", f"Cookie: {cookie}"]
+    if header:
+        cmd[1:1] = ["-H", header]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     done = int(re.search(r"(\d+) requests in", out).group(1))
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), done
@@ -287,12 +292,18 @@ def _postmaster(database_url: str) -> int | None:
 
 
 def _priced_wrk(
-    server: subprocess.Popen, url: str, cookie: str | None, seconds: int, database_url: str
+    server: subprocess.Popen,
+    url: str,
+    cookie: str | None,
+    seconds: int,
+    database_url: str,
+    *,
+    header: str | None = None,
 ) -> dict[str, float | None]:
     postmaster = _postmaster(database_url)
     app_before = _tree_cpu_seconds(server.pid)
     db_before = _tree_cpu_seconds(postmaster) if postmaster else 0.0
-    rps, done = _wrk(url, cookie, seconds)
+    rps, done = _wrk(url, cookie, seconds, header=header)
     app_ms = (_tree_cpu_seconds(server.pid) - app_before) * 1000 / max(done, 1)
     db_ms = (
         (_tree_cpu_seconds(postmaster) - db_before) * 1000 / max(done, 1) if postmaster else None
