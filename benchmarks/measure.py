@@ -212,15 +212,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _serve(app_spec: str, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+def _serve(
+    app_spec: str, env: dict[str, str], *, worker: list[str] | None = None
+) -> tuple[subprocess.Popen, str]:
+    """2 gunicorn workers of `app_spec` (sync unless `worker` says otherwise)."""
     port = _free_port()
     process = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
             "-w",
             "2",
-            "-k",
-            "sync",
+            *(worker or ["-k", "sync"]),
             "-b",
             f"127.0.0.1:{port}",
             "--log-level",
