@@ -7,7 +7,9 @@ customers page 1 took 161 ms and page 10,000 took 845 ms. Here:
   (merchant_id, id) index); `page` still works as an offset up to MAX_OFFSET rows and
   is refused with a clear 400 beyond (docs/api.md);
 - the total is exact when it is cheap (no filter: the summary table; the last page:
-  its own rows), else counted no further than COUNT_CAP and labelled inexact.
+  its own rows), else counted no further than COUNT_CAP and labelled inexact; a
+  trigram search reports PostgreSQL's estimate (labelled inexact too), as the console
+  does, since counting its matches cost 50 ms of the 76 at 1,000,000 customers.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from portal.core.error_codes import ApiError
 from portal.core.errors import ServiceError
 from portal.customers.models import Customer
 from portal.customers.search import COUNT_CAP
+from portal.customers.search_counts import planner_estimate
 from portal.customers.summary import live_total
 from portal.extensions import db
 
@@ -81,6 +84,9 @@ def customer_list_page(
         total, exact = live_total(merchant_id), True
     elif not has_next and not cursor and (customers or offset == 0):
         total, exact = offset + len(customers), True
+    elif terms.trigram:
+        seen = offset + len(customers) + (1 if has_next else 0)
+        total, exact = max(planner_estimate(where), seen), False
     else:
         capped = select(Customer.id).where(*where).limit(COUNT_CAP + 1).subquery()
         counted = db.session.scalar(select(func.count()).select_from(capped)) or 0

@@ -20,7 +20,7 @@ from sqlalchemy.sql import ColumnElement
 from portal.core.errors import ServiceError
 from portal.core.inputs import loads_json
 from portal.customers.models import Customer
-from portal.customers.search_conditions import keyword_condition
+from portal.customers.search_conditions import keyword_condition, uses_trigram
 from portal.customers.search_filters import KEYWORD_MAX, CustomerFilters
 
 COLUMNS = {
@@ -100,9 +100,12 @@ class QTerms:
 
     conditions: list[ColumnElement[bool]] = field(default_factory=list)
     orders: list[ColumnElement[Any]] = field(default_factory=list)
+    # True when a condition is a PostgreSQL trigram search: counting its matches costs
+    # more than the page (the console reports the planner's estimate there too).
+    trigram: bool = False
 
 
-def _console_search(merchant_id: int, item: dict[str, Any]) -> ColumnElement[bool] | None:
+def _console_filters(item: dict[str, Any]) -> CustomerFilters | None:
     """A `%term%` like/ilike on name or email, as the console's search writes it (trigram
     indexes on PostgreSQL, the same case-insensitive match); None for any other filter."""
     search_in = CONSOLE_SEARCH.get(item["name"])
@@ -114,19 +117,28 @@ def _console_search(merchant_id: int, item: dict[str, Any]) -> ColumnElement[boo
     term = value[1:-1] if value.endswith("%") else ""
     if not term or "%" in term or "_" in term or len(term) > KEYWORD_MAX:
         return None
-    filters = CustomerFilters(keyword=term, search_in=search_in)
-    return keyword_condition(merchant_id, filters)
+    return CustomerFilters(keyword=term, search_in=search_in)
 
 
-def _condition(merchant_id: int, item: Any) -> ColumnElement[bool]:
+def _check(item: Any) -> None:
     if not isinstance(item, dict) or item.get("name") not in COLUMNS:
         raise _bad("each filter needs a known name: " + ", ".join(sorted(COLUMNS)))
     op = item.get("op", "eq")
     if op not in OPERATORS:
         raise _bad("unknown op " + str(op)[:20])
+    _value(item["name"], op, item.get("val"))
+
+
+def _condition(merchant_id: int, item: dict[str, Any]) -> tuple[ColumnElement[bool], bool]:
+    """One filter's WHERE term, and whether it is a trigram search."""
+    console = _console_filters(item)
+    if console is not None:
+        condition = keyword_condition(merchant_id, console)
+        assert condition is not None
+        return condition, uses_trigram(console)
+    op = item.get("op", "eq")
     value = _value(item["name"], op, item.get("val"))
-    console = _console_search(merchant_id, item)
-    return console if console is not None else OPERATORS[op](COLUMNS[item["name"]], value)
+    return OPERATORS[op](COLUMNS[item["name"]], value), False
 
 
 def _order(item: Any) -> ColumnElement[Any]:
@@ -153,7 +165,11 @@ def q_terms(merchant_id: int, raw: str | None) -> QTerms:
     order_by = spec.get("order_by") or []
     if not isinstance(filters, list) or not isinstance(order_by, list) or len(filters) > 20:
         raise _bad("filters and order_by must be lists")
+    for item in filters:
+        _check(item)
+    found = [_condition(merchant_id, item) for item in filters]
     return QTerms(
-        [_condition(merchant_id, item) for item in filters],
+        [condition for condition, _ in found],
         [_order(item) for item in order_by[:5]],
+        trigram=any(trigram for _, trigram in found),
     )

@@ -161,4 +161,3 @@ def _phone_step(
         status = refused_submission(form)
     html = render_template(template, merchant=merchant, customer=customer, form=form)
     return Response(html, status=status, mimetype="text/html")
-

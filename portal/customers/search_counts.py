@@ -55,7 +55,7 @@ def _memory_key(filters: CustomerFilters) -> CustomerFilters:
     return replace(filters, order_by=ORDER_BY[0])
 
 
-def _planner_estimate(where: list[ColumnElement[bool]]) -> int:
+def planner_estimate(where: list[ColumnElement[bool]]) -> int:
     """PostgreSQL's own row estimate for these conditions (planning only, no rows read)."""
     connection = db.session.connection()
     compiled = select(Customer.id).where(*where).compile(dialect=connection.dialect)
@@ -73,7 +73,7 @@ def _kept_estimate(merchant_id: int, filters: CustomerFilters) -> int:
     memory = capped_counts()
     value = memory.estimate(merchant_id, key)
     if value is None:
-        value = _planner_estimate(filter_conditions(merchant_id, filters))
+        value = planner_estimate(filter_conditions(merchant_id, filters))
         memory.remember_estimate(merchant_id, key, value)
     return value
 

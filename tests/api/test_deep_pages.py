@@ -140,3 +140,17 @@ def test_open_deep_offset_without_cursor_is_refused(client, shop, monkeypatch):
     response = client.get(f"{OPEN}?per_page=2&pagination_offset=3", headers=auth(shop[2]))
     assert response.status_code == 400
     assert response.json["field"] == "pagination_offset"
+
+
+@pytest.mark.postgres_only
+def test_v1_trigram_search_reports_the_estimate_labelled(client, shop):
+    """A console search with more than a page of matches reports PostgreSQL's estimate,
+    never less than the rows already seen, marked inexact; the cursor still ends it."""
+    token = shop[2]
+    q = json.dumps({"filters": [{"name": "name", "op": "ilike", "val": "%an%"}]})
+    answer = client.get(V1, query_string={"q": q, "results_per_page": 1}, headers=auth(token))
+    assert answer.status_code == 200
+    assert answer.json["num_results_exact"] is False
+    assert answer.json["num_results"] >= 2
+    ids, _ = _follow_v1(client, token, {"q": q, "results_per_page": 1})
+    assert len(ids) == 4  # Alice Rahman, Malik Hasan, Rafi Khan, Tania
