@@ -54,7 +54,7 @@ def _merchant(app):
     return merchant, n
 
 
-def _timings_ms(call, *, repeat: int = 15, warm: int = 2) -> list[float]:
+def _timings_ms(call, *, repeat: int = 15, warm: int = 5) -> list[float]:
     for _ in range(warm):
         call()
     times = []

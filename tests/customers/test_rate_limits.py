@@ -128,3 +128,41 @@ class TestRedisUp:
         assert outbox.last_code(customer.phone)
         with redis.Redis.from_url(redis_url) as conn:
             assert conn.keys("*"), "the limit was not counted in Redis"
+
+
+class TestRedisGoesAwayAfterTheCommit:
+    """The limiter writes its headers after the commit: Redis failing there must not turn
+    a committed sign-up into an error page (the person would retry and pay a second SMS)."""
+
+    @pytest.fixture
+    def app_overrides(self, redis_url: str) -> dict[str, Any]:
+        return NO_PADDING | {
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": redis_url,
+            "REDIS_URL": redis_url,
+        }
+
+    def test_signup_answers_its_code_page_when_the_headers_cannot_be_read(
+        self, app, client, make_merchant, outbox, monkeypatch
+    ):
+        """Counting the limit works, reading it back for the headers fails: still 303."""
+        import redis
+
+        from portal.extensions import limiter
+        from portal.otp.models import OtpChallenge
+
+        def gone(*args: object, **kwargs: object) -> None:
+            raise redis.ConnectionError("Redis went away after the commit")
+
+        shop = make_merchant()
+        phone = unique_phone()
+        client.get(f"/shop/{shop.slug}/signup")  # the storage is connected once
+        monkeypatch.setattr(limiter.storage, "get_expiry", gone)
+        response = client.post(
+            f"/shop/{shop.slug}/signup", data={"first_name": "A", "country": "BD", "phone": phone}
+        )
+        assert response.status_code == 303, response.get_data(as_text=True)[:300]
+        assert response.headers["Location"].endswith(f"/shop/{shop.slug}/code")
+        assert outbox.messages(to=phone)
+        db.session.expire_all()
+        assert db.session.scalar(select(OtpChallenge).where(OtpChallenge.phone == phone))
