@@ -23,6 +23,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     check_config(app.config)
+    register_request_log(app)
     register_edges(app)
     register_extensions(app)
     register_blueprints(app)
@@ -31,6 +32,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_security(app)
     register_metrics(app)
     return app
+
+
+def register_request_log(app: Flask) -> None:
+    """First, so every later hook and handler logs with the request's id."""
+    from portal.request_log import init_request_log
+
+    init_request_log(app)
 
 
 def register_metrics(app: Flask) -> None:

@@ -125,6 +125,14 @@ def _limits(env: dict[str, str], redis_url: str | None) -> dict[str, Any]:
     }
 
 
+def _logs(env: dict[str, str], production: bool) -> dict[str, Any]:
+    """Log lines (portal/request_log.py): JSON for log collectors in production, else text."""
+    log_format = env.get("LOG_FORMAT") or ("json" if production else "text")
+    if log_format not in ("json", "text"):
+        raise ConfigError(f"LOG_FORMAT must be json or text, got {log_format!r}")
+    return {"LOG_FORMAT": log_format, "LOG_LEVEL": (env.get("LOG_LEVEL") or "INFO").upper()}
+
+
 def load_config(instance_path: str, env: dict[str, str] | None = None) -> dict[str, Any]:
     """Build the Flask config mapping from environment variables."""
     env = dict(os.environ if env is None else env)
@@ -135,6 +143,7 @@ def load_config(instance_path: str, env: dict[str, str] | None = None) -> dict[s
         _tuning(env)
         | _web(env, production)
         | _limits(env, redis_url)
+        | _logs(env, production)
         | {
             "PORTAL_ENV": "production" if production else "development",
             "SECRET_KEY": _secret_key(env, instance, production),

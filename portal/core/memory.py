@@ -49,7 +49,7 @@ class Kept:
             if ttl is None
             else cachetools.TTLCache(maxsize, max(ttl, 0.0), timer=lambda: self.clock())
         )
-        self._lock = Lock()  # the development server runs threads
+        self._lock = Lock()  # the development server and gunicorn's gthread workers run threads
 
     @property
     def enabled(self) -> bool:
@@ -95,6 +95,8 @@ class Kept:
 
 # model class -> names of the app extensions that keep rows of it
 _WATCHED: dict[type, set[str]] = {}
+# Two threads of one worker asking for a memory not yet made must get the same one.
+_creating = Lock()
 
 
 def app_memory(extension: str, create: Callable[[], T]) -> T:
@@ -102,7 +104,10 @@ def app_memory(extension: str, create: Callable[[], T]) -> T:
     process; memories that must forget on writes also go through forget_on_change)."""
     memory = current_app.extensions.get(extension)
     if memory is None:
-        memory = current_app.extensions[extension] = create()
+        with _creating:
+            memory = current_app.extensions.get(extension)
+            if memory is None:
+                memory = current_app.extensions[extension] = create()
     return memory
 
 

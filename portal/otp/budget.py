@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import threading
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -37,7 +38,19 @@ log = logging.getLogger(__name__)
 # The prefix a pumping run shares: country code and the first digits of the number.
 PREFIX_DIGITS = 7
 # Owners already told about a tripped breaker, per merchant, for ten minutes (per process).
+# cachetools caches are not thread-safe (gunicorn's gthread workers share this one), and
+# the check and the mark must be one step or two threads both mail the owners.
 _told: TTLCache[int, bool] = TTLCache(maxsize=10_000, ttl=600)
+_told_lock = threading.Lock()
+
+
+def first_to_tell(merchant_id: int) -> bool:
+    """True once per merchant and ten minutes (per process): this caller tells the owners."""
+    with _told_lock:
+        if merchant_id in _told:
+            return False
+        _told[merchant_id] = True
+        return True
 
 
 def allowed_countries(merchant: Merchant) -> set[str]:
@@ -108,8 +121,7 @@ def _check_breaker(merchant: Merchant, counts: RecentSends) -> None:
         minute,
         usual,
     )
-    if merchant.id not in _told:
-        _told[merchant.id] = True
+    if first_to_tell(merchant.id):
         _tell_owners(merchant, minute or 0)
     raise ServiceError(OtpError.SMS_BUDGET, field="phone", status=429, retry_after=60)
 

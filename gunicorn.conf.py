@@ -1,0 +1,72 @@
+"""gunicorn's settings for the portal, from the environment: `gunicorn -c gunicorn.conf.py app:app`.
+
+Why gthread: the "send code" answer is padded to SIGNIN_MIN_SECONDS with time.sleep, so
+known and unknown numbers take equally long (portal/customers/views.py). On sync workers
+that sleep holds a whole process (2 workers, 0.3 s: at most 6.7 sign-ups a second); on
+threads it holds one thread of GUNICORN_THREADS.
+
+Why no proxy is trusted here: the app's ProxyFix reads X-Forwarded-For/-Proto for exactly
+TRUSTED_PROXIES hops (portal/security.py). If gunicorn also trusted them, a client could
+set the scheme through headers ProxyFix ignores (X-Forwarded-Ssl), and a mismatch answers
+400; so the one hop count in portal/config.py decides alone.
+
+Why the access log is off by default: gunicorn's access_log_format does not escape
+quotes, so a User-Agent can break a "JSON" line built from it. The app's own JSON log
+carries the request id; GUNICORN_ACCESS_LOG=- turns on a plain text access line that
+ends with the same id (the X-Request-ID the app answers).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw else default
+
+
+# All interfaces by default: in a container the load balancer reaches it over the network.
+bind = os.environ.get("BIND") or f"0.0.0.0:{_int('PORT', 8000)}"
+workers = _int("WEB_CONCURRENCY", 2)
+worker_class = "gthread"
+threads = _int("GUNICORN_THREADS", 16)
+# A request running longer than this is killed with its worker: past any sane page.
+timeout = _int("GUNICORN_TIMEOUT", 30)
+# On SIGTERM, requests in flight get this long to finish before workers are killed.
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 20)
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# Workers are replaced after this many requests (jittered so they do not all restart at
+# once), which bounds what a slow leak can grow to.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+forwarded_allow_ips = ""
+# Heartbeat files in memory: a container's overlay filesystem can stall them.
+worker_tmp_dir = "/dev/shm" if Path("/dev/shm").is_dir() else None  # noqa: S108 - gunicorn's advice
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
+
+# prometheus-client's multiprocess mode (portal/metrics.py): each worker writes its counts
+# to files in this directory, which /metrics sums.
+_multiproc_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+
+
+def on_starting(server: Any) -> None:
+    """Start from an empty metrics directory: a previous run's files would be summed in."""
+    if _multiproc_dir:
+        directory = Path(_multiproc_dir)
+        directory.mkdir(parents=True, exist_ok=True)
+        for stale in directory.glob("*.db"):
+            stale.unlink()
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """A worker ended: its live gauges stop counting (its counters stay summed)."""
+    if _multiproc_dir:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

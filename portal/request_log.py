@@ -1,0 +1,117 @@
+"""Each request's id, answered in X-Request-ID and written on every log line of the request.
+
+Why: with several web instances and workers, the lines of one failing request are found
+again only by an id they all carry, and the one the load balancer (or the client) sent
+ties them to its own logs. A sent id is kept when it is a plain token (64 characters of
+letters, digits, `.`, `_`, `-`), so nothing a client writes can forge or break a log
+line; anything else is replaced by a fresh uuid4.
+
+Lines are JSON (python-json-logger) when LOG_FORMAT=json, the production default, and
+text otherwise. The handler goes on the root logger once per process; tests keep
+pytest's own log capture and only get the id.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import uuid
+from typing import TextIO
+
+from flask import Flask, g, has_request_context, request
+from flask.logging import default_handler
+from pythonjsonlogger.json import JsonFormatter
+from werkzeug.wrappers import Response
+
+HEADER = "X-Request-ID"
+SANE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+NO_REQUEST = "-"
+HANDLER_NAME = "portal"
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+JSON_FIELDS = "%(levelname)s %(name)s %(message)s %(request_id)s"
+
+
+def request_id_for(sent: str | None) -> str:
+    """The id a request goes by: the one sent when it is a sane token, else a new one."""
+    if sent and SANE_ID.fullmatch(sent):
+        return sent
+    return uuid.uuid4().hex
+
+
+def current_request_id() -> str:
+    """This request's id (made on first use), or "-" outside a request."""
+    if not has_request_context():
+        return NO_REQUEST
+    if "request_id" not in g:
+        g.request_id = request_id_for(request.headers.get(HEADER))
+    return str(g.request_id)
+
+
+class RequestIdFilter(logging.Filter):
+    """Puts `request_id` on every record, so each formatter can write it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = current_request_id()
+        return True
+
+
+def make_formatter(log_format: str) -> logging.Formatter:
+    """JSON with `timestamp`, `level`, `name`, `message`, `request_id`; or one text line."""
+    if log_format == "json":
+        return JsonFormatter(JSON_FIELDS, rename_fields={"levelname": "level"}, timestamp=True)
+    return logging.Formatter(TEXT_FORMAT)
+
+
+class StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is at the time (pytest and gunicorn replace it)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property  # type: ignore[override]
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        pass
+
+
+def make_handler(log_format: str, stream: TextIO | None = None) -> logging.Handler:
+    """A handler (stderr, or `stream`) writing `log_format` lines with the request id."""
+    handler = StderrHandler() if stream is None else logging.StreamHandler(stream)
+    handler.name = HANDLER_NAME
+    handler.setFormatter(make_formatter(log_format))
+    handler.addFilter(RequestIdFilter())
+    return handler
+
+
+def install_handler(log_format: str, level: str) -> None:
+    """Make the root logger write through our handler, replacing one installed before
+    (each create_app in a process would otherwise add another)."""
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if h.name == HANDLER_NAME]:
+        root.removeHandler(old)
+    root.addHandler(make_handler(log_format))
+    root.setLevel(level.upper())
+
+
+def _name_request() -> None:
+    current_request_id()
+
+
+def _answer_request_id(response: Response) -> Response:
+    response.headers[HEADER] = current_request_id()
+    return response
+
+
+def init_request_log(app: Flask) -> None:
+    """Give every request its id and, outside tests, send the process's logs to stderr."""
+    app.before_request(_name_request)
+    app.after_request(_answer_request_id)
+    if app.testing:
+        return
+    install_handler(app.config.get("LOG_FORMAT", "text"), app.config.get("LOG_LEVEL", "INFO"))
+    # app.logger's own handler would write each line a second time, without the id.
+    app.logger.removeHandler(default_handler)
