@@ -380,6 +380,30 @@ class TestEvenTiming:
             assert response.status_code == 303
             assert time.monotonic() - started >= 0.2
 
+    def test_the_pad_is_waited_out_after_the_commit(self, app, shop, make_customer, monkeypatch):
+        """The wait holds no transaction: the request has ended its transaction before it
+        starts, so a threaded worker's other requests do not queue for its connection."""
+        from portal import boundary
+        from portal.customers import views
+        from portal.extensions import db
+
+        known = make_customer(shop)
+        events: list[object] = []
+        real_end, real_sleep = boundary.end_transaction, views.time.sleep
+
+        def watched_end(error: BaseException | None = None) -> None:
+            real_end(error)
+            events.append("transaction ended")
+
+        def watched_sleep(seconds: float) -> None:
+            events.append(("sleep", db.session().in_transaction()))
+            real_sleep(seconds)
+
+        monkeypatch.setattr(boundary, "end_transaction", watched_end)
+        monkeypatch.setattr(views.time, "sleep", watched_sleep)
+        assert _signin(app.test_client(), shop, known.phone).status_code == 303
+        assert events == ["transaction ended", ("sleep", False)]
+
 
 def test_production_cookie_is_secure_httponly_lax(tmp_path):
     """Outside development the session cookie is Secure, and always HttpOnly and Lax."""
