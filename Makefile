@@ -17,7 +17,7 @@ PORT ?= 5000
 # bench runs against a throwaway PostgreSQL unless BENCH_DATABASE=sqlite.
 BENCH_DATABASE ?= postgres
 
-.PHONY: help packages venv translations db run test test-sqlite test-postgres test-browser lint bench clean
+.PHONY: help packages venv translations db run test test-sqlite test-postgres test-browser test-faults lint bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -52,16 +52,19 @@ lint: venv ## ruff check, then the layer contracts (import-linter, in pyproject.
 packages: ## install the Debian packages the suites need, when missing (.ci/packages)
 	bash .ci/packages
 
-test: packages lint test-sqlite test-postgres test-browser ## Debian packages, lint, then SQLite, PostgreSQL and browser suites
+test: packages lint test-sqlite test-postgres test-browser test-faults ## Debian packages, lint, then SQLite, PostgreSQL, browser and fault suites
 
 test-sqlite: venv translations ## tests on SQLite, without the browser
-	TEST_DATABASE=sqlite $(PYTEST) -m "not browser" $(PYTEST_ARGS)
+	TEST_DATABASE=sqlite $(PYTEST) -m "not browser and not faults" $(PYTEST_ARGS)
 
 test-postgres: venv translations ## tests on a throwaway PostgreSQL, without the browser
-	TEST_DATABASE=postgres $(PYTEST) -m "not browser" $(PYTEST_ARGS)
+	TEST_DATABASE=postgres $(PYTEST) -m "not browser and not faults" $(PYTEST_ARGS)
 
 test-browser: venv translations ## user journeys in headless Chromium against a live server
 	$(PYTEST) -m browser $(PYTEST_ARGS)
+
+test-faults: venv translations ## Redis and PostgreSQL killed under two live gunicorn instances
+	$(PYTEST) -m faults $(PYTEST_ARGS)
 
 bench: venv translations ## run benchmarks/run.py (with DATABASE_URL of a fresh PostgreSQL)
 	@if [ ! -f benchmarks/run.py ]; then \

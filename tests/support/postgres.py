@@ -109,29 +109,49 @@ class PostgresServer:
             ]
         )
         self.port = free_port()
-        options = " ".join(f"-c {key}={value}" for key, value in FAST_SETTINGS.items())
-        options += f" -p {self.port} -k {self.root}"
         try:
-            _run(
-                [
-                    str(binaries / "pg_ctl"),
-                    "--pgdata",
-                    str(self.data_dir),
-                    "--log",
-                    str(self.root / "server.log"),
-                    "--options",
-                    options,
-                    "--wait",
-                    "--timeout=30",
-                    "start",
-                ]
-            )
-            wait_for_port(self.port)
+            self.resume()
         except (PostgresError, TimeoutError) as exc:
             log = self.log_tail()
             self.stop()
             raise PostgresError(f"{exc}\n--- server log ---\n{log}") from exc
         return self
+
+    def resume(self) -> None:
+        """Start the server process on its data directory and port (again, after halt)."""
+        assert self.root is not None, "the server is not set up"
+        options = " ".join(f"-c {key}={value}" for key, value in FAST_SETTINGS.items())
+        options += f" -p {self.port} -k {self.root}"
+        _run(
+            [
+                str(bin_dir() / "pg_ctl"),
+                "--pgdata",
+                str(self.data_dir),
+                "--log",
+                str(self.root / "server.log"),
+                "--options",
+                options,
+                "--wait",
+                "--timeout=30",
+                "start",
+            ]
+        )
+        wait_for_port(self.port)
+
+    def halt(self, mode: str = "fast") -> None:
+        """Stop the server process but keep its files, so `resume` brings it back (the
+        fault tests take the database away under load this way)."""
+        _run(
+            [
+                str(bin_dir() / "pg_ctl"),
+                "--pgdata",
+                str(self.data_dir),
+                f"--mode={mode}",
+                "--wait",
+                "--timeout=30",
+                "stop",
+            ]
+        )
 
     def log_tail(self, lines: int = 40) -> str:
         log = self.root / "server.log" if self.root else None

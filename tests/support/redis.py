@@ -31,7 +31,9 @@ class RedisServer:
             raise RuntimeError(f"{self.executable} is not installed")
         self.workdir = Path(tempfile.mkdtemp(prefix="portal-redis-"))
         atexit.register(self.stop)  # also when the run is interrupted
-        self.port = free_port()
+        # After `kill`, start again on the same port: clients configured with the URL
+        # find the server back without being told.
+        self.port = self.port or free_port()
         self.process = subprocess.Popen(
             [
                 binary,
@@ -59,6 +61,16 @@ class RedisServer:
             self.stop()
             raise
         return self
+
+    def kill(self) -> None:
+        """SIGKILL the server, as a crash would; `start` brings it back on the same port."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
+        if self.workdir is not None:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            self.workdir = None
 
     def stop(self) -> None:
         if self.process is not None:

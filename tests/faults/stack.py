@@ -1,0 +1,362 @@
+"""Two gunicorn instances of the portal on one throwaway PostgreSQL and one Redis, a local
+SMS gateway that records what it is handed, and a small mixed load against them."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from tests.support.net import LOOPBACK, free_port, wait_for_port
+from tests.support.postgres import PostgresServer
+from tests.support.redis import RedisServer
+
+ROOT = Path(__file__).resolve().parents[2]
+SLUG = "faultshop"
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+# (connect, read) seconds: a request the portal holds longer than this counts as a
+# timeout, never as an answer; the load stays bounded on a slow machine.
+TIMEOUT = (3, 15)
+_serial = itertools.count(1)
+
+
+def new_phone() -> str:
+    """A Bangladeshi mobile number no other request of this run has used."""
+    return f"+8801712{next(_serial):06d}"
+
+
+def client_address() -> str:
+    """A documentation-range address, so per-IP send limits never refuse the load."""
+    return f"198.51.{random.randint(0, 255)}.{random.randint(1, 254)}"
+
+
+class _Gateway(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = json.loads(self.rfile.read(length) or b"{}")
+        self.server.messages.append(body)  # type: ignore[attr-defined]
+        payload = b'{"status": "queued"}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the test reads the recorded messages, not a log."""
+
+
+class SmsGateway:
+    """The HTTP SMS gateway the portal posts to: answers 200 and keeps each message."""
+
+    def __init__(self) -> None:
+        self.server = ThreadingHTTPServer((LOOPBACK, 0), _Gateway)
+        self.server.messages = []  # type: ignore[attr-defined]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://{LOOPBACK}:{self.server.server_port}/send"
+
+    @property
+    def messages(self) -> list[dict[str, str]]:
+        return list(self.server.messages)  # type: ignore[attr-defined]
+
+    def start(self) -> SmsGateway:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=10)
+
+
+def portal_env(database_url: str, redis_url: str, gateway_url: str) -> dict[str, str]:
+    """Production settings, as portal/config.py requires them, pointed at the stack."""
+    return {
+        **os.environ,
+        "PORTAL_ENV": "production",
+        "SECRET_KEY": "faults-" + "k" * 40,
+        "BASE_URL": "https://portal.example",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "SMS_BACKEND": "http",
+        "SMS_GATEWAY_URL": gateway_url,
+        "TRUSTED_PROXIES": "1",
+        "SIGNIN_MIN_SECONDS": "0",
+        # The load texts many new numbers of one prefix; the budget is not under test.
+        "SMS_PREFIX_NUMBERS_PER_HOUR": "100000",
+        "SMS_MERCHANT_NUMBERS_PER_HOUR": "100000",
+        "SMS_BREAKER_MIN_PER_MINUTE": "100000",
+        "API_RATELIMIT_PER_TOKEN": "100000 per minute",
+    }
+
+
+def flask(env: dict[str, str], *args: str) -> str:
+    """Run a `flask --app app` command in the project; its output, or fail with it."""
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+    return result.stdout
+
+
+class Instance:
+    """One `gunicorn app:app` (2 gthread workers) in its own process group."""
+
+    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+        self.env = env
+        self.log_path = log_path
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{LOOPBACK}:{self.port}"
+
+    def start(self) -> Instance:
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "app:app",
+                    "--workers",
+                    "2",
+                    "--worker-class",
+                    "gthread",
+                    "--threads",
+                    "4",
+                    "--bind",
+                    f"{LOOPBACK}:{self.port}",
+                    "--timeout",
+                    "30",
+                ],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        wait_for_port(self.port, timeout=60)
+        wait_until(lambda: requests.get(self.url + "/healthz", timeout=5).ok, timeout=60)
+        return self
+
+    def stop(self) -> None:
+        """End the process group (master and workers), at once if it will not go."""
+        if self.process is None:
+            return
+        for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 10)):
+            try:
+                os.killpg(self.process.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                self.process.wait(timeout=wait)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        self.process = None
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def wait_until(check: Callable[[], bool], *, timeout: float, interval: float = 0.25) -> None:
+    """Poll `check` until it is true; raise TimeoutError after `timeout` seconds. A check
+    that raises counts as false (the server is still coming back)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with suppress(Exception):
+            if check():
+                return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not true after {timeout}s: {check}")
+        time.sleep(interval)
+
+
+def cookie_header(response: requests.Response) -> str:
+    """The cookies a response set, as a Cookie header: production marks them Secure, and
+    requests would not send a Secure cookie back over plain HTTP."""
+    return "; ".join(f"{c.name}={c.value}" for c in response.cookies)
+
+
+def form_token(session: requests.Session, url: str) -> tuple[requests.Response, str, str]:
+    """GET a form page: the answer, its CSRF token ("" when none) and the session cookie."""
+    page = session.get(url, timeout=TIMEOUT)
+    found = CSRF.search(page.text) if page.status_code == 200 else None
+    return page, (found.group(1) if found else ""), cookie_header(page)
+
+
+@dataclass
+class Outcome:
+    """One request the load made and what it was answered (status 0: no answer)."""
+
+    kind: str
+    method: str
+    url: str
+    status: int
+    phone: str = ""
+    retry_after: str | None = None
+    content_type: str = ""
+    body: str = ""
+    at: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class Stack:
+    postgres: PostgresServer
+    redis: RedisServer
+    gateway: SmsGateway
+    instances: list[Instance]
+    database_url: str
+    token: str
+
+    @property
+    def libpq(self) -> dict[str, Any]:
+        """psycopg.connect keywords for the portal's database."""
+        return {
+            "host": LOOPBACK,
+            "port": self.postgres.port,
+            "user": "postgres",
+            "dbname": self.database_url.rsplit("/", 1)[1],
+            "connect_timeout": 5,
+        }
+
+    def logs(self) -> str:
+        return "\n".join(instance.log() for instance in self.instances)
+
+
+class Load:
+    """A few threads mixing reads and writes against both instances until stopped."""
+
+    KINDS = ("api_list", "api_open", "page", "api_write", "signup")
+
+    def __init__(self, stack: Stack, threads: int = 6) -> None:
+        self.stack = stack
+        self.threads = threads
+        self.outcomes: list[Outcome] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._workers: list[threading.Thread] = []
+
+    def __enter__(self) -> Load:
+        for number in range(self.threads):
+            worker = threading.Thread(target=self._run, args=(number,), daemon=True)
+            worker.start()
+            self._workers.append(worker)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        for worker in self._workers:
+            worker.join(timeout=TIMEOUT[0] + TIMEOUT[1] + 5)
+
+    def since(self, started: float, until: float | None = None) -> list[Outcome]:
+        with self._lock:
+            return [
+                o for o in self.outcomes if o.at >= started and (until is None or o.at <= until)
+            ]
+
+    def _record(self, outcome: Outcome) -> None:
+        with self._lock:
+            self.outcomes.append(outcome)
+
+    def _run(self, number: int) -> None:
+        session = requests.Session()
+        for step in itertools.count(number):
+            if self._stop.is_set():
+                return
+            instance = self.stack.instances[step % len(self.stack.instances)]
+            kind = self.KINDS[step % len(self.KINDS)]
+            try:
+                getattr(self, "_" + kind)(session, instance.url)
+            except requests.RequestException as exc:
+                self._record(Outcome(kind, "?", instance.url, 0, body=type(exc).__name__))
+            time.sleep(0.02)
+
+    def _answer(self, kind: str, method: str, response: requests.Response, phone: str = "") -> None:
+        self._record(
+            Outcome(
+                kind,
+                method,
+                response.url,
+                response.status_code,
+                phone=phone,
+                retry_after=response.headers.get("Retry-After"),
+                content_type=response.headers.get("Content-Type", ""),
+                body=response.text[:2000],
+            )
+        )
+
+    def _bearer(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.stack.token}"}
+
+    def _api_list(self, session: requests.Session, base: str) -> None:
+        response = session.get(base + "/v1/customers", headers=self._bearer(), timeout=TIMEOUT)
+        self._answer("api_list", "GET", response)
+
+    def _api_open(self, session: requests.Session, base: str) -> None:
+        response = session.get(base + "/api/open/customer", headers=self._bearer(), timeout=TIMEOUT)
+        self._answer("api_open", "GET", response)
+
+    def _page(self, session: requests.Session, base: str) -> None:
+        response = session.get(f"{base}/shop/{SLUG}/signin", timeout=TIMEOUT)
+        self._answer("page", "GET", response)
+
+    def _api_write(self, session: requests.Session, base: str) -> None:
+        phone = new_phone()
+        body = {"phone_number": phone, "confirmation": False, "first_name": "Load"}
+        response = session.post(
+            base + "/v1/customers", json=body, headers=self._bearer(), timeout=TIMEOUT
+        )
+        self._answer("api_write", "POST", response, phone)
+
+    def _signup(self, session: requests.Session, base: str) -> None:
+        url = f"{base}/shop/{SLUG}/signup"
+        page, token, cookies = form_token(session, url)
+        if not token:
+            self._answer("page", "GET", page)
+            return
+        phone = new_phone()
+        response = session.post(
+            url,
+            data={"csrf_token": token, "first_name": "Load", "country": "BD", "phone": phone},
+            headers={"Cookie": cookies, "X-Forwarded-For": client_address()},
+            allow_redirects=False,
+            timeout=TIMEOUT,
+        )
+        self._answer("signup", "POST", response, phone)
+
+
+def counts(outcomes: list[Outcome]) -> dict[str, dict[int, int]]:
+    """Status counts per kind of request, for the report and the assertions' messages."""
+    table: dict[str, Counter[int]] = {}
+    for outcome in outcomes:
+        table.setdefault(outcome.kind, Counter())[outcome.status] += 1
+    return {kind: dict(sorted(c.items())) for kind, c in sorted(table.items())}
