@@ -147,6 +147,7 @@ def main() -> None:
             "DATABASE_URL": args.database_url,
             "SECRET_KEY": "bench-not-secret",
             "PORTAL_ENV": "production",
+            "LOG_LEVEL": "WARNING",
             "BASE_URL": "https://portal.bench.invalid",
             "REDIS_URL": redis.url,
             "TRUSTED_PROXIES": "1",
