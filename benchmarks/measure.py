@@ -215,11 +215,17 @@ def _free_port() -> int:
 def _serve(
     app_spec: str, env: dict[str, str], *, worker: list[str] | None = None
 ) -> tuple[subprocess.Popen, str]:
-    """2 gunicorn workers of `app_spec` (sync unless `worker` says otherwise)."""
+    """2 gunicorn workers of `app_spec` (sync unless `worker` says otherwise).
+
+    gunicorn reads ./gunicorn.conf.py by itself, and its gthread setting then wins over
+    `-k sync`; `-c /dev/null` keeps these runs to the flags given here, unless `worker`
+    names a config file itself.
+    """
     port = _free_port()
     process = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
+            *([] if worker and "-c" in worker else ["-c", "/dev/null"]),
             "-w",
             "2",
             *(worker or ["-k", "sync"]),
