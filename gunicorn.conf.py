@@ -22,6 +22,10 @@ import os
 from pathlib import Path
 from typing import Any
 
+# Imported here, in the master, not inside child_exit: gunicorn calls that from its SIGCHLD
+# handler, and a second worker ending during the first import would re-enter it half-done.
+from prometheus_client import multiprocess
+
 
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name, "").strip()
@@ -32,7 +36,9 @@ def _int(name: str, default: int) -> int:
 bind = os.environ.get("BIND") or f"0.0.0.0:{_int('PORT', 8000)}"
 workers = _int("WEB_CONCURRENCY", 2)
 worker_class = "gthread"
-threads = _int("GUNICORN_THREADS", 16)
+# Eight: 16 padded sign-ups in flight per instance (about 50 a second), and fewer threads
+# than SQLAlchemy's 15 connections per process (pool 5, overflow 10), so none waits for one.
+threads = _int("GUNICORN_THREADS", 8)
 # A request running longer than this is killed with its worker: past any sane page.
 timeout = _int("GUNICORN_TIMEOUT", 30)
 # On SIGTERM, requests in flight get this long to finish before workers are killed.
@@ -67,6 +73,4 @@ def on_starting(server: Any) -> None:
 def child_exit(server: Any, worker: Any) -> None:
     """A worker ended: its live gauges stop counting (its counters stay summed)."""
     if _multiproc_dir:
-        from prometheus_client import multiprocess
-
         multiprocess.mark_process_dead(worker.pid)

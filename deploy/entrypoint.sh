@@ -6,6 +6,10 @@
 #   deploy/entrypoint.sh cron      webhooks resume and otp sweep every CRON_INTERVAL_SECONDS
 #   deploy/entrypoint.sh CMD ...   anything else is run as given (e.g. flask create-merchant ...)
 # Settings come from the environment (deploy/env.example lists them).
+#
+# Only `migrate` migrates, run once per release (compose.yaml: a one-shot service the others
+# wait for). web never runs Alembic, so two instances starting at once cannot race on it;
+# one started before the migration answers /readyz 503 ("behind") and gets no traffic.
 set -euo pipefail
 
 # Run from the project root: app.py and gunicorn.conf.py are found relative to it.
@@ -16,8 +20,8 @@ log() {
     echo "entrypoint: $*" >&2
 }
 
-# Wait up to DB_WAIT_SECONDS (default 60) for DATABASE_URL to accept a connection, so the
-# web process does not crash-loop while PostgreSQL is still starting. Not PostgreSQL: no wait.
+# Wait up to DB_WAIT_SECONDS (default 60) for DATABASE_URL to accept a connection, so no
+# process crash-loops while PostgreSQL is still starting. Not PostgreSQL: no wait.
 wait_for_database() {
     python - <<'PY'
 import os
@@ -73,6 +77,7 @@ role="${1:-}"
 [[ $# -gt 0 ]] && shift
 case "$role" in
     migrate)
+        wait_for_database
         exec flask db upgrade "$@"
         ;;
     web)
@@ -80,6 +85,7 @@ case "$role" in
         exec gunicorn -c gunicorn.conf.py "$@" app:app
         ;;
     worker)
+        wait_for_database
         exec flask jobs work "$@"
         ;;
     cron)

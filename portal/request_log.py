@@ -9,6 +9,11 @@ line; anything else is replaced by a fresh uuid4.
 Lines are JSON (python-json-logger) when LOG_FORMAT=json, the production default, and
 text otherwise. The handler goes on the root logger once per process; tests keep
 pytest's own log capture and only get the id.
+
+With JSON, the app also writes the access line (logger "portal.access", one a request)
+instead of gunicorn: gunicorn's access format cannot escape what it copies into a JSON
+line, and only the app knows the route. The route template is written, not the path, so
+the secret in an edit link (/l/<code>) stays out of the logs.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import time
 import uuid
 from typing import TextIO
 
@@ -30,6 +36,7 @@ NO_REQUEST = "-"
 HANDLER_NAME = "portal"
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 JSON_FIELDS = "%(levelname)s %(name)s %(message)s %(request_id)s"
+access_log = logging.getLogger("portal.access")
 
 
 def request_id_for(sent: str | None) -> str:
@@ -99,6 +106,7 @@ def install_handler(log_format: str, level: str) -> None:
 
 def _name_request() -> None:
     current_request_id()
+    g.request_log_started = time.perf_counter()
 
 
 def _answer_request_id(response: Response) -> Response:
@@ -106,10 +114,34 @@ def _answer_request_id(response: Response) -> Response:
     return response
 
 
+def _access_line(response: Response) -> Response:
+    """One line a request: method, route, status, time taken and client address."""
+    started = g.get("request_log_started")
+    route = request.url_rule.rule if request.url_rule is not None else "unmatched"
+    access_log.info(
+        "%s %s %s",
+        request.method,
+        route,
+        response.status_code,
+        extra={
+            "method": request.method,
+            "route": route,
+            "status": response.status_code,
+            "duration_ms": None
+            if started is None
+            else round(1000 * (time.perf_counter() - started), 1),
+            "remote_addr": request.remote_addr,
+        },
+    )
+    return response
+
+
 def init_request_log(app: Flask) -> None:
     """Give every request its id and, outside tests, send the process's logs to stderr."""
     app.before_request(_name_request)
     app.after_request(_answer_request_id)
+    if app.config.get("LOG_FORMAT") == "json":
+        app.after_request(_access_line)
     if app.testing:
         return
     install_handler(app.config.get("LOG_FORMAT", "text"), app.config.get("LOG_LEVEL", "INFO"))

@@ -33,6 +33,30 @@ def log_lines() -> Iterator[io.StringIO]:
 
 
 @pytest.fixture
+def error_lines() -> Iterator[io.StringIO]:
+    """What a JSON handler writes for portal.errors (the 500 handler's logger)."""
+    stream = io.StringIO()
+    logger = logging.getLogger("portal.errors")
+    handler = make_handler("json", stream)
+    logger.addHandler(handler)
+    yield stream
+    logger.removeHandler(handler)
+
+
+@pytest.fixture
+def access_lines() -> Iterator[io.StringIO]:
+    """What a JSON handler writes for portal.access (the app's access line)."""
+    stream = io.StringIO()
+    logger = logging.getLogger("portal.access")
+    handler = make_handler("json", stream)
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    yield stream
+    logger.removeHandler(handler)
+    logger.setLevel(logging.NOTSET)
+
+
+@pytest.fixture
 def logging_route(app: Flask) -> str:
     """A route that writes one log line, added before the app's first request."""
 
@@ -103,6 +127,48 @@ def test_log_line_carries_the_id_that_was_made(
     answered = client.get(logging_route).headers[HEADER]
     (record,) = _records(log_lines)
     assert record["request_id"] == answered
+
+
+def test_view_that_raises_logs_the_error_with_the_request_id(
+    app: Flask, client: FlaskClient, error_lines: io.StringIO
+) -> None:
+    """A view raising answers 500, and the error's line carries the id the answer has."""
+
+    def broken() -> str:
+        raise RuntimeError("boom")
+
+    app.add_url_rule("/_test/broken", "test_broken", broken)
+    response = client.get("/_test/broken", headers={HEADER: "err-9"})
+    assert response.status_code == 500
+    assert response.headers[HEADER] == "err-9"
+    (record,) = _records(error_lines)
+    assert record["request_id"] == "err-9"
+    assert record["level"] == "ERROR"
+    assert "RuntimeError: boom" in record["exc_info"]
+
+
+@pytest.mark.options(log_format="json")
+def test_json_logs_write_one_access_line_with_the_route_not_the_path(
+    client: FlaskClient, access_lines: io.StringIO
+) -> None:
+    """With LOG_FORMAT=json each request writes one access line: the route template (an
+    edit link's secret code stays out), status, time taken and the request id."""
+    response = client.get("/l/secret-code-123", headers={HEADER: "acc-1"})
+    (record,) = _records(access_lines)
+    assert record["request_id"] == "acc-1"
+    assert record["route"] == "/l/<code>"
+    assert record["status"] == response.status_code
+    assert record["method"] == "GET"
+    assert record["duration_ms"] >= 0
+    assert "secret-code-123" not in access_lines.getvalue()
+
+
+def test_text_logs_write_no_access_line_of_their_own(
+    client: FlaskClient, access_lines: io.StringIO
+) -> None:
+    """With LOG_FORMAT=text the server's access line is the one (werkzeug's, or gunicorn's)."""
+    client.get("/healthz")
+    assert access_lines.getvalue() == ""
 
 
 def test_log_line_outside_a_request_has_no_request_id(log_lines: io.StringIO) -> None:

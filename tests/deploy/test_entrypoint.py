@@ -193,3 +193,14 @@ def test_worker_runs_the_job_queue(migrated: dict[str, str]) -> None:
     """`worker` is the RQ worker of `flask jobs work`; with --burst it stops once empty."""
     result = _run(migrated, "worker", "--burst")
     assert result.returncode == 0, result.stderr
+
+
+def test_worker_listens_until_sigterm(migrated: dict[str, str], tmp_path: Path) -> None:
+    """`worker` waits on the portal queue, and SIGTERM (a deploy) stops it cleanly."""
+    log = tmp_path / "worker.log"
+    worker = _start(migrated, "worker", log)
+    try:
+        _wait_for_text(log, "Listening on", "portal")
+    finally:
+        status = _stop(worker)
+    assert status == 0, log.read_text()
