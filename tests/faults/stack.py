@@ -15,7 +15,6 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -23,16 +22,19 @@ from typing import Any
 
 import requests
 
-from tests.support.net import LOOPBACK, free_port, wait_for_port
+from tests.support.net import LOOPBACK, free_port
 from tests.support.postgres import PostgresServer
 from tests.support.redis import RedisServer
 
 ROOT = Path(__file__).resolve().parents[2]
 SLUG = "faultshop"
+OWNER, PASSWORD = "owner@faults.example", "correct horse battery"
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 # (connect, read) seconds: a request the portal holds longer than this counts as a
 # timeout, never as an answer; the load stays bounded on a slow machine.
 TIMEOUT = (3, 15)
+# Characters of an answer kept: the error page's message sits past the first few thousand.
+BODY_KEPT = 50_000
 _serial = itertools.count(1)
 
 
@@ -109,20 +111,25 @@ def portal_env(database_url: str, redis_url: str, gateway_url: str) -> dict[str,
     }
 
 
-def flask(env: dict[str, str], *args: str) -> str:
-    """Run a `flask --app app` command in the project; its output, or fail with it."""
+def bootstrap(env: dict[str, str]) -> str:
+    """Migrate and seed through the project's commands (tests/faults/bootstrap.py); the
+    API token it created."""
     result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", *args],
+        [sys.executable, "-m", "tests.faults.bootstrap"],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=180,
         check=False,
     )
     if result.returncode != 0:
-        raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
-    return result.stdout
+        raise RuntimeError(f"bootstrap failed:\n{result.stdout}{result.stderr}")
+    return result.stdout.strip().splitlines()[-1]
+
+
+class InstanceDied(RuntimeError):
+    """A gunicorn master exited while it was expected to serve."""
 
 
 class Instance:
@@ -138,7 +145,17 @@ class Instance:
     def url(self) -> str:
         return f"http://{LOOPBACK}:{self.port}"
 
+    @property
+    def config_path(self) -> Path:
+        return self.log_path.with_suffix(".conf.py")
+
     def start(self) -> Instance:
+        """Start and wait until it answers."""
+        return self.launch().wait_ready()
+
+    def launch(self) -> Instance:
+        """Start the processes without waiting (several instances boot side by side)."""
+        self.config_path.write_text('"""Empty: the fault suite passes every setting."""\n')
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 [
@@ -156,6 +173,10 @@ class Instance:
                     f"{LOOPBACK}:{self.port}",
                     "--timeout",
                     "30",
+                    # Only these flags: a gunicorn.conf.py in the project (read from the
+                    # working directory by default) would change what is under test.
+                    "--config",
+                    str(self.config_path),
                 ],
                 cwd=ROOT,
                 env=self.env,
@@ -163,15 +184,26 @@ class Instance:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        wait_for_port(self.port, timeout=60)
-        wait_until(lambda: requests.get(self.url + "/healthz", timeout=5).ok, timeout=60)
+        return self
+
+    def wait_ready(self, timeout: float = 90) -> Instance:
+        """Until /healthz answers; fail with the log if the master exits first."""
+
+        def ready() -> bool:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise InstanceDied(f"gunicorn exited {self.process.returncode}:\n{self.log()}")
+            return requests.get(self.url + "/healthz", timeout=5).ok
+
+        wait_until(ready, timeout=timeout, fatal=(InstanceDied,))
         return self
 
     def stop(self) -> None:
-        """End the process group (master and workers), at once if it will not go."""
+        """End the process group (master and workers): gunicorn's quick shutdown (SIGINT;
+        a graceful one waits out kept-alive connections), then SIGKILL if it will not go."""
         if self.process is None:
             return
-        for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 10)):
+        for sig, wait in ((signal.SIGINT, 10), (signal.SIGKILL, 10)):
             try:
                 os.killpg(self.process.pid, sig)
             except ProcessLookupError:
@@ -187,14 +219,25 @@ class Instance:
         return self.log_path.read_text(errors="replace")
 
 
-def wait_until(check: Callable[[], bool], *, timeout: float, interval: float = 0.25) -> None:
+def wait_until(
+    check: Callable[[], bool],
+    *,
+    timeout: float,
+    interval: float = 0.25,
+    fatal: tuple[type[Exception], ...] = (),
+) -> None:
     """Poll `check` until it is true; raise TimeoutError after `timeout` seconds. A check
-    that raises counts as false (the server is still coming back)."""
+    that raises counts as false (the server is still coming back), unless the error is
+    one of `fatal`."""
     deadline = time.monotonic() + timeout
     while True:
-        with suppress(Exception):
+        try:
             if check():
                 return
+        except fatal:
+            raise
+        except Exception:  # noqa: S110 - any other failure means "not yet"
+            pass
         if time.monotonic() > deadline:
             raise TimeoutError(f"not true after {timeout}s: {check}")
         time.sleep(interval)
@@ -213,6 +256,23 @@ def form_token(session: requests.Session, url: str) -> tuple[requests.Response, 
     return page, (found.group(1) if found else ""), cookie_header(page)
 
 
+def sign_in_staff(base: str, email: str, password: str) -> str:
+    """Sign in through the console's login form; the Cookie header of the signed-in
+    session (signed with SECRET_KEY, so either instance takes it)."""
+    session = requests.Session()
+    page, token, cookies = form_token(session, base + "/login")
+    assert token, f"no login form: {page.status_code} {page.text[:300]}"
+    done = session.post(
+        base + "/login",
+        data={"csrf_token": token, "email": email, "password": password, "next": ""},
+        headers={"Cookie": cookies},
+        allow_redirects=False,
+        timeout=TIMEOUT,
+    )
+    assert done.status_code == 303, f"login answered {done.status_code}: {done.text[:300]}"
+    return cookie_header(done)
+
+
 @dataclass
 class Outcome:
     """One request the load made and what it was answered (status 0: no answer)."""
@@ -225,6 +285,7 @@ class Outcome:
     retry_after: str | None = None
     content_type: str = ""
     body: str = ""
+    sent: float = 0.0  # when the request was sent (monotonic)
     at: float = field(default_factory=time.monotonic)
 
 
@@ -236,6 +297,9 @@ class Stack:
     instances: list[Instance]
     database_url: str
     token: str
+    staff_cookies: str = ""
+    # Every request every test's load made, for the invariants checked at the end.
+    ledger: list[Outcome] = field(default_factory=list)
 
     @property
     def libpq(self) -> dict[str, Any]:
@@ -252,10 +316,32 @@ class Stack:
         return "\n".join(instance.log() for instance in self.instances)
 
 
-class Load:
-    """A few threads mixing reads and writes against both instances until stopped."""
+class FormSession:
+    """A visitor's kept shop form: the session cookie and CSRF token from one GET of the
+    sign-in page, reused for every post (a token lasts the session, on either instance),
+    so posts still reach the portal while its pages cannot be drawn."""
 
-    KINDS = ("api_list", "api_open", "page", "api_write", "signup")
+    def __init__(self) -> None:
+        self.token = ""
+        self.cookies = ""
+
+    def ensure(self, session: requests.Session, base: str) -> requests.Response | None:
+        """Fetch the form once; the page's answer when it could not be had, else None."""
+        if self.token:
+            return None
+        page, self.token, self.cookies = form_token(session, f"{base}/shop/{SLUG}/signin")
+        return None if self.token else page
+
+
+class Load:
+    """A few threads mixing reads and writes against both instances until stopped.
+
+    Reads: the API's two customer lists, the shop's sign-in page and a signed-in console
+    list. Writes: API creates that text a confirmation code, and the shop's sign-in and
+    sign-up posts that send one, each from its own client address and to a new number.
+    """
+
+    KINDS = ("api_list", "page", "api_write", "api_open", "console", "signin", "signup")
 
     def __init__(self, stack: Stack, threads: int = 6) -> None:
         self.stack = stack
@@ -276,11 +362,13 @@ class Load:
         self._stop.set()
         for worker in self._workers:
             worker.join(timeout=TIMEOUT[0] + TIMEOUT[1] + 5)
+        self.stack.ledger.extend(self.outcomes)
 
     def since(self, started: float, until: float | None = None) -> list[Outcome]:
+        """The requests that were sent at or after `started` and answered by `until`."""
         with self._lock:
             return [
-                o for o in self.outcomes if o.at >= started and (until is None or o.at <= until)
+                o for o in self.outcomes if o.sent >= started and (until is None or o.at <= until)
             ]
 
     def _record(self, outcome: Outcome) -> None:
@@ -289,69 +377,88 @@ class Load:
 
     def _run(self, number: int) -> None:
         session = requests.Session()
+        form = FormSession()
         for step in itertools.count(number):
             if self._stop.is_set():
                 return
             instance = self.stack.instances[step % len(self.stack.instances)]
             kind = self.KINDS[step % len(self.KINDS)]
+            sent = time.monotonic()
             try:
-                getattr(self, "_" + kind)(session, instance.url)
+                if kind in ("signin", "signup"):
+                    self._send_code(kind, session, form, instance.url, sent)
+                else:
+                    getattr(self, "_" + kind)(session, instance.url, sent)
             except requests.RequestException as exc:
-                self._record(Outcome(kind, "?", instance.url, 0, body=type(exc).__name__))
+                self._record(Outcome(kind, "?", instance.url, 0, body=repr(exc), sent=sent))
             time.sleep(0.02)
 
-    def _answer(self, kind: str, method: str, response: requests.Response, phone: str = "") -> None:
+    def _answer(self, kind: str, response: requests.Response, sent: float, phone: str = "") -> None:
         self._record(
             Outcome(
                 kind,
-                method,
+                response.request.method or "?",
                 response.url,
                 response.status_code,
                 phone=phone,
                 retry_after=response.headers.get("Retry-After"),
                 content_type=response.headers.get("Content-Type", ""),
-                body=response.text[:2000],
+                body=response.text[:BODY_KEPT],
+                sent=sent,
             )
         )
 
     def _bearer(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.stack.token}"}
 
-    def _api_list(self, session: requests.Session, base: str) -> None:
+    def _api_list(self, session: requests.Session, base: str, sent: float) -> None:
         response = session.get(base + "/v1/customers", headers=self._bearer(), timeout=TIMEOUT)
-        self._answer("api_list", "GET", response)
+        self._answer("api_list", response, sent)
 
-    def _api_open(self, session: requests.Session, base: str) -> None:
+    def _api_open(self, session: requests.Session, base: str, sent: float) -> None:
         response = session.get(base + "/api/open/customer", headers=self._bearer(), timeout=TIMEOUT)
-        self._answer("api_open", "GET", response)
+        self._answer("api_open", response, sent)
 
-    def _page(self, session: requests.Session, base: str) -> None:
+    def _page(self, session: requests.Session, base: str, sent: float) -> None:
         response = session.get(f"{base}/shop/{SLUG}/signin", timeout=TIMEOUT)
-        self._answer("page", "GET", response)
+        self._answer("page", response, sent)
 
-    def _api_write(self, session: requests.Session, base: str) -> None:
-        phone = new_phone()
-        body = {"phone_number": phone, "confirmation": False, "first_name": "Load"}
-        response = session.post(
-            base + "/v1/customers", json=body, headers=self._bearer(), timeout=TIMEOUT
-        )
-        self._answer("api_write", "POST", response, phone)
-
-    def _signup(self, session: requests.Session, base: str) -> None:
-        url = f"{base}/shop/{SLUG}/signup"
-        page, token, cookies = form_token(session, url)
-        if not token:
-            self._answer("page", "GET", page)
-            return
-        phone = new_phone()
-        response = session.post(
-            url,
-            data={"csrf_token": token, "first_name": "Load", "country": "BD", "phone": phone},
-            headers={"Cookie": cookies, "X-Forwarded-For": client_address()},
+    def _console(self, session: requests.Session, base: str, sent: float) -> None:
+        response = session.get(
+            base + "/merchant/customers",
+            headers={"Cookie": self.stack.staff_cookies},
             allow_redirects=False,
             timeout=TIMEOUT,
         )
-        self._answer("signup", "POST", response, phone)
+        self._answer("console", response, sent)
+
+    def _api_write(self, session: requests.Session, base: str, sent: float) -> None:
+        phone = new_phone()
+        body = {"phone_number": phone, "confirmation": True, "first_name": "Load"}
+        response = session.post(
+            base + "/v1/customers", json=body, headers=self._bearer(), timeout=TIMEOUT
+        )
+        self._answer("api_write", response, sent, phone)
+
+    def _send_code(
+        self, kind: str, session: requests.Session, form: FormSession, base: str, sent: float
+    ) -> None:
+        page = form.ensure(session, base)
+        if page is not None:
+            self._answer("page", page, sent)
+            return
+        phone = new_phone()
+        data = {"csrf_token": form.token, "country": "BD", "phone": phone}
+        if kind == "signup":
+            data["first_name"] = "Load"
+        response = session.post(
+            f"{base}/shop/{SLUG}/{kind}",
+            data=data,
+            headers={"Cookie": form.cookies, "X-Forwarded-For": client_address()},
+            allow_redirects=False,
+            timeout=TIMEOUT,
+        )
+        self._answer(kind, response, sent, phone)
 
 
 def counts(outcomes: list[Outcome]) -> dict[str, dict[int, int]]:
