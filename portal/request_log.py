@@ -23,7 +23,7 @@ import re
 import sys
 import time
 import uuid
-from typing import TextIO
+from typing import Any, TextIO
 
 from flask import Flask, g, has_request_context, request
 from flask.logging import default_handler
@@ -102,6 +102,30 @@ def install_handler(log_format: str, level: str) -> None:
         root.removeHandler(old)
     root.addHandler(make_handler(log_format))
     root.setLevel(level.upper())
+
+
+def gunicorn_logconfig(level: str, *, access: bool) -> dict[str, Any]:
+    """gunicorn's `logconfig_dict` for JSON logs: its own lines (boot, worker exits,
+    timeouts) through the same handler as the app's; its access lines only when asked for,
+    since the app writes one of its own."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "handlers": {HANDLER_NAME: {"()": make_handler, "log_format": "json"}},
+        "root": {"level": level.upper(), "handlers": [HANDLER_NAME]},
+        "loggers": {
+            "gunicorn.error": {
+                "level": level.upper(),
+                "handlers": [HANDLER_NAME],
+                "propagate": False,
+            },
+            "gunicorn.access": {
+                "level": "INFO" if access else "WARNING",
+                "handlers": [HANDLER_NAME] if access else [],
+                "propagate": False,
+            },
+        },
+    }
 
 
 def _name_request() -> None:

@@ -3,6 +3,7 @@ PostgreSQL and Redis, with the settings a production deployment gives it."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -144,7 +145,19 @@ def test_web_serves_health_and_readiness_until_sigterm(
     finally:
         status = _stop(web)
     assert status == 0, log.read_text()
-    assert "Using worker: gthread" in log.read_text()
+    lines = [json.loads(line) for line in log.read_text().splitlines() if _from_servers(line)]
+    messages = [line["message"] for line in lines]
+    assert "Using worker: gthread" in messages, "gunicorn's own lines are JSON too"
+    (access,) = [
+        line for line in lines if line["name"] == "portal.access" and line["request_id"] == "lb-7"
+    ]
+    assert access["route"] == "/readyz"
+    assert access["status"] == 200
+
+
+def _from_servers(line: str) -> bool:
+    """A line gunicorn or the app wrote, not the script's own."""
+    return bool(line.strip()) and not line.startswith("entrypoint:")
 
 
 def test_web_gives_up_when_the_database_never_answers(
