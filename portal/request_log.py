@@ -138,9 +138,13 @@ def _answer_request_id(response: Response) -> Response:
     return response
 
 
+def _elapsed_ms() -> float | None:
+    started = g.get("request_log_started")
+    return None if started is None else round(1000 * (time.perf_counter() - started), 1)
+
+
 def _access_line(response: Response) -> Response:
     """One line a request: method, route, status, time taken and client address."""
-    started = g.get("request_log_started")
     route = request.url_rule.rule if request.url_rule is not None else "unmatched"
     access_log.info(
         "%s %s %s",
@@ -151,9 +155,7 @@ def _access_line(response: Response) -> Response:
             "method": request.method,
             "route": route,
             "status": response.status_code,
-            "duration_ms": None
-            if started is None
-            else round(1000 * (time.perf_counter() - started), 1),
+            "duration_ms": _elapsed_ms(),
             "remote_addr": request.remote_addr,
         },
     )
