@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +26,8 @@ pytestmark = pytest.mark.postgres_only
 
 ROOT = Path(__file__).resolve().parents[2]
 ENTRYPOINT = ROOT / "deploy" / "entrypoint.sh"
-VENV_BIN = ROOT / ".venv" / "bin"
+# flask and gunicorn of the Python running the tests (.venv/bin under make).
+VENV_BIN = Path(sys.executable).parent
 # How long a stopped process may take: gunicorn's graceful timeout is far shorter when
 # nothing is in flight.
 STOP_SECONDS = 15
