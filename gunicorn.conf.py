@@ -11,9 +11,11 @@ set the scheme through headers ProxyFix ignores (X-Forwarded-Ssl), and a mismatc
 400; so the one hop count in portal/config.py decides alone.
 
 Why the access log is off by default: gunicorn's access_log_format does not escape
-quotes, so a User-Agent can break a "JSON" line built from it. The app's own JSON log
-carries the request id; GUNICORN_ACCESS_LOG=- turns on a plain text access line that
-ends with the same id (the X-Request-ID the app answers).
+quotes, so a User-Agent can break a "JSON" line built from it. With LOG_FORMAT=json the
+app writes the access line itself (portal/request_log.py: route, status, time, request
+id), and gunicorn's own lines go through the same JSON handler. GUNICORN_ACCESS_LOG=-
+turns gunicorn's access line on: text ending with the request id (the X-Request-ID the
+app answers), or under JSON that text as the message.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ from typing import Any
 # Imported here, in the master, not inside child_exit: gunicorn calls that from its SIGCHLD
 # handler, and a second worker ending during the first import would re-enter it half-done.
 from prometheus_client import multiprocess
+
+from portal.config import log_format
+from portal.request_log import gunicorn_logconfig
 
 
 def _int(name: str, default: int) -> int:
@@ -39,7 +44,8 @@ worker_class = "gthread"
 # Eight: 16 padded sign-ups in flight per instance (about 50 a second), and fewer threads
 # than SQLAlchemy's 15 connections per process (pool 5, overflow 10), so none waits for one.
 threads = _int("GUNICORN_THREADS", 8)
-# A request running longer than this is killed with its worker: past any sane page.
+# A worker whose main loop is silent this long is killed and replaced. Under gthread the
+# loop runs beside the requests, so this catches a stuck worker, not a slow request.
 timeout = _int("GUNICORN_TIMEOUT", 30)
 # On SIGTERM, requests in flight get this long to finish before workers are killed.
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 20)
@@ -49,12 +55,16 @@ keepalive = _int("GUNICORN_KEEPALIVE", 5)
 max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
 forwarded_allow_ips = ""
+secure_scheme_headers: dict[str, str] = {}  # also from peers on a unix socket
 # Heartbeat files in memory: a container's overlay filesystem can stall them.
 worker_tmp_dir = "/dev/shm" if Path("/dev/shm").is_dir() else None  # noqa: S108 - gunicorn's advice
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
+# With LOG_FORMAT=json (production's default) gunicorn's own lines are JSON as well.
+if log_format(os.environ) == "json":
+    logconfig_dict = gunicorn_logconfig(loglevel, access=accesslog is not None)
 
 # prometheus-client's multiprocess mode (portal/metrics.py): each worker writes its counts
 # to files in this directory, which /metrics sums.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -125,12 +126,19 @@ def _limits(env: dict[str, str], redis_url: str | None) -> dict[str, Any]:
     }
 
 
-def _logs(env: dict[str, str], production: bool) -> dict[str, Any]:
-    """Log lines (portal/request_log.py): JSON for log collectors in production, else text."""
-    log_format = env.get("LOG_FORMAT") or ("json" if production else "text")
-    if log_format not in ("json", "text"):
-        raise ConfigError(f"LOG_FORMAT must be json or text, got {log_format!r}")
-    return {"LOG_FORMAT": log_format, "LOG_LEVEL": (env.get("LOG_LEVEL") or "INFO").upper()}
+def log_format(env: Mapping[str, str]) -> str:
+    """LOG_FORMAT, json or text: JSON for log collectors in production, else text. Public
+    because gunicorn.conf.py formats gunicorn's own lines the same way."""
+    production = env.get("PORTAL_ENV", "development") == "production"
+    chosen = env.get("LOG_FORMAT") or ("json" if production else "text")
+    if chosen not in ("json", "text"):
+        raise ConfigError(f"LOG_FORMAT must be json or text, got {chosen!r}")
+    return chosen
+
+
+def _logs(env: dict[str, str]) -> dict[str, Any]:
+    """Log lines (portal/request_log.py)."""
+    return {"LOG_FORMAT": log_format(env), "LOG_LEVEL": (env.get("LOG_LEVEL") or "INFO").upper()}
 
 
 def load_config(instance_path: str, env: dict[str, str] | None = None) -> dict[str, Any]:
@@ -143,7 +151,7 @@ def load_config(instance_path: str, env: dict[str, str] | None = None) -> dict[s
         _tuning(env)
         | _web(env, production)
         | _limits(env, redis_url)
-        | _logs(env, production)
+        | _logs(env)
         | {
             "PORTAL_ENV": "production" if production else "development",
             "SECRET_KEY": _secret_key(env, instance, production),

@@ -23,7 +23,7 @@ import re
 import sys
 import time
 import uuid
-from typing import TextIO
+from typing import Any, TextIO
 
 from flask import Flask, g, has_request_context, request
 from flask.logging import default_handler
@@ -104,6 +104,30 @@ def install_handler(log_format: str, level: str) -> None:
     root.setLevel(level.upper())
 
 
+def gunicorn_logconfig(level: str, *, access: bool) -> dict[str, Any]:
+    """gunicorn's `logconfig_dict` for JSON logs: its own lines (boot, worker exits,
+    timeouts) through the same handler as the app's; its access lines only when asked for,
+    since the app writes one of its own."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "handlers": {HANDLER_NAME: {"()": make_handler, "log_format": "json"}},
+        "root": {"level": level.upper(), "handlers": [HANDLER_NAME]},
+        "loggers": {
+            "gunicorn.error": {
+                "level": level.upper(),
+                "handlers": [HANDLER_NAME],
+                "propagate": False,
+            },
+            "gunicorn.access": {
+                "level": "INFO" if access else "WARNING",
+                "handlers": [HANDLER_NAME] if access else [],
+                "propagate": False,
+            },
+        },
+    }
+
+
 def _name_request() -> None:
     current_request_id()
     g.request_log_started = time.perf_counter()
@@ -114,9 +138,13 @@ def _answer_request_id(response: Response) -> Response:
     return response
 
 
+def _elapsed_ms() -> float | None:
+    started = g.get("request_log_started")
+    return None if started is None else round(1000 * (time.perf_counter() - started), 1)
+
+
 def _access_line(response: Response) -> Response:
     """One line a request: method, route, status, time taken and client address."""
-    started = g.get("request_log_started")
     route = request.url_rule.rule if request.url_rule is not None else "unmatched"
     access_log.info(
         "%s %s %s",
@@ -127,9 +155,7 @@ def _access_line(response: Response) -> Response:
             "method": request.method,
             "route": route,
             "status": response.status_code,
-            "duration_ms": None
-            if started is None
-            else round(1000 * (time.perf_counter() - started), 1),
+            "duration_ms": _elapsed_ms(),
             "remote_addr": request.remote_addr,
         },
     )

@@ -3,9 +3,11 @@ PostgreSQL and Redis, with the settings a production deployment gives it."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,12 +20,14 @@ from portal.site.views import head_revision
 from tests.support.apps import hermetic_environment
 from tests.support.net import LOOPBACK, free_port, wait_for_port
 from tests.support.postgres import PostgresServer
+from tests.support.redis import RedisServer
 
 pytestmark = pytest.mark.postgres_only
 
 ROOT = Path(__file__).resolve().parents[2]
 ENTRYPOINT = ROOT / "deploy" / "entrypoint.sh"
-VENV_BIN = ROOT / ".venv" / "bin"
+# flask and gunicorn of the Python running the tests (.venv/bin under make).
+VENV_BIN = Path(sys.executable).parent
 # How long a stopped process may take: gunicorn's graceful timeout is far shorter when
 # nothing is in flight.
 STOP_SECONDS = 15
@@ -41,20 +45,23 @@ def deploy_database(postgres_server: PostgresServer) -> Iterator[str]:
     postgres_server.drop_database("deploy_entrypoint")
 
 
-@pytest.fixture
-def production_env(deploy_database: str, redis_url: str, tmp_path: Path) -> dict[str, str]:
+@pytest.fixture(scope="module")
+def production_env(
+    deploy_database: str, redis_server: RedisServer, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, str]:
     """What a production deployment sets (deploy/env.example), pointed at loopback."""
     env = hermetic_environment()
+    files = tmp_path_factory.mktemp("deploy")
     env.update(
         PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}",
         PORTAL_ENV="production",
         DATABASE_URL=deploy_database,
-        REDIS_URL=redis_url,
+        REDIS_URL=redis_server.url,
         BASE_URL="https://portal.example",
         SMS_BACKEND="http",
         SMS_GATEWAY_URL=f"http://{LOOPBACK}:9/never-called",
-        MAIL_DIR=str(tmp_path / "mail"),
-        SMS_OUTBOX=str(tmp_path / "outbox.jsonl"),
+        MAIL_DIR=str(files / "mail"),
+        SMS_OUTBOX=str(files / "outbox.jsonl"),
     )
     return env
 
@@ -98,9 +105,10 @@ def _wait_for_text(log: Path, *texts: str, timeout: float = 60) -> str:
     pytest.fail(f"{texts} not in the output after {timeout}s:\n{log.read_text()}")
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def migrated(production_env: dict[str, str]) -> dict[str, str]:
-    """The environment, once `entrypoint.sh migrate` has brought the schema to head."""
+    """The environment, once `entrypoint.sh migrate` has brought the schema to head (once
+    for the module: each run starts Python and Alembic afresh)."""
     result = _run(production_env, "migrate")
     assert result.returncode == 0, result.stderr
     return production_env
@@ -144,7 +152,19 @@ def test_web_serves_health_and_readiness_until_sigterm(
     finally:
         status = _stop(web)
     assert status == 0, log.read_text()
-    assert "Using worker: gthread" in log.read_text()
+    lines = [json.loads(line) for line in log.read_text().splitlines() if _from_servers(line)]
+    messages = [line["message"] for line in lines]
+    assert "Using worker: gthread" in messages, "gunicorn's own lines are JSON too"
+    (access,) = [
+        line for line in lines if line["name"] == "portal.access" and line["request_id"] == "lb-7"
+    ]
+    assert access["route"] == "/readyz"
+    assert access["status"] == 200
+
+
+def _from_servers(line: str) -> bool:
+    """A line gunicorn or the app wrote, not the script's own."""
+    return bool(line.strip()) and not line.startswith("entrypoint:")
 
 
 def test_web_gives_up_when_the_database_never_answers(
@@ -170,7 +190,7 @@ def test_cron_runs_the_periodic_commands_until_sigterm(
     cron = _start(migrated | {"CRON_INTERVAL_SECONDS": "1"}, "cron", log)
     try:
         _wait_for_text(log, "Requeued 0 webhook deliveries.", "Forgot 0 waiting sign-ups.")
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 90
         while log.read_text().count("Forgot 0 waiting sign-ups.") < 2:
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.2)
