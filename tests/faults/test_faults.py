@@ -153,7 +153,7 @@ def check_invariants(stack: Stack, outcomes: list[Outcome]) -> dict[str, int]:
     # seeing: a create answered failed whose customer still got a code.
     for o in writes:
         if o.status not in DONE and o.phone in texted:
-            print(f"[note] {o.kind} {o.phone} answered {o.status} {o.body[:120]!r}, yet texted")
+            print(f"[note] {o.method} {o.url} for {o.phone} answered {o.status}, yet texted")
     return {
         "customers": len(customers),
         "challenges": len(challenges),
