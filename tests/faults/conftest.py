@@ -86,5 +86,8 @@ def stack() -> Iterator[Stack]:
             staff_cookies=sign_in_staff(instances[0].url, OWNER, PASSWORD),
         )
     finally:
+        for part in started:
+            if isinstance(part, Instance):
+                part.interrupt()
         for part in reversed(started):
             part.stop()

@@ -15,6 +15,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -198,21 +199,24 @@ class Instance:
         wait_until(ready, timeout=timeout, fatal=(InstanceDied,))
         return self
 
+    def interrupt(self) -> None:
+        """Ask for gunicorn's quick shutdown (SIGINT to the process group; a graceful one
+        waits out kept-alive connections) without waiting: instances stop side by side."""
+        if self.process is not None and self.process.poll() is None:
+            with suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGINT)
+
     def stop(self) -> None:
-        """End the process group (master and workers): gunicorn's quick shutdown (SIGINT;
-        a graceful one waits out kept-alive connections), then SIGKILL if it will not go."""
+        """End the process group (master and workers), with SIGKILL if it will not go."""
         if self.process is None:
             return
-        for sig, wait in ((signal.SIGINT, 10), (signal.SIGKILL, 10)):
-            try:
-                os.killpg(self.process.pid, sig)
-            except ProcessLookupError:
-                break
-            try:
-                self.process.wait(timeout=wait)
-                break
-            except subprocess.TimeoutExpired:
-                continue
+        self.interrupt()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            with suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
         self.process = None
 
     def log(self) -> str:

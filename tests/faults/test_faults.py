@@ -33,8 +33,12 @@ BEFORE, DOWN, AFTER, SETTLE = 3.0, 7.0, 3.0, 1.0
 RECOVERY_TIMEOUT = 45.0
 WRITES = ("api_write", "signin", "signup")
 DONE = {200, 201, 303}
-# What a server error looks like in an instance's log: Flask's and gunicorn's tracebacks.
+# What a server error looks like in an instance's log (text or JSON lines): Flask's and
+# gunicorn's tracebacks. flask-limiter logs each error it swallows with its traceback:
+# with Redis down that is every read (RATELIMIT_SWALLOW_ERRORS, portal/config.py), counted
+# but not a problem.
 LOG_PROBLEM = re.compile(r"Traceback|Error handling request|unhandled error|Exception on ")
+SWALLOWED = re.compile(r"Swallowing error")
 
 
 def _write(stack: Stack, instance: int) -> requests.Response:
@@ -62,8 +66,13 @@ def _server_errors(outcomes: list[Outcome]) -> list[str]:
     ]
 
 
-def _log_problems(stack: Stack) -> list[str]:
-    return [line for line in stack.logs().splitlines() if LOG_PROBLEM.search(line)]
+def _log_problems(stack: Stack) -> tuple[list[str], int]:
+    """The instances' log lines that tell of a server error, and how many errors the
+    limiter swallowed."""
+    lines = stack.logs().splitlines()
+    swallowed = sum(1 for line in lines if SWALLOWED.search(line))
+    problems = [line for line in lines if LOG_PROBLEM.search(line) and not SWALLOWED.search(line)]
+    return problems, swallowed
 
 
 def _rows(conn: psycopg.Connection, sql: str) -> list[tuple]:
@@ -153,7 +162,7 @@ def check_invariants(stack: Stack, outcomes: list[Outcome]) -> dict[str, int]:
     # seeing: a create answered failed whose customer still got a code.
     for o in writes:
         if o.status not in DONE and o.phone in texted:
-            print(f"[note] {o.kind} {o.phone} answered {o.status} {o.body[:120]!r}, yet texted")
+            print(f"[note] {o.method} {o.url} for {o.phone} answered {o.status}, yet texted")
     return {
         "customers": len(customers),
         "challenges": len(challenges),
@@ -300,8 +309,9 @@ def test_invariants_hold_over_every_request_of_the_faults(stack: Stack) -> None:
     if not stack.ledger:
         with Load(stack):
             time.sleep(BEFORE)
-    problems = _log_problems(stack)
+    problems, swallowed = _log_problems(stack)
     _report("all", stack.ledger)
-    print(f"[all]   {check_invariants(stack, stack.ledger)}; log problems: {len(problems)}")
+    print(f"[all]   {check_invariants(stack, stack.ledger)}")
+    print(f"[all]   log: {len(problems)} server errors, {swallowed} limiter errors swallowed")
     assert not _server_errors(stack.ledger), _server_errors(stack.ledger)
     assert not problems, problems[:20]
