@@ -14,6 +14,7 @@ commit hook.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +23,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from portal.jobs.runner import enqueue
+
+log = logging.getLogger(__name__)
 
 PENDING = "jobs_after_commit"
 READY = "jobs_ready"
@@ -50,7 +53,19 @@ def _after_commit(session: Session) -> None:
         g.setdefault(READY, []).extend(jobs)
         return
     for func, args, kwargs in jobs:
+        _enqueue_committed(func, args, kwargs)
+
+
+def _enqueue_committed(func: Callable[..., Any], args: tuple, kwargs: dict[str, Any]) -> None:
+    """Queue one job of a transaction that has committed already: the queue failing now
+    (Redis gone since the write's limits were counted) must not turn the committed
+    answer into an error, so it is logged, never raised."""
+    try:
         enqueue(func, *args, **kwargs)
+    except Exception:
+        log.exception(
+            "could not queue %s after the commit; the change itself is kept", func.__name__
+        )
 
 
 def _after_soft_rollback(session: Session, previous: SessionTransaction) -> None:

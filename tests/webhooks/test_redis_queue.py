@@ -42,18 +42,6 @@ def test_delivery_runs_from_the_redis_queue(committing_app, make_merchant, recei
     assert [json.loads(r.body)["type"] for r in received] == ["customer.created"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug (found while writing tests/faults): a write whose after-commit job cannot be "
-        "queued (Redis gone between the write's PING and its commit) is committed, then "
-        "answered 500: "
-        "portal/jobs/after_commit.py lets the enqueue's RedisError out of the session's "
-        "after_commit hook, and portal/boundary.py's rollback of the committed session "
-        "raises InvalidRequestError. The first delivery is lost too: `webhooks resume` only "
-        "requeues attempts already on record."
-    ),
-)
 def test_write_whose_job_cannot_be_queued_answers_its_commit(
     committing_app, make_merchant, make_token
 ):
@@ -70,12 +58,13 @@ def test_write_whose_job_cannot_be_queued_answers_its_commit(
     register_endpoint(merchant, "https://hooks.example/portal", actor="tests")
     db.session.commit()
     token = make_token(merchant, "SYSTEM")
+    merchant_id = merchant.id
     response = committing_app.test_client().post(
         "/v1/customers",
         json={"phone_number": "+8801711000555", "confirmation": False},
         headers={"Authorization": f"Bearer {token}"},
     )
     db.session.remove()
-    kept = db.session.scalars(select(Customer.id).where(Customer.merchant_id == merchant.id))
+    kept = db.session.scalars(select(Customer.id).where(Customer.merchant_id == merchant_id))
     assert kept.all(), "the customer was not committed"
     assert response.status_code == 201, response.get_data(as_text=True)
