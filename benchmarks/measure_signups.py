@@ -151,7 +151,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
     parser.add_argument("--seconds", type=int, default=15)
-    parser.add_argument("--threads", type=int, default=16, help="gthread threads per worker")
+    parser.add_argument("--threads", type=int, default=8, help="GUNICORN_THREADS (production: 8)")
     args = parser.parse_args()
     from tests.support.redis import RedisServer
 
