@@ -7,6 +7,7 @@ import json
 import logging
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,40 +21,42 @@ FRESH_ID = re.compile(r"[0-9a-f]{32}")
 LOGGER = "portal.tests.request_log"
 
 
+@contextmanager
+def _json_lines(name: str, level: int | None = None) -> Iterator[io.StringIO]:
+    """What a JSON handler, as production installs it, writes for logger `name`."""
+    stream = io.StringIO()
+    logger = logging.getLogger(name)
+    handler = make_handler("json", stream)
+    before = logger.level
+    logger.addHandler(handler)
+    if level is not None:
+        logger.setLevel(level)
+    try:
+        yield stream
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(before)
+
+
 @pytest.fixture
 def log_lines() -> Iterator[io.StringIO]:
-    """What a JSON handler writes for LOGGER, as the production one would."""
-    stream = io.StringIO()
-    logger = logging.getLogger(LOGGER)
-    handler = make_handler("json", stream)
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    yield stream
-    logger.removeHandler(handler)
+    """The lines written for LOGGER."""
+    with _json_lines(LOGGER, logging.INFO) as stream:
+        yield stream
 
 
 @pytest.fixture
 def error_lines() -> Iterator[io.StringIO]:
-    """What a JSON handler writes for portal.errors (the 500 handler's logger)."""
-    stream = io.StringIO()
-    logger = logging.getLogger("portal.errors")
-    handler = make_handler("json", stream)
-    logger.addHandler(handler)
-    yield stream
-    logger.removeHandler(handler)
+    """The lines written for portal.errors (the 500 handler's logger)."""
+    with _json_lines("portal.errors") as stream:
+        yield stream
 
 
 @pytest.fixture
 def access_lines() -> Iterator[io.StringIO]:
-    """What a JSON handler writes for portal.access (the app's access line)."""
-    stream = io.StringIO()
-    logger = logging.getLogger("portal.access")
-    handler = make_handler("json", stream)
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    yield stream
-    logger.removeHandler(handler)
-    logger.setLevel(logging.NOTSET)
+    """The lines written for portal.access (the app's access line)."""
+    with _json_lines("portal.access", logging.INFO) as stream:
+        yield stream
 
 
 @pytest.fixture

@@ -18,14 +18,14 @@ import base64
 import binascii
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal.api.query import q_terms
 from portal.core.error_codes import ApiError
 from portal.core.errors import ServiceError
 from portal.customers.models import Customer
 from portal.customers.search import COUNT_CAP
-from portal.customers.search_counts import planner_estimate
+from portal.customers.search_counts import count_upto, planner_estimate
 from portal.customers.summary import live_total
 from portal.extensions import db
 
@@ -88,8 +88,7 @@ def customer_list_page(
         seen = offset + len(customers) + (1 if has_next else 0)
         total, exact = max(planner_estimate(where), seen), False
     else:
-        capped = select(Customer.id).where(*where).limit(COUNT_CAP + 1).subquery()
-        counted = db.session.scalar(select(func.count()).select_from(capped)) or 0
+        counted = count_upto(where, COUNT_CAP + 1)
         total, exact = min(counted, COUNT_CAP), counted <= COUNT_CAP
     keyed = has_next and not terms.orders and customers
     return CustomerListPage(
