@@ -2,9 +2,10 @@
 
 Every term set starts with the merchant and leaves soft-deleted customers out, so no
 caller can forget tenant scoping. How a keyword is matched depends on the backend:
-phone search is a range on the E.164 column; substring search is a LIKE that SQLite
-scans (search_scans.py reads those rows) and that PostgreSQL answers from trigram
-indexes, given only the rare pieces of the term (trigram_pieces.py).
+phone search is a range on the E.164 column, or on its digits backwards for the last
+digits (phone_suffix.py); substring search is a LIKE that SQLite scans (search_scans.py
+reads those rows) and that PostgreSQL answers from trigram indexes, given only the rare
+pieces of the term (trigram_pieces.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import ColumnElement, and_, literal, or_, select
 
 from portal.core.phone import phone_search_prefix
 from portal.customers.models import Customer
+from portal.customers.phone_suffix import suffix_condition, suffix_digits
 from portal.customers.search_filters import CustomerFilters
 from portal.customers.trigram_pieces import piece_conditions, samples
 from portal.extensions import db
@@ -37,16 +39,20 @@ def like_pattern(keyword: str) -> str:
 
 
 def _phone_condition(merchant_id: int, keyword: str) -> ColumnElement[bool]:
+    """Numbers starting with the keyword in its local or international form, or ending
+    in its digits ("5032" as read out after "your number?", see phone_suffix.py)."""
     country = db.session.scalar(select(Merchant.country_code).where(Merchant.id == merchant_id))
     prefix = phone_search_prefix(keyword, country)
     if prefix is None:
         return literal(False)
     # E.164 holds only "+" and digits; ":" sorts right after "9", closing the range.
     upper = prefix + ":"
-    return or_(
+    starting = or_(
         and_(Customer.phone >= prefix, Customer.phone < upper),
         and_(Customer.unconfirmed_phone >= prefix, Customer.unconfirmed_phone < upper),
     )
+    ending = suffix_digits(keyword)
+    return starting if ending is None else or_(starting, suffix_condition(ending))
 
 
 def keyword_condition(merchant_id: int, filters: CustomerFilters) -> ColumnElement[bool] | None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Select, literal_column, select, table
 
+from portal.customers.phone_suffix import INDEXES as PHONE_SUFFIX_INDEXES
 from portal.customers.trigram_pieces import WORD_INDEXES
 
 TABLE = "customers_text"
@@ -33,11 +34,12 @@ def is_text_index_table(name: str | None) -> bool:
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
     """Alembic's autogenerate filter: leave out the search structures that migrations
-    own and models do not declare (this FTS5 table; PostgreSQL's word indexes, whose
-    expressions use functions SQLite lacks)."""
+    own and models do not declare (this FTS5 table; PostgreSQL's word and reversed-phone
+    indexes, whose expressions use functions SQLite lacks)."""
     if type_ == "table":
         return not is_text_index_table(name)
-    return not (type_ == "index" and name in WORD_INDEXES.values())
+    postgres_only = (*WORD_INDEXES.values(), *PHONE_SUFFIX_INDEXES.values())
+    return not (type_ == "index" and name in postgres_only)
 
 
 def _phrase(keyword: str) -> str:

@@ -1,4 +1,5 @@
-"""Which language a request is served in: customer's choice, session, then browser."""
+"""Which language a request is served in: the signed-in account's choice (customer or
+staff), the session, then the browser."""
 
 from __future__ import annotations
 
@@ -22,16 +23,17 @@ def is_supported(code: str | None) -> bool:
 
 
 def select_locale() -> Locale:
-    """A signed-in customer's preferred language wins, then the session, then the browser."""
-    from portal.sessions import current_customer
+    """A signed-in customer's or staff member's stored language wins, then the session,
+    then the browser."""
+    from portal.sessions import current_customer, current_staff
 
     try:
-        customer = current_customer()
+        account = current_customer() or current_staff()
     except SQLAlchemyError:
         # The database is down: the error page still needs a language.
-        customer = None
-    if customer is not None and is_supported(customer.language):
-        return parsed_locale(str(customer.language))
+        account = None
+    if account is not None and is_supported(account.language):
+        return parsed_locale(str(account.language))
     chosen = session.get("language")
     if is_supported(chosen):
         return parsed_locale(str(chosen))

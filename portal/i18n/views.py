@@ -10,7 +10,8 @@ from portal.customers.services import set_language
 from portal.errors import json_error, wants_json
 from portal.i18n.locale import is_supported
 from portal.redirects import referrer_path, safe_next
-from portal.sessions import current_customer
+from portal.sessions import current_customer, current_staff
+from portal.staff.accounts import set_staff_language
 
 bp = Blueprint("i18n", __name__)
 
@@ -26,7 +27,8 @@ def _unsupported() -> Response:
 
 @bp.post("/language")
 def switch_language() -> Response:
-    """Keep the visitor's choice in the session; a signed-in customer's profile keeps it too."""
+    """Keep the visitor's choice in the session; a signed-in customer's profile or staff
+    member's account keeps it too, so it follows them to another device."""
     code = request.form.get("language", "")
     if not is_supported(code):
         return _unsupported()
@@ -34,4 +36,7 @@ def switch_language() -> Response:
     customer = current_customer()
     if customer is not None:
         set_language(customer, code, actor=f"customer:{customer.id}")
+    staff = current_staff()
+    if staff is not None:
+        set_staff_language(staff, code)
     return redirect(safe_next(request.form.get("next"), referrer_path()), code=303)

@@ -112,3 +112,11 @@ def find_partner(merchant: Merchant, name: str) -> Partner:
     if partner is None:
         raise NotFound(f"Unknown partner {name!r}")
     return partner
+
+
+def set_staff_language(user: StaffUser, code: str) -> None:
+    """Keep a staff member's console language on their account (a code the caller checked
+    against the supported list): the next sign-in on any device opens in it."""
+    if user.language != code:
+        user.language = code
+        db.session.flush()
