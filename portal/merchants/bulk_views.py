@@ -15,6 +15,7 @@ from portal.core.errors import ServiceError
 from portal.core.phone import format_phone
 from portal.customers.status import apply_action, find_action, status_label
 from portal.htmx import redirect_after_post
+from portal.merchants.action_copy import bulk_done, bulk_question, bulk_skipped, confirm_button
 from portal.merchants.blueprint import bp
 from portal.merchants.bulk import BulkResult, parse_ids, selected_customers, split_by_fit
 from portal.merchants.customer_forms import ConfirmForm
@@ -29,6 +30,8 @@ def _confirmation_page(plan: BulkResult, back: str, form: ConfirmForm) -> Respon
         "merchants/confirm_bulk.html",
         plan=plan,
         label=action_label(plan.action),
+        question=bulk_question(plan.action.name, len(plan.done)),
+        button=confirm_button(plan.action.name),
         back=back,
         form=form,
         status_label=status_label,
@@ -45,22 +48,9 @@ def _apply_plan(plan: BulkResult, *, actor: str) -> None:
 
 def _flash_outcome(plan: BulkResult) -> None:
     if plan.done:
-        flash(
-            gettext(
-                "%(action)s: done for %(count)d customer(s).",
-                action=action_label(plan.action),
-                count=len(plan.done),
-            ),
-            "success",
-        )
+        flash(bulk_done(plan.action.name, len(plan.done)), "success")
     if plan.skipped:
-        flash(
-            gettext(
-                "%(count)d customer(s) skipped: the action does not fit their status.",
-                count=len(plan.skipped),
-            ),
-            "warning",
-        )
+        flash(bulk_skipped(len(plan.skipped)), "warning")
 
 
 @bp.post("/customers/bulk")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -134,10 +134,11 @@ def delete_category_view(code: str) -> Response:
             show_refusal(form, err)
         else:
             flash(
-                gettext(
-                    "Category %(name)s has been deleted; %(count)d customer(s) moved.",
+                ngettext(
+                    "Category %(name)s has been deleted; %(num)d customer moved.",
+                    "Category %(name)s has been deleted; %(num)d customers moved.",
+                    moved,
                     name=name,
-                    count=moved,
                 ),
                 "success",
             )

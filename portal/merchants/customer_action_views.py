@@ -23,6 +23,7 @@ from portal.customers.status import (
 )
 from portal.htmx import redirect_after_post
 from portal.i18n.messages import translated
+from portal.merchants.action_copy import confirm_button, confirm_question
 from portal.merchants.blueprint import bp
 from portal.merchants.categories import category_choices
 from portal.merchants.customer_forms import ConfirmForm
@@ -92,6 +93,10 @@ def customer_action(customer_id: int, action: str) -> Response:
             customer=found,
             action=chosen,
             label=action_label(chosen),
+            question=confirm_question(
+                chosen.name, found.full_name or format_phone(found.display_phone)
+            ),
+            button=confirm_button(chosen.name),
             form=form,
             format_phone=format_phone,
         ),

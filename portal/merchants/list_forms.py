@@ -72,6 +72,25 @@ class CustomerFilterForm(FlaskForm):
         default=str(DEFAULT_PER_PAGE),
     )
 
+    def folded_in_use(self) -> int:
+        """How many filters under the "Filters" disclosure are set away from their default
+        (or were refused): its summary shows the number, as a phone keeps it closed."""
+        in_use = 0
+        for name in FOLDED_FILTERS:
+            field = self[name]
+            typed = field.raw_data[0] if field.raw_data else ""
+            if field.errors or (typed and str(typed) != str(field.default or "")):
+                in_use += 1
+        return in_use
+
+    def folded_refused(self) -> bool:
+        """A folded filter was refused: the disclosure opens so its message shows."""
+        return any(self[name].errors for name in FOLDED_FILTERS)
+
+
+# The filters the list folds under "Filters"; search stays in view.
+FOLDED_FILTERS = ("created_from", "created_to", "category", "status", "order_by", "per_page")
+
 
 def filter_form(args: Any, categories: Sequence[tuple[str, str]]) -> CustomerFilterForm:
     """The form filled from the query string, with the merchant's categories."""

@@ -43,11 +43,54 @@
     }
   }, true);
 
+  // The customer list's bulk bar: "Select all on this page" and a live "N selected".
+  function bulkBoxes(form) {
+    return form.querySelectorAll('input[type="checkbox"][name="customer_ids"]');
+  }
+  function countSelected(form) {
+    var boxes = bulkBoxes(form);
+    var selected = 0;
+    boxes.forEach(function (box) { if (box.checked) { selected += 1; } });
+    var all = form.querySelector("[data-select-all]");
+    if (all) {
+      all.checked = selected > 0 && selected === boxes.length;
+      all.indeterminate = selected > 0 && selected < boxes.length;
+    }
+    var count = form.querySelector("[data-selected-count]");
+    if (count) {
+      var text = selected === 1 ? count.dataset.one : count.dataset.other;
+      count.textContent = (text || "").replace("__N__", String(selected));
+    }
+  }
+  function setUpBulkForms(root) {
+    root.querySelectorAll("form.bulk-form").forEach(function (form) {
+      form.querySelectorAll("[data-js-only]").forEach(function (el) { el.hidden = false; });
+      countSelected(form);
+    });
+  }
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest ? event.target.closest("form.bulk-form") : null;
+    if (!form) { return; }
+    if (event.target.matches("[data-select-all]")) {
+      bulkBoxes(form).forEach(function (box) { box.checked = event.target.checked; });
+    }
+    countSelected(form);
+  });
+
+  // Disclosures marked data-open-wide start open where the screen has room for them.
+  function openWide(root) {
+    if (!window.matchMedia("(min-width: 64rem)").matches) { return; }
+    root.querySelectorAll("details[data-open-wide]").forEach(function (el) { el.open = true; });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     startCountdowns(document);
+    setUpBulkForms(document);
+    openWide(document);
   });
   document.addEventListener("htmx:afterSettle", function (event) {
     startCountdowns(event.target);
     focusMarked(event.target);
+    setUpBulkForms(document);
   });
 })();

@@ -168,11 +168,11 @@ def test_create_rename_delete_through_the_page(
     )
     assert "Category renamed to Platinum" in renamed.get_data(as_text=True)
     confirm = client.get("/merchant/categories/GOLD/delete").get_data(as_text=True)
-    assert "Move its customers to" in confirm and "1 customer(s)" in confirm
+    assert "Move its customers to" in confirm and "1 customer is in this category" in confirm
     done = client.post(
         "/merchant/categories/GOLD/delete", data={"reassign_to": "D"}, follow_redirects=True
     )
-    assert "has been deleted; 1 customer(s) moved." in done.get_data(as_text=True)
+    assert "has been deleted; 1 customer moved." in done.get_data(as_text=True)
     db.session.refresh(customer)
     assert customer.category_code == "D"
 

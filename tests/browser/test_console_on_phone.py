@@ -1,0 +1,92 @@
+"""The merchant's customer list at 390 px and 1280 px: folded filters, cards without
+sideways scrolling, a bulk bar in reach with "Select all on this page" and a live count,
+and confirmations worded as whole sentences."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import ARTIFACTS, PHONE
+from tests.browser.helpers import sign_in_console, wait_for_htmx
+
+
+def _screenshot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"console-list-{name}.png"), full_page=True)
+
+
+def _no_sideways_scrolling(page: Page) -> None:
+    widths = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], f"page scrolls sideways: {widths}"
+
+
+def test_list_on_a_phone_shows_the_first_customer_first(phone_page: Page) -> None:
+    """At 390 px the filters are folded, the first customer is on the first screen and
+    nothing scrolls sideways; opening "Filters" shows the rest."""
+    sign_in_console(phone_page)
+    wait_for_htmx(phone_page)
+    first = phone_page.locator("#customer-results tbody tr").first
+    expect(first).to_be_visible()
+    box = first.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= PHONE["height"], box
+    _no_sideways_scrolling(phone_page)
+    # The status sits on the card's first line, inside the screen.
+    status = first.locator(".status")
+    status_box = status.bounding_box()
+    assert status_box is not None and status_box["x"] + status_box["width"] <= PHONE["width"]
+    created_from = phone_page.get_by_label("Created from")
+    expect(created_from).to_be_hidden()
+    phone_page.locator(".filter-more > summary").click()
+    expect(created_from).to_be_visible()
+    _screenshot(phone_page, "390")
+
+
+def test_filters_in_use_are_counted_on_the_closed_disclosure(phone_page: Page) -> None:
+    """With two folded filters set, the closed "Filters" says "2 in use"."""
+    sign_in_console(phone_page)
+    phone_page.goto("/merchant/customers?status=1&order_by=LAST_ORDER")
+    summary = phone_page.locator(".filter-more > summary")
+    expect(summary).to_contain_text("2 in use")
+    expect(phone_page.locator(".filter-more")).not_to_have_attribute("open", re.compile(".*"))
+
+
+def test_select_all_counts_and_the_bar_stays_in_reach(phone_page: Page) -> None:
+    """"Select all on this page" ticks every row, the count follows each tick, and the
+    sticky bulk bar is on screen at the top of a long list."""
+    sign_in_console(phone_page)
+    wait_for_htmx(phone_page)
+    bar = phone_page.locator(".bulk-actions")
+    box = bar.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"]
+    rows = phone_page.locator("#customer-results tbody tr")
+    count = phone_page.locator("[data-selected-count]")
+    expect(count).to_have_text("0 selected")
+    phone_page.get_by_label("Select all on this page").check()
+    expect(count).to_have_text(f"{rows.count()} selected")
+    rows.first.locator('input[type="checkbox"]').uncheck()
+    expect(count).to_have_text(f"{rows.count() - 1} selected")
+    select_all = phone_page.get_by_label("Select all on this page")
+    assert select_all.evaluate("el => el.indeterminate") is True
+
+
+def test_bulk_confirmation_is_one_sentence(page: Page) -> None:
+    """Two customers ticked and "Block": the confirmation asks "Block 2 selected
+    customers?" and the wide screen shows the filters open."""
+    sign_in_console(page)
+    wait_for_htmx(page)
+    expect(page.get_by_label("Created from")).to_be_visible()
+    _no_sideways_scrolling(page)
+    _screenshot(page, "1280")
+    boxes = page.locator('#customer-results tbody input[type="checkbox"]')
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    expect(page.locator("[data-selected-count]")).to_have_text("2 selected")
+    page.get_by_label("With selected").select_option("block")
+    page.get_by_role("button", name="Continue").click()
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text(re.compile(r"^Block [12] selected customers?\?$"))
+    expect(page.get_by_role("button", name="Yes, block")).to_be_visible()
