@@ -77,6 +77,13 @@
     countSelected(form);
   });
 
+  // The language menu applies itself (its "Change" button shows only without JavaScript).
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (!select.matches || !select.matches("form.language-switcher select")) { return; }
+    if (select.form.requestSubmit) { select.form.requestSubmit(); } else { select.form.submit(); }
+  });
+
   // Disclosures marked data-open-wide start open where the screen has room for them.
   function openWide(root) {
     if (!window.matchMedia("(min-width: 64rem)").matches) { return; }
