@@ -1,80 +1,101 @@
-"""Bar-chart geometry for server-drawn SVG charts (the template only places shapes)."""
+"""Bar-chart geometry for server-drawn SVG charts (the template only places shapes).
+
+Why horizontal: one row per month keeps every label on its own line at a readable size,
+also on a phone, where twelve columns under one another shrank to a thumbnail with 9 px
+labels. The rows come in the order given, so the table beside the chart reads the same
+way, and the scale steps by round numbers (0, 10, 20, … rather than 0, 12, 25, 37, 50).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import ceil
+
+# A step is 1, 2 or 5 times a power of ten, and the scale has at most MAX_STEPS of them.
+STEP_FACTORS = (1, 2, 5)
+MAX_STEPS = 5
 
 
 @dataclass(frozen=True)
 class Bar:
-    x: float
     y: float
     width: float
     height: float
+    text_y: float  # the baseline of the row's label and value
+    value_x: float
     label: str
     value: int
-    label_x: float
+
+
+@dataclass(frozen=True)
+class Tick:
+    x: float
+    value: int
 
 
 @dataclass(frozen=True)
 class BarChart:
     width: int
     height: int
-    baseline: float
-    top: float
     left: float
-    right: float
+    top: float
+    axis_y: float
     bars: list[Bar]
-    gridlines: list[tuple[float, int]]  # (y, value)
+    ticks: list[Tick]
 
 
-def nice_ceiling(value: int) -> int:
-    """A round upper bound for the axis: 1, 2, 5 or 10 times a power of ten, at least 1."""
-    if value <= 1:
-        return 1
-    magnitude = 10 ** (len(str(value)) - 1)
-    for step in (1, 2, 5, 10):
-        if value <= step * magnitude:
-            return step * magnitude
-    return 10 * magnitude  # pragma: no cover - the loop always returns
+def nice_step(maximum: int, steps: int = MAX_STEPS) -> int:
+    """The smallest round step (1, 2 or 5 times a power of ten) that reaches `maximum` in
+    at most `steps` steps; 1 for an empty or all-zero chart."""
+    magnitude = 1
+    while True:
+        for factor in STEP_FACTORS:
+            if factor * magnitude * steps >= maximum:
+                return factor * magnitude
+        magnitude *= 10
 
 
 def bar_chart(
-    points: list[tuple[str, int]], *, width: int = 720, height: int = 260, left: int = 48
+    points: list[tuple[str, int]],
+    *,
+    width: int = 400,
+    row: int = 28,
+    left: int = 84,
+    room_for_values: int = 56,
 ) -> BarChart:
-    """Lay out one bar per (label, value), left to right, scaled to a rounded maximum."""
-    top, bottom, right = 16.0, 32.0, 8.0
-    baseline = height - bottom
-    plot_height = baseline - top
-    plot_width = width - left - right
-    ceiling = nice_ceiling(max((v for _, v in points), default=0))
-    slot = plot_width / max(len(points), 1)
-    bar_width = slot * 0.7
+    """Lay out one horizontal bar per (label, value), top to bottom in the given order,
+    scaled to the round scale that holds the largest value."""
+    top, below = 8.0, 24.0
+    maximum = max((value for _, value in points), default=0)
+    step = nice_step(maximum)
+    ceiling = step * max(1, ceil(maximum / step))
+    plot = width - left - room_for_values
     bars = []
     for index, (label, value) in enumerate(points):
-        bar_height = plot_height * value / ceiling
-        x = left + index * slot + (slot - bar_width) / 2
+        y = top + index * row
+        bar_width = round(plot * value / ceiling, 1)
         bars.append(
             Bar(
-                x=round(x, 1),
-                y=round(baseline - bar_height, 1),
-                width=round(bar_width, 1),
-                height=round(bar_height, 1),
+                y=round(y + row * 0.15, 1),
+                width=bar_width,
+                height=round(row * 0.7, 1),
+                text_y=round(y + row * 0.5 + 4.5, 1),
+                value_x=round(left + bar_width + 6, 1),
                 label=label,
                 value=value,
-                label_x=round(x + bar_width / 2, 1),
             )
         )
-    gridlines = [
-        (round(baseline - plot_height * step / 4, 1), ceiling * step // 4) for step in range(5)
+    axis_y = top + row * len(points)
+    ticks = [
+        Tick(x=round(left + plot * value / ceiling, 1), value=value)
+        for value in range(0, ceiling + 1, step)
     ]
     return BarChart(
         width=width,
-        height=height,
-        baseline=baseline,
-        top=top,
+        height=int(axis_y + below),
         left=float(left),
-        right=float(width - right),
+        top=top,
+        axis_y=axis_y,
         bars=bars,
-        gridlines=gridlines,
+        ticks=ticks,
     )

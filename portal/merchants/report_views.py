@@ -42,8 +42,8 @@ def reports() -> Response:
         error = translated(err)
         category = None
         rows = customers_per_month(user.merchant_id)
-    oldest_first = list(reversed(rows))
-    chart = bar_chart([(month_label(key), count) for key, count in oldest_first])
+    # The chart reads in the table's order (newest month first).
+    chart = bar_chart([(month_label(key), count) for key, count in rows])
     html = render_template(
         "merchants/reports.html",
         rows=rows,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -87,6 +88,11 @@ def test_reports_page_draws_svg_chart_and_table(
     assert f'<time datetime="{utcnow():%Y-%m}">' in html
     assert 'style="' not in html
     assert "3 new customers in these 12 months." in html
+    # The chart's rows run in the table's order: newest month first in both.
+    row_label = r'<text class="label" x="[\d.]+" y="[\d.]+" text-anchor="end">([^<]+)<'
+    labels = re.findall(row_label, html)
+    months = re.findall(r'<tr><th scope="row"><time datetime="[^"]+">([^<]+)<', html)
+    assert labels == months and len(labels) == 12
 
 
 def test_reports_page_filters_by_category(app, client, make_merchant, make_staff, make_customer):
@@ -99,17 +105,23 @@ def test_reports_page_filters_by_category(app, client, make_merchant, make_staff
     make_customer(merchant, created_at=utcnow(), category_code="N")
     sign_in(client, make_staff(merchant))
     filtered = client.get("/merchant/reports?category=Y").get_data(as_text=True)
-    assert "1 new customers in these 12 months." in filtered
+    assert "1 new customer in these 12 months." in filtered
     unknown = client.get("/merchant/reports?category=NOPE")
     assert unknown.status_code == 422
     assert "Unknown category." in unknown.get_data(as_text=True)
 
 
-def test_bar_chart_scales_to_a_round_maximum():
-    """The tallest bar reaches the rounded ceiling proportionally; zero bars are flat."""
-    from portal.merchants.charts import bar_chart, nice_ceiling
+def test_bar_chart_scales_in_round_steps():
+    """The scale steps by 1, 2 or 5 times a power of ten; bars grow with their values."""
+    from portal.merchants.charts import bar_chart, nice_step
 
-    assert [nice_ceiling(v) for v in (0, 1, 3, 17, 230, 1000)] == [1, 1, 5, 20, 500, 1000]
-    chart = bar_chart([("a", 0), ("b", 10), ("c", 20)])
-    heights = [bar.height for bar in chart.bars]
-    assert heights[0] == 0 and heights[2] == pytest.approx(2 * heights[1], abs=0.2)
+    assert [nice_step(v) for v in (0, 1, 5, 6, 50, 51, 230, 1000)] == [1, 1, 1, 2, 10, 20, 50, 200]
+    chart = bar_chart([("a", 0), ("b", 10), ("c", 50)])
+    assert [tick.value for tick in chart.ticks] == [0, 10, 20, 30, 40, 50]
+    widths = [bar.width for bar in chart.bars]
+    assert widths[0] == 0 and widths[2] == pytest.approx(5 * widths[1], abs=0.2)
+    assert chart.ticks[-1].x == pytest.approx(chart.left + widths[2], abs=0.2)
+    rows = [bar.y for bar in chart.bars]
+    assert rows == sorted(rows)  # top to bottom in the order given
+    empty = bar_chart([("a", 0)])
+    assert [tick.value for tick in empty.ticks] == [0, 1]
