@@ -158,9 +158,7 @@ def test_unknown_shop_and_visitors_get_the_plain_frame(client: FlaskClient) -> N
         assert CONSOLE_NAV not in html and "Go to the home page" in html, path
 
 
-def test_api_and_htmx_errors_are_unchanged(
-    client: FlaskClient, make_merchant, make_staff
-) -> None:
+def test_api_and_htmx_errors_are_unchanged(client: FlaskClient, make_merchant, make_staff) -> None:
     """API clients still get the JSON shape, htmx the bare partial (no frame)."""
     sign_in(client, make_staff(make_merchant()))
     api = client.get("/v1/no-such-thing")
