@@ -14,6 +14,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from portal.core.errors import ServiceError
+from portal.error_frame import error_frame
 from portal.htmx import is_htmx
 from portal.i18n.messages import form_expired, translated
 from portal.security import API_PREFIXES, STORAGE_RETRY_AFTER
@@ -62,16 +63,25 @@ def error_fields(error: ServiceError) -> dict[str, str]:
     return fields
 
 
-def handle_http_error(error: HTTPException) -> Response:
+def error_page(status: int, message: str, *, use_database: bool = True) -> Response:
+    """The error as an htmx partial, or as a page in the visitor's frame (the console, the
+    shop, ...; portal/error_frame.py, which reads nothing when `use_database` is false)."""
+    if is_htmx():
+        return Response(
+            render_template("errors/_error.html", status=status, message=message), status
+        )
+    frame = error_frame(use_database=use_database)
+    html = render_template("errors/error.html", status=status, message=message, frame=frame)
+    return Response(html, status)
+
+
+def handle_http_error(error: HTTPException, *, use_database: bool = True) -> Response:
     status = error.code or 500
     if wants_json():
         message = error.description if status < 500 and error.description else error.name
         response = json_error(str(message), status)
     else:
-        template = "errors/_error.html" if is_htmx() else "errors/error.html"
-        response = Response(
-            render_template(template, status=status, message=_friendly(error)), status
-        )
+        response = error_page(status, _friendly(error), use_database=use_database)
     for header in ("Retry-After", "Allow", "WWW-Authenticate"):
         value = (error.get_headers() and dict(error.get_headers()).get(header)) or None
         if value:
@@ -84,8 +94,7 @@ def handle_http_error(error: HTTPException) -> Response:
 def handle_csrf_error(error: CSRFError) -> Response:
     if wants_json():
         return json_error("CSRF token missing or invalid", 400)
-    message = form_expired()
-    return Response(render_template("errors/error.html", status=400, message=message), 400)
+    return error_page(400, form_expired())
 
 
 def handle_service_error(error: ServiceError) -> Response:
@@ -94,11 +103,8 @@ def handle_service_error(error: ServiceError) -> Response:
     if wants_json():
         response = json_error(error.message, error.status, **error_fields(error))
     else:
-        template = "errors/_error.html" if is_htmx() else "errors/error.html"
         message = translated(error) if error.status != 404 else _friendly_404()
-        response = Response(
-            render_template(template, status=error.status, message=message), error.status
-        )
+        response = error_page(error.status, message)
     if error.retry_after:
         response.headers["Retry-After"] = str(error.retry_after)
     return response
@@ -123,7 +129,9 @@ def handle_database_down(error: Exception) -> Response:
     # The page is drawn as for a visitor: who is signed in cannot be read now (this is
     # where Flask-Login keeps the request's user, as logout_user sets it).
     g._login_user = Anonymous()
-    return handle_http_error(ServiceUnavailable(retry_after=DATABASE_RETRY_AFTER))
+    return handle_http_error(
+        ServiceUnavailable(retry_after=DATABASE_RETRY_AFTER), use_database=False
+    )
 
 
 def handle_unexpected(error: Exception) -> Response:

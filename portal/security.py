@@ -18,8 +18,9 @@ from portal.core.errors import ServiceError
 from portal.core.inputs import control_in_path, loads_json, parse_id, refuse_unstorable
 
 # Scripts run only when they carry this response's nonce, or are loaded by one that does
-# ('strict-dynamic': the htmx fallback's local copy). Hosts are not listed: an injected
-# <script src> from any host, the CDN that serves htmx included, does not run.
+# ('strict-dynamic': the htmx copy, CDN or local, that static/js/htmx-loader.js inserts).
+# Hosts are not listed: an injected <script src> from any host, the CDN that serves htmx
+# included, does not run.
 CSP_TEMPLATE = "; ".join(
     [
         "default-src 'self'",

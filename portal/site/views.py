@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
 from sqlalchemy import select, text
 from werkzeug.wrappers import Response
 
@@ -22,6 +22,20 @@ bp = Blueprint("site", __name__)
 def home() -> str:
     merchants = db.session.scalars(select(Merchant).order_by(Merchant.name).limit(20)).all()
     return render_template("site/home.html", merchants=merchants)
+
+
+FAVICON_MAX_AGE = 86_400  # a day: browsers ask for /favicon.ico on every first visit
+
+
+@bp.get("/favicon.ico")
+@limiter.exempt
+def favicon() -> Response:
+    """Browsers ask /favicon.ico whatever the page links: send them to the SVG icon
+    (not permanently, so a later icon file can take the address over)."""
+    response = redirect(url_for("static", filename="favicon.svg"))
+    response.cache_control.public = True
+    response.cache_control.max_age = FAVICON_MAX_AGE
+    return response
 
 
 def _check_database() -> str:

@@ -1,4 +1,7 @@
 // Small progressive enhancements only; every page works without this file.
+// It never reads window.htmx: htmx may arrive after this file (static/js/htmx-loader.js),
+// and only its events are listened to. The DOMContentLoaded handler may run twice (the
+// loader repeats the event for a late htmx), so what it starts is idempotent.
 (function () {
   "use strict";
 

@@ -19,9 +19,10 @@ def sign_in_console(page: Page, email: str = "owner@demo.test") -> None:
 
 
 def wait_for_htmx(page: Page) -> None:
-    """htmx may come from the local fallback a moment after load (CSP forbids wait_for_function)."""
+    """htmx may come from the local copy a moment after load, and starts once the page is
+    parsed (CSP forbids wait_for_function: its polling evaluates strings)."""
     for _ in range(50):
-        if page.evaluate("typeof window.htmx") == "object":
+        if page.evaluate("typeof window.htmx === 'object' && document.readyState !== 'loading'"):
             return
         page.wait_for_timeout(100)
     raise AssertionError("htmx did not load")

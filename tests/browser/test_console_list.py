@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from portal.customers.search import iter_customers, parse_filters
 from portal.merchants.models import Merchant
+from tests.browser.helpers import wait_for_htmx
 from tests.support.live import LiveServer
 
 
@@ -23,7 +24,7 @@ def test_owner_searches_by_phone_and_downloads_filtered_excel(
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(f"{live_server.url}/merchant/customers")
     expect(page.get_by_role("heading", level=1)).to_have_text("Customers")
-    page.wait_for_function("typeof window.htmx !== 'undefined'")
+    wait_for_htmx(page)
 
     page.get_by_label("Search in").select_option("PHONE")
     page.get_by_label("Search", exact=True).fill("0171100012")

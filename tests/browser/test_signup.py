@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.helpers import wait_for_htmx
 from tests.support.live import LiveServer
 
 # Numbers of their own, clear of the demo data (+8801711…) and the factories (+8801911…).
@@ -92,7 +93,7 @@ def test_rate_limited_signin_shows_message_with_htmx(page: Page) -> None:
     """A 429 from the per-IP limit is shown in the form (htmx would drop it otherwise)."""
     for attempt in range(6):
         page.goto("/shop/demo/signin")
-        page.wait_for_function("typeof window.htmx !== 'undefined'")
+        wait_for_htmx(page)
         page.get_by_label("Phone number").fill(f"01815{attempt:06d}")
         page.get_by_role("button", name="Send code").click()
         if attempt < 5:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.helpers import wait_for_htmx
 from tests.support.live import LiveServer
 
 
@@ -17,7 +18,7 @@ def test_home_page_loads_with_local_htmx_when_cdn_unreachable(
     assert response is not None and response.ok
     expect(page).to_have_title("Customer portal")
     expect(page.get_by_role("heading", level=1)).to_have_text("Customer portal")
-    page.wait_for_function("typeof window.htmx !== 'undefined'")
+    wait_for_htmx(page)
     assert page.evaluate("typeof window.htmx") == "object"
     assert page.evaluate("window.htmx.version").startswith("2.")
     assert any(url.startswith("https://cdn.jsdelivr.net/") for url in requested)
