@@ -81,6 +81,9 @@ def test_bulk_confirmation_is_one_sentence(page: Page) -> None:
     expect(page.get_by_label("Created from")).to_be_visible()
     _no_sideways_scrolling(page)
     _screenshot(page, "1280")
+    # Registered customers, whom "Block" fits (other tests block some of the first rows).
+    page.goto("/merchant/customers?status=1")
+    wait_for_htmx(page)
     boxes = page.locator('#customer-results tbody input[type="checkbox"]')
     boxes.nth(0).check()
     boxes.nth(1).check()
@@ -88,5 +91,5 @@ def test_bulk_confirmation_is_one_sentence(page: Page) -> None:
     page.get_by_label("With selected").select_option("block")
     page.get_by_role("button", name="Continue").click()
     heading = page.get_by_role("heading", level=1)
-    expect(heading).to_have_text(re.compile(r"^Block [12] selected customers?\?$"))
+    expect(heading).to_have_text("Block 2 selected customers?")
     expect(page.get_by_role("button", name="Yes, block")).to_be_visible()

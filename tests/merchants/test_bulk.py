@@ -29,6 +29,24 @@ def test_bulk_first_post_lists_selected_for_confirmation(
     assert "Ani" in html and "Budi" in html and 'name="confirm" value="1"' in html
     db.session.refresh(a)
     assert a.registration_status == R.REGISTERED
+    assert "Block 2 selected customers?" in html and "Yes, block" in html
+
+
+def test_bulk_confirmation_one_and_none(app, client, make_merchant, make_staff, make_customer):
+    """One fitting customer reads in the singular; none fitting offers nothing to confirm."""
+    merchant = make_merchant()
+    one = make_customer(merchant)
+    blocked = make_customer(merchant, registration_status=R.BLOCKED)
+    sign_in(client, make_staff(merchant))
+    single = client.post(
+        "/merchant/customers/bulk", data={"customer_ids": [one.id], "action": "block"}
+    ).get_data(as_text=True)
+    assert "Block 1 selected customer?" in single
+    none = client.post(
+        "/merchant/customers/bulk", data={"customer_ids": [blocked.id], "action": "block"}
+    ).get_data(as_text=True)
+    assert "Nothing to change" in none and "Yes, block" not in none
+    assert "Block 0" not in none
 
 
 def test_bulk_confirmed_applies_and_skips_unfit(
