@@ -83,7 +83,6 @@ class Row:
 
     label: str
     value: str
-    hint: str = ""
 
 
 @dataclass(frozen=True)
@@ -217,13 +216,10 @@ def _sections(
     for key, fields in groups.items():
         rows = []
         for name, label, value in fields:
+            if name == "phone" and value:
+                continue  # the page leads with the phone; no second row for it
             if value:
-                hint = ""
-                if name == "phone" and phone and unconfirmed:
-                    hint = gettext("unconfirmed: %(phone)s", phone=unconfirmed)
-                elif name == "phone" and unconfirmed:
-                    hint = gettext("not confirmed yet")
-                rows.append(Row(str(label), value, hint))
+                rows.append(Row(str(label), value))
             elif name not in ("modified",):
                 missing.append(str(label))
         if rows:
