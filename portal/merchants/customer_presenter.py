@@ -155,11 +155,18 @@ SECTION_TITLES = {
 
 
 def _sections(
-    customer: Customer, phone: str, unconfirmed: str, clock: ShopClock, registered: str
+    customer: Customer,
+    phone: str,
+    unconfirmed: str,
+    clock: ShopClock,
+    registered: str,
+    modified_by: str,
 ) -> tuple[list[Section], list[str]]:
     """The filled-in fields grouped in sections, and the labels of the empty ones."""
     dob = clock.day(customer.date_of_birth) if customer.date_of_birth else None
     modified = clock.when(customer.modified_at) if customer.modified_at else None
+    if modified and modified_by:
+        modified = gettext("%(time)s, by %(actor)s", time=modified, actor=modified_by)
     groups: dict[str, list[Field]] = {
         "contact": [
             ("phone", _l("Phone number"), phone or unconfirmed or None),
@@ -253,7 +260,8 @@ def present_customer(
     phone = format_phone(customer.phone, shop_country)
     unconfirmed = format_phone(customer.unconfirmed_phone, shop_country)
     registered = registered_label(customer, actors)
-    sections, missing = _sections(customer, phone, unconfirmed, clock, registered)
+    modified_by = actors.label(customer.modified_by) if customer.modified_by else ""
+    sections, missing = _sections(customer, phone, unconfirmed, clock, registered, modified_by)
     return CustomerPage(
         name=customer.full_name,
         phone=phone or unconfirmed,

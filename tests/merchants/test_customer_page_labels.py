@@ -97,6 +97,7 @@ def test_customer_page_shows_labels_not_codes(app, client, make_staff, nusrat):
     assert "Phone confirmed" in text
     assert "Nusrat Jahan changed language from Bangla to English" in text  # CLDR's name
     assert "01819-181625" in text  # national form: the shop is in Bangladesh
+    assert "(Bangladesh Time), by Nusrat Jahan" in text  # last modified, by whom
 
 
 def test_customer_page_drops_no_op_changes(app, client, make_staff, nusrat):
