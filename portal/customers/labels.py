@@ -32,7 +32,7 @@ def gender_label(value: str | None) -> str | None:
 
 
 # Document 003's is_active codes as people say them.
-ACTIVE_STATE_LABELS = {
+ACTIVE_STATE_LABELS: dict[str, object] = {
     ActiveState.ACTIVE: _l("Active"),
     ActiveState.NON_ACTIVE: _l("Not active"),
     ActiveState.REQUESTED: _l("Activation requested"),
@@ -43,7 +43,7 @@ assert set(ACTIVE_STATE_LABELS) == set(ActiveState)
 
 def active_state_label(code: str | None) -> str | None:
     """The label of a stored active state, None when not given or unknown."""
-    label = ACTIVE_STATE_LABELS.get(code or "")  # type: ignore[call-overload]
+    label = ACTIVE_STATE_LABELS.get(code or "")
     return str(label) if label is not None else None
 
 

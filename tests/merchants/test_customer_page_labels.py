@@ -245,3 +245,19 @@ def test_another_merchants_customer_is_not_found(
     sign_in(client, make_staff(mine))
     stranger = make_customer(theirs)
     assert client.get(f"/merchant/customers/{stranger.id}").status_code == 404
+
+
+def test_customer_added_in_the_console_says_by_whom(
+    app, client, make_merchant, make_staff, make_customer
+):
+    """A customer the shop added reads "Added by <staff>"; the status history is sentences."""
+    merchant = make_merchant()
+    owner = make_staff(merchant, email="boss@shop.test")
+    customer = make_customer(merchant, registered_by="merchant", created_by=owner.email)
+    apply_action(customer, "block", actor=owner.email)
+    sign_in(client, owner)
+    html = _page(client, customer)
+    assert "Added by boss@shop.test" in _text(html)
+    history = re.search(r'class="plain-list status-history".*?</ol>', html, re.S)
+    assert history and "Blocked by boss@shop.test" in history.group(0)
+    assert "Changed status from Registered to Blocked" in history.group(0)
