@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from babel.core import get_global
 from sqlalchemy import case, func, select
 
 from portal.core.audit import record_audit
@@ -23,6 +21,7 @@ from portal.core.errors import NotFound, ServiceError
 from portal.core.inputs import ascii_digits, is_digits
 from portal.core.models import AuditEntry
 from portal.core.time import as_utc, utcnow
+from portal.core.zones import shop_timezone  # re-exported: the assist pages use it
 from portal.customers.fields import ValidationFailed, clean_fields
 from portal.customers.models import Customer, RegisteredBy
 from portal.customers.services import (
@@ -50,8 +49,6 @@ REGISTERED_ACTION = "assist.registered"
 SEND_PURPOSE = "assist"
 # How many of today's shoppers the page lists (newest first); the counts are exact.
 TODAY_LIMIT = 200
-# Countries with several time zones: the zone most shops keep their day in.
-PRIMARY_ZONES: dict[str, str] = {"ID": "Asia/Jakarta", "US": "America/New_York"}
 
 
 class Outcome(StrEnum):
@@ -235,14 +232,6 @@ def verify_shopper(assistant: StaffUser, customer_id: int | str, code: str) -> C
         # A code for this number that was sent for someone else: not this shopper's.
         raise ServiceError(AssistError.CODE_NOT_THEIRS, field="code")
     return verified
-
-
-def shop_timezone(country_code: str | None) -> ZoneInfo:
-    """The time zone a shop's "today" is counted in, from the merchant's country."""
-    code = (country_code or "").upper()
-    zones = get_global("territory_zones").get(code, [])
-    name = PRIMARY_ZONES.get(code) or (zones[0] if len(zones) == 1 else "UTC")
-    return ZoneInfo(name)
 
 
 def period_starts(assistant: StaffUser, now: datetime | None = None) -> tuple[datetime, datetime]:

@@ -73,12 +73,17 @@ def phone_search_prefix(raw: str, country: str | None) -> str | None:
     return "+" + digits
 
 
-def format_phone(e164: str | None) -> str:
-    """Human form of a stored E.164 number, for pages."""
+def format_phone(e164: str | None, shop_country: str | None = None) -> str:
+    """Human form of a stored E.164 number, for pages: national (`01819-181625`) when the
+    number belongs to the shop's country, international (`+880 1819-181625`) otherwise or
+    when no shop country is given."""
     if not e164:
         return ""
     try:
         parsed = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
         return e164
+    region = phonenumbers.region_code_for_number(parsed)
+    if shop_country and region and region == shop_country.upper():
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -16,7 +16,7 @@ from portal.core.phone import format_phone
 from portal.customers.fields import ValidationFailed
 from portal.customers.models import Customer
 from portal.customers.services import get_customer
-from portal.customers.status import Action, allowed_actions, status_label
+from portal.customers.status import Action, allowed_actions
 from portal.htmx import is_htmx, render_page_or_partial
 from portal.i18n.messages import field_errors, translated
 from portal.merchants.blueprint import bp
@@ -24,7 +24,7 @@ from portal.merchants.categories import category_name
 from portal.merchants.customer_forms import LinkForm, StorefrontForm
 from portal.merchants.customer_history import TRAIL_LIMIT, audit_trail, status_history
 from portal.merchants.customer_order_views import order_context
-from portal.merchants.list_forms import category_label
+from portal.merchants.customer_presenter import present_customer, shop_clock
 from portal.sessions import current_staff
 from portal.staff.access import console_reader, staff_actor
 from portal.staff.models import StaffUser
@@ -101,32 +101,39 @@ def _is_owner(user: StaffUser) -> bool:
 @bp.get("/customers/<int:customer_id>")
 @console_reader
 def customer(customer_id: int) -> Response:
-    """All fields, status history, order history, audit trail and the actions allowed."""
+    """The customer as people read it (customer_presenter), orders, trail, allowed actions."""
     user = signed_in_staff()
     found = load_customer(customer_id, include_deleted=_is_owner(user))
     orders = order_context(user.merchant_id, found)
+    shop_country = user.merchant.country_code
     if is_htmx():
         return render_page_or_partial(
             "merchants/customer.html",
             "merchants/_orders.html",
             customer=found,
             orders_partial=True,
+            when=shop_clock(shop_country).when,
             **orders,
         )
+    view = present_customer(
+        found,
+        shop_country=shop_country,
+        category_name=category_name(user.merchant_id, found.category_code),
+        trail=audit_trail(user.merchant_id, found.id),
+        statuses=status_history(user.merchant_id, found.id),
+    )
+    actions = allowed_actions(found)
     context = {
         "customer": found,
+        "view": view,
+        "when": view.clock.when,
         "can_write": user.can_write,
         "is_owner": _is_owner(user),
-        "actions": allowed_actions(found),
+        # Block and Delete come last, apart from the everyday actions (issue 15).
+        "actions": [a for a in actions if not a.destructive],
+        "destructive_actions": [a for a in actions if a.destructive],
         "action_label": action_label,
-        "category": category_label(
-            found.category_code, category_name(user.merchant_id, found.category_code)
-        ),
-        "status_label": status_label,
-        "format_phone": format_phone,
-        "trail": audit_trail(user.merchant_id, found.id),
         "trail_limit": TRAIL_LIMIT,
-        "statuses": status_history(user.merchant_id, found.id),
         "link_purposes": edit_links.PURPOSES if edit_links else (),
         "purpose_labels": {
             "billing": gettext("Billing address"),
