@@ -13,6 +13,8 @@ from werkzeug.wrappers import Response
 
 from portal.boundary import refused
 from portal.core.errors import ServiceError
+from portal.core.phone import format_phone
+from portal.core.zones import shop_clock
 from portal.customers.labels import gender_label
 from portal.customers.models import Customer
 from portal.customers.phone_change import confirm_phone_change, start_phone_change
@@ -70,6 +72,8 @@ def show(slug: str) -> Response | str:
         billing=current_address(customer.id, "billing"),
         shipping=current_address(customer.id, "shipping"),
         card=current_card(customer.id),
+        format_phone=format_phone,
+        clock=shop_clock(merchant.country_code),
     )
 
 

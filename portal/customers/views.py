@@ -19,8 +19,10 @@ from werkzeug.wrappers import Response
 from portal.boundary import refused
 from portal.core.errors import ServiceError
 from portal.core.phone import format_phone
+from portal.customers.models import Customer
 from portal.customers.signup import (
     PURPOSES,
+    SIGNUP,
     Pending,
     finish_verification,
     resend_code,
@@ -127,7 +129,9 @@ def _code_context(merchant: Merchant, **extra: Any) -> dict[str, Any]:
         "merchant": merchant,
         "form": extra.pop("form", None) or CodeForm(),
         "resend_form": ResendForm(),
-        "phone_display": format_phone(pending.phone) if pending else "",
+        "phone_display": format_phone(pending.phone, merchant.country_code) if pending else "",
+        # Someone signing up has just given this number: no "if it belongs to an account".
+        "signing_up": pending is not None and pending.purpose == SIGNUP,
         "wait": _wait_left(),
         "notice": extra.pop("notice", None),
         **extra,
@@ -254,7 +258,21 @@ def code(slug: str) -> Response:
         return _with_retry(_status(response, err.status), err)
     target = safe_next((session.get(PENDING_KEY) or {}).get("next"), _profile_url(slug))
     sign_in_customer(customer)
+    if pending.purpose == SIGNUP:
+        flash(_welcome(merchant, customer), "success")
     return redirect_after_post(target)
+
+
+def _welcome(merchant: Merchant, customer: Customer) -> str:
+    """The greeting after a sign-up's code (the same for a number that already had an
+    account: that person is simply signed in)."""
+    if customer.first_name:
+        return gettext(
+            "Welcome to %(shop)s, %(name)s! Your account is ready.",
+            shop=merchant.name,
+            name=customer.first_name,
+        )
+    return gettext("Welcome to %(shop)s! Your account is ready.", shop=merchant.name)
 
 
 @bp.post("/code/resend")

@@ -10,17 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time, get_datetime_format, get_timezone_location
-from flask_babel import get_locale, gettext
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from portal.core.models import AuditEntry
 from portal.core.phone import format_phone
-from portal.core.time import as_utc
-from portal.core.zones import shop_timezone
+from portal.core.zones import ShopClock, shop_clock
 from portal.customers.labels import active_state_label, country_name, gender_label, language_name
 from portal.customers.models import Customer, RegisteredBy
 from portal.customers.status import status_label
@@ -33,46 +29,6 @@ from portal.merchants.audit_sentences import (
 )
 from portal.merchants.categories import category_choices
 from portal.merchants.list_forms import category_label
-
-# --- times -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ShopClock:
-    """Formats times the one way the page shows them: the locale's medium date and short
-    time, in the shop's zone, followed by the zone's name ("Dec 2, 2026, 12:18 AM
-    (Bangladesh Time)")."""
-
-    zone: ZoneInfo
-
-    @property
-    def zone_name(self) -> str:
-        return get_timezone_location(self.zone, locale=_locale())
-
-    def when(self, moment: datetime) -> str:
-        """A stored (UTC) time in the shop's zone, with the zone named."""
-        local = (as_utc(moment) or moment).astimezone(self.zone)
-        locale = _locale()
-        pattern = str(get_datetime_format("medium", locale=locale))
-        text = pattern.format(
-            format_time(local, "short", tzinfo=self.zone, locale=locale),
-            format_date(local, "medium", locale=locale),
-        )
-        return gettext("%(time)s (%(zone)s)", time=text, zone=self.zone_name)
-
-    def day(self, value: date) -> str:
-        """A calendar date (a birthday) in the same medium date format."""
-        return format_date(value, "medium", locale=_locale())
-
-
-def _locale() -> str:
-    return str(get_locale() or "en")
-
-
-def shop_clock(country_code: str | None) -> ShopClock:
-    """The clock of a merchant: merchants have no zone setting, so their country's zone."""
-    return ShopClock(shop_timezone(country_code))
-
 
 # --- the page ----------------------------------------------------------------------------
 

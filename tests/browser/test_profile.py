@@ -30,7 +30,7 @@ def test_customer_edits_profile_switches_language_and_uses_link_once(
     page.fill("#code", live_server.outbox.last_code(phone))
     page.get_by_role("button", name="Verify").click()
     expect(page).to_have_url(re.compile(rf"/shop/{merchant.slug}/profile$"))
-    expect(page.get_by_role("heading", name="Your profile")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your profile", exact=True)).to_be_visible()
     expect(page.get_by_text("Rina Akter")).to_be_visible()
 
     # Edit: an invalid email first, its error shows next to the field.
@@ -45,13 +45,13 @@ def test_customer_edits_profile_switches_language_and_uses_link_once(
     page.get_by_label("Email").fill("rina@example.com")
     page.get_by_label("Last name").fill("Begum")
     page.get_by_role("button", name="Save profile").click()
-    expect(page.get_by_role("heading", name="Your profile")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your profile", exact=True)).to_be_visible()
     expect(page.get_by_text("Rina Begum")).to_be_visible()
     expect(page.get_by_text("rina@example.com")).to_be_visible()
 
     # Switch to Bengali with the switcher labelled "Language": it applies itself.
     page.get_by_label("Language").select_option("bn")
-    expect(page.get_by_role("heading", name="আপনার প্রোফাইল")).to_be_visible()
+    expect(page.get_by_role("heading", name="আপনার প্রোফাইল", exact=True)).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "bn")
     expect(page.get_by_role("link", name="প্রোফাইল সম্পাদনা করুন")).to_be_visible()
 

@@ -47,7 +47,9 @@ def test_new_customer_signs_up_and_lands_on_profile(
     _enter_code(page, live_server, new_customer["e164"])
     expect(page).to_have_url(re.compile(r"/shop/demo/profile"))
     # Signed in for real: the profile page shows instead of sending back to sign-in.
-    expect(page.get_by_role("heading", name="Your profile")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your profile", exact=True)).to_be_visible()
+    expect(page.get_by_text("Your account is ready.")).to_be_visible()
+    expect(page.get_by_role("link", name="Add your address")).to_be_visible()
 
 
 def test_same_customer_signs_in_again(
@@ -63,7 +65,7 @@ def test_same_customer_signs_in_again(
     assert len(live_server.outbox.messages(to=new_customer["e164"])) == before + 1
     _enter_code(page, live_server, new_customer["e164"])
     expect(page).to_have_url(re.compile(r"/shop/demo/profile"))
-    expect(page.get_by_role("heading", name="Your profile")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your profile", exact=True)).to_be_visible()
 
 
 def test_wrong_code_shows_inline_error_without_javascript(

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.core.errors import ServiceError
+from portal.core.phone import format_phone
 from portal.customers.models import Customer, RegistrationStatus
 from portal.extensions import db
 from portal.otp.models import OtpChallenge
@@ -158,7 +159,7 @@ def test_signin_same_answer_for_known_and_unknown_phone(client, app, shop, make_
         first = _signin(other, shop, phone)
         page = other.get(first.headers["Location"])
         text = page.get_data(as_text=True).replace(phone, "PHONE")
-        text = re.sub(r"\+880 \d+-\d+", "PHONE", text)
+        text = text.replace(format_phone(phone, shop.country_code), "PHONE")
         text = re.sub(r'name="csrf_token"[^>]*>', "", text)
         text = re.sub(r'nonce="[^"]*"', 'nonce="N"', text)  # a fresh CSP nonce per response
         # The resend countdown reads the clock: a second may tick between the two pages.

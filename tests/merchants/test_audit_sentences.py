@@ -12,6 +12,7 @@ from flask_babel import force_locale
 
 from portal.core.models import AuditEntry
 from portal.core.phone import format_phone
+from portal.core.zones import ShopClock, shop_clock
 from portal.customers.labels import active_state_label, country_name, language_name
 from portal.customers.models import ActiveState
 from portal.customers.signup import PURPOSES as SIGNUP_PURPOSES
@@ -26,7 +27,6 @@ from portal.merchants.audit_sentences import (
     real_changes,
     resolve_actors,
 )
-from portal.merchants.customer_presenter import ShopClock, shop_clock
 
 PORTAL = Path(__file__).resolve().parents[2] / "portal"
 # Actions recorded on the merchant, never on one customer: the customer page never shows them.
