@@ -120,9 +120,6 @@ def _sections(
 ) -> tuple[list[Section], list[str]]:
     """The filled-in fields grouped in sections, and the labels of the empty ones."""
     dob = clock.day(customer.date_of_birth) if customer.date_of_birth else None
-    modified = clock.when(customer.modified_at) if customer.modified_at else None
-    if modified and modified_by:
-        modified = gettext("%(time)s, by %(actor)s", time=modified, actor=modified_by)
     groups: dict[str, list[Field]] = {
         "contact": [
             ("phone", _l("Phone number"), phone or unconfirmed or None),
@@ -149,31 +146,13 @@ def _sections(
             ("passport_number", _l("Passport number"), customer.passport_number),
             ("national_id_number", _l("National ID number"), customer.national_id_number),
         ],
-        "account": [
-            ("registered", _l("How they joined"), registered),
-            ("created", _l("Created"), clock.when(customer.created_at)),
-            ("modified", _l("Last modified"), modified),
-            (
-                "storefront",
-                _l("Storefront account"),
-                gettext("Active") if customer.storefront_active else gettext("Not active"),
-            ),
-            ("loyal", _l("Loyal customer"), gettext("Yes") if customer.is_loyal else gettext("No")),
-            ("user_type", _l("User type"), customer.user_type),
-            (
-                "external_customer_id",
-                _l("External customer id"),
-                None
-                if customer.external_customer_id is None
-                else str(customer.external_customer_id),
-            ),
-            (
-                "external_customer_code",
-                _l("External customer code"),
-                customer.external_customer_code,
-            ),
-        ],
+        "account": _account_fields(customer, clock, registered, modified_by),
     }
+    return _grouped(groups)
+
+
+def _grouped(groups: dict[str, list[Field]]) -> tuple[list[Section], list[str]]:
+    """Sections of the filled-in rows, and the labels of the empty fields."""
     sections: list[Section] = []
     missing: list[str] = []
     for key, fields in groups.items():
@@ -188,6 +167,37 @@ def _sections(
         if rows:
             sections.append(Section(key, str(SECTION_TITLES[key]), rows))
     return sections, missing
+
+
+def _account_fields(
+    customer: Customer, clock: ShopClock, registered: str, modified_by: str
+) -> list[Field]:
+    """The account section: how they joined, when, and the integration fields."""
+    modified = clock.when(customer.modified_at) if customer.modified_at else None
+    if modified and modified_by:
+        modified = gettext("%(time)s, by %(actor)s", time=modified, actor=modified_by)
+    return [
+        ("registered", _l("How they joined"), registered),
+        ("created", _l("Created"), clock.when(customer.created_at)),
+        ("modified", _l("Last modified"), modified),
+        (
+            "storefront",
+            _l("Storefront account"),
+            gettext("Active") if customer.storefront_active else gettext("Not active"),
+        ),
+        ("loyal", _l("Loyal customer"), gettext("Yes") if customer.is_loyal else gettext("No")),
+        ("user_type", _l("User type"), customer.user_type),
+        (
+            "external_customer_id",
+            _l("External customer id"),
+            None if customer.external_customer_id is None else str(customer.external_customer_id),
+        ),
+        (
+            "external_customer_code",
+            _l("External customer code"),
+            customer.external_customer_code,
+        ),
+    ]
 
 
 def present_customer(
