@@ -151,6 +151,52 @@ def _move_last_order(customer: Customer, ordered_at: datetime) -> None:
     db.session.expire(customer, ["last_order_at"])
 
 
+def _check_po_number(po_number: int) -> None:
+    if not 1 <= po_number <= PO_NUMBER_MAX:
+        low = po_number < 1
+        raise ServiceError(
+            ApiError.TOO_SMALL if low else ApiError.TOO_BIG,
+            field="po_number",
+            name="po_number",
+            limit=1 if low else PO_NUMBER_MAX,
+        )
+
+
+def _insert_once(order: Order) -> Order | None:
+    """Insert the order in a savepoint; None when it went in, else the order that holds
+    its PO number (a concurrent request committed it first: only the savepoint is undone)."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(order)
+            db.session.flush()
+    except IntegrityError:
+        raced = find_by_po_number(order.merchant_id, order.po_number)
+        if raced is None:
+            raise
+        return raced
+    return None
+
+
+def _announce(order: Order, *, actor: str) -> None:
+    """The audit line and the `order.created` event, with the order in both."""
+    details = {
+        "order_id": order.id,
+        "po_number": order.po_number,
+        "date": order.ordered_at,
+        "status": order.product_status,
+        "total_price": order.total_price,
+        "items": order.items_count,
+    }
+    record_change(
+        order.merchant_id,
+        order.customer_id,
+        actor=actor,
+        action="order.created",
+        changes={key: [None, value] for key, value in details.items()},
+        payload=details,
+    )
+
+
 def record_order(
     merchant_id: int,
     *,
@@ -169,14 +215,7 @@ def record_order(
     savepoint before the existing order is read. A new order moves the customer's
     last-order time, is audited and emits `order.created` (delivered after the commit).
     """
-    if not 1 <= po_number <= PO_NUMBER_MAX:
-        low = po_number < 1
-        raise ServiceError(
-            ApiError.TOO_SMALL if low else ApiError.TOO_BIG,
-            field="po_number",
-            name="po_number",
-            limit=1 if low else PO_NUMBER_MAX,
-        )
+    _check_po_number(po_number)
     existing = find_by_po_number(merchant_id, po_number)
     if existing is not None:
         return OrderIntake(existing, created=False)
@@ -196,32 +235,11 @@ def record_order(
     order.items = [
         OrderItem(product_name=i.product_name, quantity=i.quantity, price=i.price) for i in items
     ]
-    try:
-        with db.session.begin_nested():
-            db.session.add(order)
-            db.session.flush()
-    except IntegrityError:
-        raced = find_by_po_number(merchant_id, po_number)
-        if raced is None:
-            raise
+    raced = _insert_once(order)
+    if raced is not None:
         return OrderIntake(raced, created=False)
     _move_last_order(customer, ordered_at)
-    details = {
-        "order_id": order.id,
-        "po_number": po_number,
-        "date": ordered_at,
-        "status": status,
-        "total_price": order.total_price,
-        "items": len(items),
-    }
-    record_change(
-        merchant_id,
-        customer.id,
-        actor=actor,
-        action="order.created",
-        changes={key: [None, value] for key, value in details.items()},
-        payload=details,
-    )
+    _announce(order, actor=actor)
     return OrderIntake(order, created=True)
 
 
