@@ -18,6 +18,7 @@ from portal.customers.order_intake import NewItem, record_order
 from portal.extensions import db
 from portal.webhooks.services import register_endpoint
 from tests.api.helpers import auth
+from tests.merchants.page_helpers import sign_in
 from tests.webhooks.receiver import Receiver
 
 ORDERS = "/api/open/orders"
@@ -498,3 +499,16 @@ def test_order_date_within_a_day_ahead_is_accepted(client, shop, make_customer):
         ORDERS, json=order_body(make_customer(merchant).id, date=soon), headers=auth(system)
     )
     assert response.status_code == 201
+
+
+def test_new_order_shows_on_the_customer_page(client, shop, make_customer, make_staff):
+    """The console's customer page lists the order and its last-order time at once."""
+    merchant, system, _overview = shop
+    customer = make_customer(merchant)
+    body = order_body(customer.id, po_number=4711, date="2026-11-20 10:15:00")
+    assert client.post(ORDERS, json=body, headers=auth(system)).status_code == 201
+    sign_in(client, make_staff(merchant))
+    page = client.get(f"/merchant/customers/{customer.id}").get_data(as_text=True)
+    assert "4711" in page
+    assert "Orders: 1 · Items: 3" in page
+    assert "Nov 20, 2026" in page
