@@ -149,6 +149,7 @@ def test_patch_changes_the_status(client, shop, make_customer):
 
 @pytest.mark.parametrize("order_id", ["999999", "abc", "0", "99999999999999"])
 def test_patch_unknown_order_is_404(client, shop, order_id):
+    """An id that is no order (or no id at all) is 404, never a database error."""
     _merchant, system, _overview = shop
     response = client.patch(f"{ORDERS}/{order_id}", json={"status": "S"}, headers=auth(system))
     assert response.status_code == 404
@@ -280,6 +281,7 @@ def _items(n: int) -> list[dict]:
 def test_bad_input_names_the_field_and_writes_nothing(
     client, shop, make_customer, changes, field, code
 ):
+    """Each bad value is 422 naming its field (down to the item); no row is written."""
     merchant, system, _overview = shop
     customer = make_customer(merchant)
     body = order_body(customer.id) | changes
@@ -296,6 +298,7 @@ def test_bad_input_names_the_field_and_writes_nothing(
 
 @pytest.mark.parametrize("missing", ["customer_id", "po_number", "date", "status", "items"])
 def test_each_field_is_required(client, shop, make_customer, missing):
+    """Every field of the order is required and named when missing."""
     merchant, system, _overview = shop
     body = order_body(make_customer(merchant).id)
     del body[missing]
@@ -317,6 +320,7 @@ def test_each_field_is_required(client, shop, make_customer, missing):
     ],
 )
 def test_a_body_that_is_not_a_json_object_is_400(client, shop, data, code):
+    """Broken JSON and JSON that is not an object are refused before any field."""
     _merchant, system, _overview = shop
     headers = auth(system) | {"Content-Type": "application/json"}
     response = client.post(ORDERS, data=data, headers=headers)
