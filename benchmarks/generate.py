@@ -167,7 +167,7 @@ def rows(n: int, merchant_id: int, sqlite: bool, seed: int = 42) -> Iterator[tup
         orders, items = [], []
         last_order = None
         if has_orders:
-            for po in range(1, rng.randint(1, 3) + 1):
+            for _ in range(rng.randint(1, 3)):
                 order_id += 1
                 ordered = created + timedelta(
                     days=rng.randint(0, 400), seconds=rng.randint(0, 86399)
@@ -179,7 +179,7 @@ def rows(n: int, merchant_id: int, sqlite: bool, seed: int = 42) -> Iterator[tup
                         order_id,
                         merchant_id,
                         i,
-                        po,
+                        order_id,  # PO numbers are unique per merchant (migration 0009)
                         _stamp(ordered, sqlite),
                         rng.randint(10, 900) * 1000,
                         "S",

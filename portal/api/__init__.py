@@ -13,6 +13,7 @@ def register_api(app: Flask) -> None:
     from portal.api.customers_v1 import bp as customers_v1_bp
     from portal.api.document import bp as openapi_bp
     from portal.api.open import bp as open_bp
+    from portal.api.open_orders import bp as open_orders_bp
     from portal.api.partner import bp as partner_bp
     from portal.api.webhooks import bp as webhooks_bp
 
@@ -21,6 +22,7 @@ def register_api(app: Flask) -> None:
         partner_bp,
         customer_v3_bp,
         open_bp,
+        open_orders_bp,
         webhooks_bp,
         openapi_bp,
     ):

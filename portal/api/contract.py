@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, get_args
 
 from flask import request
 from pydantic import BaseModel, ValidationError
@@ -100,6 +100,7 @@ SPECIFIC = frozenset(
         "string_too_long",
         "string_too_short",
         "too_long",
+        "too_short",
         "string_pattern_mismatch",
     }
 )
@@ -110,13 +111,54 @@ def _kind(error_type: str) -> str | None:
     return KINDS.get(prefix)
 
 
+def _inner_model(model: type[BaseModel] | None, name: object) -> type[BaseModel] | None:
+    """The model a field holds (itself or in a list), if it holds one."""
+    field = model.model_fields.get(str(name)) if model is not None else None
+    if field is None:
+        return None
+    todo = [field.annotation]
+    while todo:
+        kind = todo.pop()
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            return kind
+        todo.extend(get_args(kind))
+    return None
+
+
+def field_path(model: type[BaseModel] | None, problem: Any) -> str | None:
+    """The field a problem is about, as a client writes it: `phone`, `items[2].price`.
+
+    Within nested models the path follows list indexes and field names (and the unknown
+    field a nested model refuses); what pydantic adds after them (the member of a union
+    it tried) is not part of the name.
+    """
+    loc = problem["loc"]
+    if not loc:
+        return None
+    path, inner = str(loc[0]), _inner_model(model, loc[0])
+    last = len(loc) - 1
+    for n, part in enumerate(loc[1:], start=1):
+        if inner is None:
+            break
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif n == last and problem["type"] == "extra_forbidden":
+            path += f".{part}"
+        elif part in inner.model_fields:
+            path += f".{part}"
+            inner = _inner_model(inner, part)
+        else:
+            break
+    return path
+
+
 def refusal(error: ValidationError) -> ServiceError:
     """The first problem pydantic found, as the portal's refusal naming the field."""
     model = REQUEST_MODELS.get(error.title)
     status = getattr(model, "refusal_status", 422)
     problems = error.errors(include_url=False, include_input=False)
-    field = str(problems[0]["loc"][0]) if problems[0]["loc"] else None
-    where = [p for p in problems if p["loc"] and str(p["loc"][0]) == field]
+    field = field_path(model, problems[0])
+    where = [p for p in problems if p["loc"] and field_path(model, p) == field]
     # Of a union's several complaints, the one about the value beats "wrong type".
     first = next((p for p in where if p["type"] in SPECIFIC), problems[0])
     kind = first["type"]
@@ -137,9 +179,15 @@ def refusal(error: ValidationError) -> ServiceError:
         return ServiceError(
             ApiError.TOO_BIG, field=field, status=status, name=field, limit=ctx["le"]
         )
-    if kind in ("string_too_long", "too_long"):
+    if kind == "string_too_long":
         limit = ctx.get("max_length")
         return ServiceError(ApiError.TOO_LONG, field=field, status=status, name=field, max=limit)
+    if kind == "too_long":
+        limit = ctx.get("max_length")
+        return ServiceError(ApiError.TOO_MANY, field=field, status=status, name=field, max=limit)
+    if kind == "too_short":
+        limit = ctx.get("min_length")
+        return ServiceError(ApiError.TOO_FEW, field=field, status=status, name=field, min=limit)
     if kind == "string_pattern_mismatch":
         return ServiceError(ApiError.INVALID_VALUE, field=field, status=status, name=field)
     kinds = [k for k in dict.fromkeys(_kind(p["type"]) for p in where) if k]
@@ -210,6 +258,7 @@ TAGS = {
     "customers_v1": "Customers (documents 001 and 004)",
     "customer_v3": "Signed-in customer (document 002)",
     "open": "Open API (document 003)",
+    "open_orders": "Open API (document 003)",
     "webhooks": "Webhooks",
 }
 Answers = type[BaseModel] | dict[int, type[BaseModel] | None] | None

@@ -210,6 +210,8 @@ class ApiError(ErrorCode):
     TOO_SMALL = "too_small", "%(name)s must be at least %(limit)s"
     TOO_BIG = "too_big", "%(name)s must be at most %(limit)s"
     TOO_LONG = "field_too_long", "%(name)s must be at most %(max)s characters"
+    TOO_MANY = "list_too_long", "%(name)s may hold at most %(max)s entries"
+    TOO_FEW = "list_too_short", "%(name)s needs at least %(min)s entries"
     INVALID_VALUE = "invalid_value", "%(name)s is not a valid value"
     BOTH_PHONES = "both_phones", "Send unconfirmed_phone_number or phone_number, not both"
     PAGE_TOO_DEEP = (
@@ -227,3 +229,21 @@ class ApiError(ErrorCode):
         "is_active is changed with PATCH /api/open/customer/activation-status",
     )
     NOT_AUTHENTICATED = "not_authenticated", "Customer not authenticated"
+
+
+class OrderError(ErrorCode):
+    """Orders an order system sends (portal/customers/order_intake.py): read by
+    integrations, so in English like ApiError and not in the catalogs; `field` is the
+    request's own name, down to the item (`items[2].quantity`)."""
+
+    CUSTOMER_UNKNOWN = (
+        "order_customer_unknown",
+        "customer_id does not name a customer of this merchant",
+    )
+    DATE_INVALID = (
+        "order_date_invalid",
+        "date must be YYYY-MM-DD, YYYY-MM-DD HH:MM:SS or ISO 8601 with an offset",
+    )
+    DATE_FUTURE = "order_date_future", "date must not be later than %(limit)s (UTC)"
+    STATUS_INVALID = "order_status_invalid", "status must be one of %(options)s"
+    NOT_FOUND = "order_not_found", "Unable to find order"

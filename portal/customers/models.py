@@ -241,7 +241,11 @@ class Order(IdMixin, MerchantIdMixin, db.Model):
         back_populates="order", order_by="OrderItem.id", lazy="selectin"
     )
 
-    __table_args__ = (Index("ix_orders_customer_date", "customer_id", "ordered_at"),)
+    __table_args__ = (
+        Index("ix_orders_customer_date", "customer_id", "ordered_at"),
+        # A merchant's order system retries: its PO number makes the repeat find the order.
+        Index("uq_orders_merchant_po", "merchant_id", "po_number", unique=True),
+    )
 
 
 class OrderItem(IdMixin, db.Model):
@@ -250,6 +254,9 @@ class OrderItem(IdMixin, db.Model):
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), nullable=False, index=True)
     product_name: Mapped[str] = mapped_column(String(200), nullable=False)
     quantity: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    # The unit price in whole currency units, as sent by the order system (None for
+    # orders from before the open API took them).
+    price: Mapped[int | None] = mapped_column(BigInteger)
 
     order: Mapped[Order] = relationship(back_populates="items")
 

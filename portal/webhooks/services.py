@@ -24,13 +24,15 @@ URL_INVALID = "Enter a full http:// or https:// address."
 URL_PRIVATE = "Use a public address on port 80 or 443; this one points inside a private network."
 TOO_MANY = "A merchant can register at most 10 endpoints."
 NOT_FOUND = "Unable to find webhook endpoint"
-# The event types a receiver can get (document 001's `verification` and the customer's).
+# The event types a receiver can get (document 001's `verification`, the customer's, and
+# an order recorded through document 003's POST /api/open/orders).
 EVENT_TYPES = (
     "verification",
     "customer.created",
     "customer.updated",
     "customer.status_changed",
     "customer.deleted",
+    "order.created",
 )
 
 

@@ -1,0 +1,84 @@
+"""Migration 0009 (unique PO numbers per merchant) on a database that already has orders."""
+
+from __future__ import annotations
+
+import importlib.util
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic.migration import MigrationContext
+from alembic.operations import Operations
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from portal.extensions import db
+from tests.support import factories
+from tests.support.apps import make_test_app
+from tests.support.database import upgrade
+
+INSERT_ORDER = text(
+    "INSERT INTO orders (merchant_id, customer_id, po_number, ordered_at, total_price, "
+    "product_status, items_count) VALUES (:m, :c, :po, :at, 1000, 'S', 0)"
+)
+MIGRATION = Path(__file__).resolve().parents[1] / "migrations/versions/0009_order_po_number.py"
+
+
+def _upgrade_refusal(connection: Connection) -> str:
+    """What 0009's upgrade() says on this connection: run directly, so the refusal comes
+    back as its message (Flask-Migrate's upgrade would log it and exit)."""
+    spec = importlib.util.spec_from_file_location("migration_0009", MIGRATION)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    with Operations.context(MigrationContext.configure(connection)):
+        try:
+            migration.upgrade()
+        except RuntimeError as exc:
+            return str(exc)
+    return ""
+
+
+def test_upgrade_stops_on_repeated_po_numbers_then_passes_once_fixed(
+    scratch_database_url: str, tmp_path: Path
+) -> None:
+    """Two orders of one merchant under one PO number stop the upgrade with a message;
+    the same number at another merchant does not; renumbered, the upgrade goes through."""
+    app = make_test_app(scratch_database_url, tmp_path)
+    upgrade(app, "0007")
+    with app.app_context():
+        shop, other = factories.make_merchant(), factories.make_merchant()
+        ids = {"m": shop.id, "c": factories.make_customer(shop).id}
+        at = datetime(2026, 1, 1, tzinfo=UTC)
+        db.session.execute(INSERT_ORDER, ids | {"po": 7, "at": at})
+        db.session.execute(INSERT_ORDER, ids | {"po": 7, "at": at})
+        theirs = {"m": other.id, "c": factories.make_customer(other).id}
+        db.session.execute(INSERT_ORDER, theirs | {"po": 7, "at": at})
+        db.session.commit()
+        shop_id = ids["m"]
+        db.session.remove()
+        db.engine.dispose()
+    with app.app_context():
+        with db.engine.connect() as connection:
+            refusal = _upgrade_refusal(connection)
+        db.engine.dispose()
+    assert refusal.startswith("1 PO numbers are used by more than one order")
+    with app.app_context():
+        version = db.session.scalar(text("SELECT version_num FROM alembic_version"))
+        db.session.remove()
+        db.engine.dispose()
+    assert version == "0007"
+    with app.app_context():
+        db.session.execute(
+            text(
+                "UPDATE orders SET po_number = 8 WHERE id = (SELECT max(id) FROM orders "
+                "WHERE merchant_id = :m)"
+            ),
+            {"m": shop_id},
+        )
+        db.session.commit()
+        db.engine.dispose()
+    upgrade(app, "0009")
+    with app.app_context():
+        version = db.session.scalar(text("SELECT version_num FROM alembic_version"))
+        db.session.remove()
+        db.engine.dispose()
+    assert version == "0009"
