@@ -293,6 +293,8 @@ DONE_BY = {
     "address.shipping.updated": _l("Shipping address updated by %(actor)s"),
     "card.updated": _l("Payment card updated by %(actor)s"),
     "assist.registered": _l("Registered at the shop by %(actor)s"),
+    "order.created": _l("Order recorded by %(actor)s"),
+    "order.status_changed": _l("Order status changed by %(actor)s"),
 }
 
 LINK_EVENTS = {

@@ -9,4 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from portal.staff.brand import console_brand
+
 bp = Blueprint("merchants", __name__, url_prefix="/merchant")
+bp.context_processor(console_brand)

@@ -16,6 +16,7 @@ from portal.form_errors import refused_submission, show_refusal
 from portal.htmx import redirect_after_post
 from portal.sessions import current_staff
 from portal.staff.access import console_reader, console_writer, staff_actor
+from portal.staff.brand import console_brand
 from portal.staff.models import StaffUser
 from portal.staff.tokens import create_token, list_tokens, revoke_token
 from portal.webhooks import deliveries  # noqa: F401  hears events, queues deliveries
@@ -30,6 +31,7 @@ from portal.webhooks.services import (
 )
 
 bp = Blueprint("webhooks", __name__, url_prefix="/merchant/integrations")
+bp.context_processor(console_brand)
 
 
 class TokenForm(FlaskForm):

@@ -44,3 +44,22 @@ def test_menu_in_bengali(client, make_merchant, make_staff):
     user = make_staff(make_merchant(name="Dokan"), language="bn")
     html = _sign_in(client, user).get("/merchant/customers").get_data(as_text=True)
     assert "Dokan-এর মালিক" in html
+
+
+def test_console_is_branded_with_the_store(client, make_merchant, make_staff):
+    """Header, footer and title carry the store's name; the brand leads to the list."""
+    user = make_staff(make_merchant(name="Toko Rina"))
+    html = _sign_in(client, user).get("/merchant/customers").get_data(as_text=True)
+    assert '<a class="brand" href="/merchant/customers">Toko Rina</a>' in html
+    assert "<p>Toko Rina</p>" in html
+    assert "Customer portal" not in html
+
+
+def test_console_error_page_keeps_the_store_brand(client, make_merchant, make_staff):
+    """A 404 inside the console still shows the store's name."""
+    user = make_staff(make_merchant(name="Toko Rina"))
+    response = _sign_in(client, user).get("/merchant/customers/999999999")
+    assert response.status_code == 404
+    assert '<a class="brand" href="/merchant/customers">Toko Rina</a>' in response.get_data(
+        as_text=True
+    )
