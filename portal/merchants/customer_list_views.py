@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from functools import lru_cache, wraps
 from typing import Any
 
@@ -13,6 +14,8 @@ from flask_babel import gettext
 from portal.boundary import refused
 from portal.core.errors import ServiceError
 from portal.core.phone import format_phone
+from portal.core.time import as_utc
+from portal.core.zones import shop_clock
 from portal.customers.fields import ValidationFailed
 from portal.customers.search import (
     ROW_COLUMNS,
@@ -84,7 +87,7 @@ def customers() -> Response:
         **_pager(filters, result),
         export_args=filters.as_args(),
         row_href=_row_href(),
-        row_labels=_cell_labels(categories),
+        row_labels=_cell_labels(categories, user.merchant.country_code),
         can_write=user.can_write,
         bulk_enabled=user.can_write,
     )
@@ -132,15 +135,35 @@ def _pager(filters: CustomerFilters, result: CustomerPage) -> dict[str, Any]:
     }
 
 
-def _cell_labels(categories: Sequence[tuple[str, str]]) -> dict[str, Any]:
-    """What table cells show besides the row's own values, looked up once per page."""
+def _cell_labels(categories: Sequence[tuple[str, str]], country: str | None) -> dict[str, Any]:
+    """What table cells show besides the row's own values, looked up once per page:
+    phones in the shop's format, days in its zone and the locale's format."""
     category_names, status_names = row_labels(categories)
     return {
         "categories": category_names,
         "statuses": status_names,
         "no_name": gettext("(no name)"),
-        "format_phone": cached_format_phone,
+        "format_phone": lambda e164: cached_format_phone(e164, country),
+        "day": _day_labels(country),
     }
+
+
+def _day_labels(country: str | None) -> Callable[[datetime | None], str]:
+    """The shop's calendar day of a stored time, in the page's date format; each day
+    is formatted once per page (a page of rows shares few days)."""
+    clock = shop_clock(country)
+    formatted: dict[date, str] = {}
+
+    def day(moment: datetime | None) -> str:
+        if moment is None:
+            return "—"
+        local = (as_utc(moment) or moment).astimezone(clock.zone).date()
+        text = formatted.get(local)
+        if text is None:
+            text = formatted[local] = clock.day(local)
+        return text
+
+    return day
 
 
 def _row_href() -> tuple[str, str]:
