@@ -14,7 +14,8 @@ from tests.support.live import LiveServer
 STAFF_EMAIL = "owner@demo.test"
 
 
-def _reset_language(live_server: LiveServer) -> None:
+def reset_language(live_server: LiveServer) -> None:
+    """Forget the demo owner's kept language (tests that switch it leave English behind)."""
     with live_server.app.app_context():
         user = db.session.scalars(db.select(StaffUser).filter_by(email=STAFF_EMAIL)).one()
         user.language = None
@@ -26,7 +27,7 @@ def test_menu_applies_itself_and_follows_to_another_device(
 ) -> None:
     """Choosing Bengali turns the console Bengali at once, with no button to press, and a
     second browser signing in as the same person opens in Bengali."""
-    _reset_language(live_server)
+    reset_language(live_server)
     try:
         sign_in_console(page, STAFF_EMAIL)
         wait_for_htmx(page)
@@ -47,7 +48,7 @@ def test_menu_applies_itself_and_follows_to_another_device(
         finally:
             other.close()
     finally:
-        _reset_language(live_server)
+        reset_language(live_server)
 
 
 def test_menu_without_javascript_uses_its_button(browser: Browser, live_server: LiveServer):
