@@ -1,4 +1,4 @@
-"""Finding the customer- and assistant-facing pages and the English text left on them.
+"""Finding the customer-, assistant- and merchant-facing pages and the English text left on them.
 
 Pages are discovered from the URL map (GET routes of the listed blueprints), so a new page
 is walked as soon as it exists; add a parameter value to `PARAMS` if it needs one.
@@ -36,6 +36,8 @@ AUDIENCES: dict[str, str] = {
     "links": "visitor",
     "assist": "assistant",
     "staff": "visitor",
+    "merchants": "owner",
+    "webhooks": "owner",
 }
 SKIP_ENDPOINTS = {"site.healthz", "site.readyz", "staff.logout", "links.region_search"}
 PLACEHOLDER = re.compile(r"%\([a-z_0-9]+\)[0-9]*[sd]")
@@ -78,6 +80,18 @@ NAMES = {
     "Owner",
     "example",
     "com",
+    # Built-in category names kept as loanwords, and the API's technical names.
+    "Reseller",
+    "Dropshipper",
+    "Customer",
+    "JSON",
+    "OpenAPI",
+    "OVERVIEW",
+    "SYSTEM",
+    "HMAC",
+    "POST",
+    "Portal",
+    "Signature",
     "test",
 }
 

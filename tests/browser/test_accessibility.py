@@ -1,0 +1,74 @@
+"""axe-core on the main pages, in English, Bengali and Indonesian, at 1280 and 390 px:
+no serious or critical violation. Each page's screenshot goes to test-artifacts/."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.conftest import ARTIFACTS, DESKTOP, PHONE, _new_context
+from tests.browser.helpers import sign_in_console
+from tests.browser.test_console_language import reset_language
+from tests.support.axe import serious_violations
+from tests.support.live import LiveServer
+
+LANGUAGES = ("en", "bn", "id")
+# (name, path) of the pages a visitor sees, then of the console (signed in as the owner).
+VISITOR_PAGES = [
+    ("login", "/login"),
+    ("signup", "/shop/demo/signup"),
+    ("signin", "/shop/demo/signin"),
+]
+CONSOLE_PAGES = [
+    ("customers", "/merchant/customers"),
+    ("customer", "/merchant/customers/1"),
+    ("reports", "/merchant/reports"),
+    ("categories", "/merchant/categories"),
+    ("integrations", "/merchant/integrations"),
+    ("settings", "/merchant/settings"),
+    ("new-customer", "/merchant/customers/new"),
+]
+
+
+def _choose(page: Page, language: str) -> None:
+    page.locator("#language-select").select_option(language)
+    expect(page.locator("html")).to_have_attribute("lang", language)
+
+
+def _audit(page: Page, name: str, path: str, language: str, width: str) -> list[str]:
+    """The page's serious violations as readable lines, after saving its screenshot."""
+    page.goto(path)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"a11y-{name}-{language}-{width}.png"), full_page=True)
+    return [
+        f"{name} {language} {width}: {v['id']} ({v['impact']}, {v['nodes']} nodes, {v['target']})"
+        for v in serious_violations(page)
+    ]
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
+def test_main_pages_have_no_serious_violations(
+    browser: Browser, live_server: LiveServer, viewport: dict[str, int]
+) -> None:
+    """Visitor and console pages in all three languages pass axe's serious checks."""
+    width = str(viewport["width"])
+    context = _new_context(browser, live_server, viewport=viewport)
+    found: list[str] = []
+    try:
+        page = context.new_page()
+        for language in LANGUAGES:
+            page.goto("/login")
+            _choose(page, language)
+            for name, path in VISITOR_PAGES:
+                found += _audit(page, name, path, language, width)
+        page.goto("/login")
+        _choose(page, "en")
+        sign_in_console(page)
+        for language in LANGUAGES:
+            _choose(page, language)
+            for name, path in CONSOLE_PAGES:
+                found += _audit(page, name, path, language, width)
+    finally:
+        context.close()
+        reset_language(live_server)
+    assert found == [], "\n".join(found)
