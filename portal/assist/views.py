@@ -82,7 +82,7 @@ def _code_context(assistant: StaffUser, customer: Customer, form: CodeForm) -> d
     return {
         "assistant": assistant,
         "customer": customer,
-        "phone": format_phone(services.phone_to_verify(customer)),
+        "phone": format_phone(services.phone_to_verify(customer), customer.merchant.country_code),
         "verified": services.is_confirmed(customer),
         "form": form,
         "action_form": ActionForm(),
@@ -94,7 +94,7 @@ def _code_context(assistant: StaffUser, customer: Customer, form: CodeForm) -> d
 
 
 def _display_phone(customer: Customer) -> str:
-    return format_phone(services.phone_to_verify(customer))
+    return format_phone(services.phone_to_verify(customer), customer.merchant.country_code)
 
 
 @bp.get("/")
@@ -170,7 +170,7 @@ def shopper(customer_id: int) -> Response:
         assistant=assistant,
         customer=customer,
         verified=services.is_confirmed(customer),
-        phone=format_phone(services.phone_to_verify(customer)),
+        phone=format_phone(services.phone_to_verify(customer), customer.merchant.country_code),
         action_form=ActionForm(),
     )
 

@@ -12,7 +12,6 @@ from werkzeug.wrappers import Response
 
 from portal.boundary import refused
 from portal.core.errors import ServiceError
-from portal.core.phone import format_phone
 from portal.customers.status import apply_action, find_action, status_label
 from portal.htmx import redirect_after_post
 from portal.merchants.action_copy import bulk_done, bulk_question, bulk_skipped, confirm_button
@@ -35,7 +34,6 @@ def _confirmation_page(plan: BulkResult, back: str, form: ConfirmForm) -> Respon
         back=back,
         form=form,
         status_label=status_label,
-        format_phone=format_phone,
     )
     return Response(html, mimetype="text/html")
 

@@ -94,11 +94,11 @@ def customer_action(customer_id: int, action: str) -> Response:
             action=chosen,
             label=action_label(chosen),
             question=confirm_question(
-                chosen.name, found.full_name or format_phone(found.display_phone)
+                chosen.name,
+                found.full_name or format_phone(found.display_phone, found.merchant.country_code),
             ),
             button=confirm_button(chosen.name),
             form=form,
-            format_phone=format_phone,
         ),
         mimetype="text/html",
     )

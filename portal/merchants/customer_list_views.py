@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Response, flash, redirect, request, send_file, stream_with_context, url_for
 from flask_babel import gettext
+from sqlalchemy.exc import SQLAlchemyError
 
 from portal.boundary import refused
 from portal.core.errors import ServiceError
@@ -54,10 +55,23 @@ def _filters_or_errors() -> tuple[CustomerFilters, dict[str, str]]:
 cached_format_phone = lru_cache(maxsize=8192)(format_phone)
 
 
+def viewer_format_phone(e164: str | None, shop_country: str | None = None) -> str:
+    """A phone as the viewer's shop writes it: national for the signed-in staff member's
+    shop country (or `shop_country`), international otherwise. The staff member is read
+    only when a template formats a phone, and never when the database is down."""
+    if shop_country is None:
+        try:
+            staff = current_staff()
+        except SQLAlchemyError:
+            staff = None
+        shop_country = staff.merchant.country_code if staff is not None else None
+    return cached_format_phone(e164, shop_country)
+
+
 @bp.app_context_processor
 def console_helpers() -> dict[str, Any]:
-    """`format_phone` for templates."""
-    return {"format_phone": cached_format_phone}
+    """`format_phone` for templates, in the viewer's shop's format."""
+    return {"format_phone": viewer_format_phone}
 
 
 @bp.get("/customers")

@@ -68,7 +68,11 @@ def customer_url(customer: Customer) -> str:
 
 def display_name(customer: Customer) -> str:
     """The name used in flashes: full name, else phone number, else "Customer"."""
-    return customer.full_name or format_phone(customer.display_phone) or gettext("Customer")
+    return (
+        customer.full_name
+        or format_phone(customer.display_phone, customer.merchant.country_code)
+        or gettext("Customer")
+    )
 
 
 def service_errors(err: ServiceError) -> dict[str, str]:

@@ -49,7 +49,7 @@ def issue_edit_link(customer_id: int) -> Response:
         flash(
             gettext(
                 "The link was sent by SMS to %(phone)s.",
-                phone=format_phone(found.display_phone),
+                phone=format_phone(found.display_phone, found.merchant.country_code),
             ),
             "success",
         )

@@ -19,7 +19,10 @@ from playwright.sync_api import Page
 
 VERSION = "4.14.1"
 URL = f"https://registry.npmjs.org/axe-core/-/axe-core-{VERSION}.tgz"
-INTEGRITY = "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ=="
+INTEGRITY = (
+    "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPj"
+    "CKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ=="
+)
 CACHE = Path(__file__).resolve().parents[2] / ".cache" / f"axe-core-{VERSION}.tgz"
 TIMEOUT_S = 60
 
