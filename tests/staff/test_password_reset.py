@@ -150,11 +150,12 @@ def test_reset_works_once_then_the_link_is_refused(client, make_merchant, make_s
     ).one()
     assert audit.merchant_id == user.merchant_id and audit.actor == user.email
     assert _signs_in(client, user.email, NEW_PASSWORD)
-    again = _reset(app_client := client.application.test_client(), token, "another-pass-99")
+    fresh = client.application.test_client()
+    again = _reset(fresh, token, "another-pass-99")
     assert again.status_code == 410
     assert GONE in again.get_data(as_text=True)
     assert 'href="/login/forgot"' in again.get_data(as_text=True)
-    assert app_client.get(f"/login/reset/{token}").status_code == 410
+    assert fresh.get(f"/login/reset/{token}").status_code == 410
     db.session.refresh(user)
     assert check_password_hash(user.password_hash, NEW_PASSWORD)
 
