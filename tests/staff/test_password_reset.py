@@ -294,3 +294,17 @@ def test_csrf_is_required(client, make_merchant, make_staff, mail_folder):
     assert _reset(client, token).status_code == 400
     db.session.refresh(user)
     assert check_password_hash(user.password_hash, DEFAULT_PASSWORD)
+
+
+def test_the_link_goes_through_smtp_when_a_mail_server_is_set(
+    app, client, make_merchant, make_staff, smtp_server
+):
+    """The existing mail setting: with MAIL_SERVER the link arrives over SMTP, and works."""
+    app.config.update(MAIL_SERVER=smtp_server.host, MAIL_PORT=smtp_server.port)
+    user = make_staff(make_merchant())
+    _ask(client, user.email)
+    (mail,) = smtp_server.wait_for(1)
+    assert mail["To"] == user.email
+    token = LINK.search(mail.get_content()).group("token")
+    assert _reset(client, token).status_code == 303
+    assert _signs_in(client, user.email, NEW_PASSWORD)
