@@ -5,7 +5,7 @@ from portal.customers.models import Address, Customer, EditLink, Order, OrderIte
 from portal.customers.summary import CustomerCount
 from portal.merchants.models import Category, Merchant, Partner
 from portal.otp.models import OtpChallenge, OtpSend
-from portal.staff.models import ApiToken, StaffUser
+from portal.staff.models import ApiToken, StaffPasswordReset, StaffUser
 from portal.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "Partner",
     "PaymentCard",
     "Region",
+    "StaffPasswordReset",
     "StaffUser",
     "WebhookDelivery",
     "WebhookEndpoint",

@@ -247,3 +247,18 @@ class OrderError(ErrorCode):
     DATE_FUTURE = "order_date_future", "date must not be later than %(limit)s (UTC)"
     STATUS_INVALID = "order_status_invalid", "status must be one of %(options)s"
     NOT_FOUND = "order_not_found", "Unable to find order"
+
+
+class StaffError(ErrorCode):
+    """Staff accounts' own refusals shown on their pages (portal/staff/password_reset.py),
+    translated."""
+
+    NEW_PASSWORD_SHORT = (
+        "new_password_short",
+        N_("Use a password of at least %(min)s characters."),
+    )
+    NEW_PASSWORD_MISMATCH = "new_password_mismatch", N_("The two passwords do not match.")
+    RESET_LINK_INVALID = (
+        "reset_link_invalid",
+        N_("This link has expired or was already used."),
+    )

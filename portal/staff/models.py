@@ -1,4 +1,4 @@
-"""Staff users of a merchant and the API tokens integrations use."""
+"""Staff users of a merchant, the API tokens integrations use, and password resets."""
 
 from __future__ import annotations
 
@@ -88,3 +88,21 @@ class ApiToken(db.Model):
     partner: Mapped[Partner | None] = relationship(lazy="joined")
 
     __table_args__ = (Index("ix_api_tokens_merchant", "merchant_id"),)
+
+
+class StaffPasswordReset(db.Model):
+    """A "Forgot password?" link: single use, short-lived, and only its keyed hash is kept
+    (portal/staff/password_reset.py), so a copy of the table opens no account."""
+
+    __tablename__ = "staff_password_resets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"), nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    staff_user: Mapped[StaffUser] = relationship(lazy="joined")
+
+    __table_args__ = (Index("ix_staff_password_resets_staff_user", "staff_user_id"),)

@@ -1,4 +1,4 @@
-"""Staff sign-in and sign-out at /login and /logout."""
+"""Staff sign-in and sign-out at /login and /logout, and "Forgot password?" under /login."""
 
 from __future__ import annotations
 
@@ -20,11 +20,15 @@ from flask_babel import gettext
 from portal.boundary import refused
 from portal.core.errors import ServiceError
 from portal.extensions import limiter
+from portal.form_errors import refused_submission, show_refusal
 from portal.i18n.messages import translated
 from portal.redirects import safe_next
+from portal.security import public_url
 from portal.sessions import current_staff, sign_in_staff, sign_out
-from portal.staff.forms import LoginForm
+from portal.staff.accounts import MIN_PASSWORD
+from portal.staff.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm
 from portal.staff.models import StaffUser
+from portal.staff.password_reset import find_reset, request_reset, reset_password
 from portal.staff.signin import (
     DEVICE_COOKIE,
     DEVICE_DAYS,
@@ -39,6 +43,10 @@ bp = Blueprint("staff", __name__)
 
 def _email_key() -> str:
     return "login-email:" + (request.form.get("email") or "").strip().lower()[:255]
+
+
+def _forgot_email_key() -> str:
+    return "forgot-email:" + (request.form.get("email") or "").strip().lower()[:255]
 
 
 def _known_device() -> bool:
@@ -112,3 +120,71 @@ def logout() -> Response:
     sign_out()
     flash(gettext("You have signed out."), "info")
     return redirect(url_for("staff.login"), code=303)
+
+
+# Asking for a link mails someone: per IP, and per email so nobody's inbox is flooded.
+# Both count every POST, known email or not, so the limits tell nothing either.
+FORGOT_LIMIT_PER_IP = "10 per 15 minutes"
+FORGOT_LIMIT_PER_EMAIL = "3 per hour"
+
+
+@bp.route("/login/forgot", methods=["GET", "POST"])
+@limiter.limit(FORGOT_LIMIT_PER_IP, methods=["POST"])
+@limiter.limit(FORGOT_LIMIT_PER_EMAIL, methods=["POST"], key_func=_forgot_email_key)
+def forgot_password() -> Any:
+    """Ask for a reset link; the answer is the same whether the email has an account."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        request_reset(
+            form.email.data,
+            link_for=lambda token: public_url(url_for("staff.reset", token=token)),
+        )
+        return render_template("staff/forgot_sent.html")
+    status = refused_submission(form) if request.method == "POST" else 200
+    return make_response(render_template("staff/forgot.html", form=form), status)
+
+
+@bp.route("/login/reset/<token>", methods=["GET", "POST"])
+def reset(token: str) -> Any:
+    """Choose a new password through a mailed link; the old sessions end."""
+    try:
+        find_reset(token)
+    except ServiceError as err:
+        refused(err)
+        return _reset_refused(err)
+    form = ResetPasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            reset_password(
+                token,
+                password=form.password.data,
+                confirm=form.confirm.data,
+                where=request.remote_addr,
+            )
+        except ServiceError as err:
+            show_refusal(form, err)
+            status = err.status
+        else:
+            sign_out()
+            flash(gettext("Your password is changed. Sign in with the new one."), "info")
+            return redirect(url_for("staff.login"), code=303)
+    elif request.method == "POST":
+        status = refused_submission(form)
+    return _private(
+        make_response(
+            render_template("staff/reset.html", form=form, min_password=MIN_PASSWORD), status
+        )
+    )
+
+
+def _reset_refused(err: ServiceError) -> Response:
+    page = render_template("staff/reset_gone.html", message=translated(err))
+    return _private(make_response(page, err.status))
+
+
+def _private(response: Response) -> Response:
+    """The link is the credential: never cached, never sent on as a Referer."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
