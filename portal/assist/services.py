@@ -236,7 +236,7 @@ def verify_shopper(assistant: StaffUser, customer_id: int | str, code: str) -> C
 
 def period_starts(assistant: StaffUser, now: datetime | None = None) -> tuple[datetime, datetime]:
     """Start of today and of this month in the shop's time zone, as UTC datetimes."""
-    zone = shop_timezone(assistant.merchant.country_code)
+    zone = shop_timezone(assistant.merchant.country_code, assistant.merchant.time_zone)
     local = (as_utc(now) or utcnow()).astimezone(zone)
     day = local.replace(hour=0, minute=0, second=0, microsecond=0)
     month = day.replace(day=1)

@@ -72,7 +72,9 @@ def _index_context(assistant: StaffUser, **extra: Any) -> dict[str, Any]:
         "count_today": today,
         "count_month": month,
         "action_form": ActionForm(),
-        "zone": services.shop_timezone(assistant.merchant.country_code),
+        "zone": services.shop_timezone(
+            assistant.merchant.country_code, assistant.merchant.time_zone
+        ),
         "format_phone": format_phone,
         **extra,
     }

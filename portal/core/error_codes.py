@@ -194,6 +194,7 @@ class MerchantError(ErrorCode):
     LINK_NOT_FOUND = "link_not_found", N_("Unable to find this link.")
     SMS_COUNTRIES_REQUIRED = "sms_countries_required", N_("Choose at least one country.")
     SMS_COUNTRY_UNKNOWN = "sms_country_unknown", N_("Choose countries from the list.")
+    TIME_ZONE_UNKNOWN = "time_zone_unknown", N_("Choose a time zone from the list.")
 
 
 class ApiError(ErrorCode):

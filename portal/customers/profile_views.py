@@ -73,7 +73,7 @@ def show(slug: str) -> Response | str:
         shipping=current_address(customer.id, "shipping"),
         card=current_card(customer.id),
         format_phone=format_phone,
-        clock=shop_clock(merchant.country_code),
+        clock=shop_clock(merchant.country_code, merchant.time_zone),
     )
 
 

@@ -101,7 +101,7 @@ def customers() -> Response:
         **_pager(filters, result),
         export_args=filters.as_args(),
         row_href=_row_href(),
-        row_labels=_cell_labels(categories, user.merchant.country_code),
+        row_labels=_cell_labels(categories, user.merchant.country_code, user.merchant.time_zone),
         can_write=user.can_write,
         bulk_enabled=user.can_write,
     )
@@ -149,7 +149,9 @@ def _pager(filters: CustomerFilters, result: CustomerPage) -> dict[str, Any]:
     }
 
 
-def _cell_labels(categories: Sequence[tuple[str, str]], country: str | None) -> dict[str, Any]:
+def _cell_labels(
+    categories: Sequence[tuple[str, str]], country: str | None, zone: str | None
+) -> dict[str, Any]:
     """What table cells show besides the row's own values, looked up once per page:
     phones in the shop's format, days in its zone and the locale's format."""
     category_names, status_names = row_labels(categories)
@@ -158,14 +160,14 @@ def _cell_labels(categories: Sequence[tuple[str, str]], country: str | None) -> 
         "statuses": status_names,
         "no_name": gettext("(no name)"),
         "format_phone": lambda e164: cached_format_phone(e164, country),
-        "day": _day_labels(country),
+        "day": _day_labels(country, zone),
     }
 
 
-def _day_labels(country: str | None) -> Callable[[datetime | None], str]:
+def _day_labels(country: str | None, zone: str | None) -> Callable[[datetime | None], str]:
     """The shop's calendar day of a stored time, in the page's date format; each day
     is formatted once per page (a page of rows shares few days)."""
-    clock = shop_clock(country)
+    clock = shop_clock(country, zone)
     formatted: dict[date, str] = {}
 
     def day(moment: datetime | None) -> str:

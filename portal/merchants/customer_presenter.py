@@ -204,6 +204,7 @@ def present_customer(
     customer: Customer,
     *,
     shop_country: str,
+    shop_zone: str | None = None,
     category_name: str,
     trail: Sequence[AuditEntry],
     statuses: Sequence[AuditEntry],
@@ -212,7 +213,7 @@ def present_customer(
 
     Looks up the people the trail names (one query per kind) and, when a category change
     is in the trail, the merchant's category names (one query)."""
-    clock = shop_clock(shop_country)
+    clock = shop_clock(shop_country, shop_zone)
     label = customer_label(customer, shop_country)
     handles = [e.actor for e in (*trail, *statuses)] + [customer.created_by, customer.modified_by]
     actors = resolve_actors(customer, handles, customer_label=label)

@@ -116,12 +116,13 @@ def customer(customer_id: int) -> Response:
             "merchants/_orders.html",
             customer=found,
             orders_partial=True,
-            when=shop_clock(shop_country).when,
+            when=shop_clock(shop_country, user.merchant.time_zone).when,
             **orders,
         )
     view = present_customer(
         found,
         shop_country=shop_country,
+        shop_zone=user.merchant.time_zone,
         category_name=category_name(user.merchant_id, found.category_code),
         trail=audit_trail(user.merchant_id, found.id),
         statuses=status_history(user.merchant_id, found.id),

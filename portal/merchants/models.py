@@ -30,6 +30,8 @@ class Merchant(IdMixin, CreatedAtMixin, db.Model):
     default_language: Mapped[str] = mapped_column(String(8), nullable=False, default="en")
     # Countries (ISO, comma-separated) codes may be texted to; empty: the shop's country.
     sms_countries: Mapped[str | None] = mapped_column(String(200))
+    # The IANA zone its times are shown in (migration 0011); empty: its country's zone.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
 
 
 class Partner(IdMixin, MerchantIdMixin, CreatedAtMixin, db.Model):
