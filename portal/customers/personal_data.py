@@ -313,7 +313,19 @@ def erase_customer(customer: Customer, *, actor: str) -> None:
     their values. The erasure's own entry names the actor and the time, nothing erased.
     """
     now = utcnow()
-    merchant_id = customer.merchant_id
+    _end_access(customer, now)
+    _delete_records(customer)
+    _strip_audit(customer)
+    _replace_personal(customer, now)
+    mark_modified(customer, actor)
+    record_change(customer.merchant_id, customer.id, actor=actor, action=ERASED)
+    db.session.flush()
+
+
+def _end_access(customer: Customer, now: datetime) -> None:
+    """Every way back in: sessions, pending codes (with their send log), unused links.
+    Runs first, while the phone numbers still find the codes sent to them."""
+    end_sessions(customer)
     challenge_ids = select(OtpChallenge.id).where(*_challenges_of(customer)).scalar_subquery()
     db.session.execute(
         delete(OtpSend)
@@ -328,7 +340,7 @@ def erase_customer(customer: Customer, *, actor: str) -> None:
     db.session.execute(
         update(EditLink)
         .where(
-            EditLink.merchant_id == merchant_id,
+            EditLink.merchant_id == customer.merchant_id,
             EditLink.customer_id == customer.id,
             EditLink.used_at.is_(None),
             EditLink.revoked_at.is_(None),
@@ -336,17 +348,20 @@ def erase_customer(customer: Customer, *, actor: str) -> None:
         .values(revoked_at=now)
         .execution_options(synchronize_session="fetch")
     )
-    db.session.execute(
-        delete(Address)
-        .where(Address.customer_id == customer.id)
-        .execution_options(synchronize_session="fetch")
-    )
-    db.session.execute(
-        delete(PaymentCard)
-        .where(PaymentCard.customer_id == customer.id)
-        .execution_options(synchronize_session="fetch")
-    )
-    _strip_audit(customer)
+
+
+def _delete_records(customer: Customer) -> None:
+    """The address records and the stored card: personal through and through."""
+    for model in (Address, PaymentCard):
+        db.session.execute(
+            delete(model)
+            .where(model.customer_id == customer.id)
+            .execution_options(synchronize_session="fetch")
+        )
+
+
+def _replace_personal(customer: Customer, now: datetime) -> None:
+    """The placeholder name, NULL for the rest, and out of the lists."""
     for column in PERSONAL_COLUMNS:
         setattr(customer, column, None)
     customer.first_name = ERASED_NAME
@@ -357,10 +372,6 @@ def erase_customer(customer: Customer, *, actor: str) -> None:
     customer.is_otp_verified = False
     if customer.deleted_at is None:
         customer.deleted_at = now
-    end_sessions(customer)
-    mark_modified(customer, actor)
-    record_change(merchant_id, customer.id, actor=actor, action=ERASED)
-    db.session.flush()
 
 
 def check_typed_phone(customer: Customer, typed: str | None) -> None:
