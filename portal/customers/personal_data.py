@@ -58,6 +58,9 @@ PERSONAL_COLUMNS: tuple[str, ...] = (
 IMPERSONAL_FIELDS = frozenset(
     {"registration_status", "active_state", "category_code", "storefront_active", "is_loyal"}
 )
+# Event payloads (what webhooks deliver) carry ids, statuses and order details; these are
+# the keys among them that say something about the person.
+PERSONAL_PAYLOAD_KEYS = frozenset({"brand", "last4", "email", "phone", "name"})
 
 
 def _iso(value: datetime | date | None) -> str | None:
@@ -301,6 +304,16 @@ def _strip_audit(customer: Customer) -> None:
         if cleaned != entry.changes:
             entry.changes = cleaned
         entry.note = None
+    events = db.session.scalars(
+        select(Event).where(
+            Event.merchant_id == customer.merchant_id, Event.customer_id == customer.id
+        )
+    )
+    for event in events:
+        if event.payload and PERSONAL_PAYLOAD_KEYS & set(event.payload):
+            event.payload = {
+                k: None if k in PERSONAL_PAYLOAD_KEYS else v for k, v in event.payload.items()
+            }
 
 
 def erase_customer(customer: Customer, *, actor: str) -> None:

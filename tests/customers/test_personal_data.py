@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.core.errors import ServiceError
-from portal.core.models import AuditEntry
+from portal.core.models import AuditEntry, Event
 from portal.customers.models import Address, Customer, EditLink, Order, PaymentCard
 from portal.customers.personal_data import (
     ERASED,
@@ -178,6 +178,24 @@ def test_erasure_strips_earlier_audit_values_and_records_itself_without_them(hel
     erased = entries[-1]
     assert (erased.action, erased.actor, erased.changes, erased.note) == (ERASED, ACTOR, None, None)
     assert erased.created_at is not None
+
+
+def test_erasure_strips_personal_values_from_event_payloads(held):
+    """A card event's brand and last four digits go; its type stays."""
+    from portal.core.audit import record_change
+
+    record_change(
+        held.merchant_id,
+        held.id,
+        actor=ACTOR,
+        action="card.updated",
+        payload={"brand": "visa", "last4": "4242"},
+    )
+    erase_customer(held, actor=ACTOR)
+    payload = db.session.scalar(
+        select(Event.payload).where(Event.customer_id == held.id, Event.type == "card.updated")
+    )
+    assert payload == {"brand": None, "last4": None}
 
 
 def test_erasure_keeps_the_counts_summary_right(held, shop, make_customer):
