@@ -122,3 +122,17 @@ def test_the_right_phone_in_local_form_erases_and_goes_to_the_list(
     listed = client.get("/merchant/customers").get_data(as_text=True)
     assert ERASED_NAME not in listed
     assert client.get(_url(customer, "erase")).status_code == 404
+
+
+def test_an_owner_can_erase_a_deleted_customer(client, shop, customer, make_staff):
+    """Deleted customers are still held: the owner, who sees them, can erase them."""
+    from portal.core.time import utcnow
+
+    customer.deleted_at = utcnow()
+    db.session.commit()
+    sign_in(client, make_staff(shop))
+    assert client.get(_url(customer, "personal-data.json")).status_code == 200
+    response = client.post(_url(customer, "erase"), data={"phone": customer.phone})
+    assert response.status_code in (302, 303)
+    db.session.expire_all()
+    assert db.session.get(Customer, customer.id).full_name == ERASED_NAME
