@@ -14,6 +14,7 @@ def register_api(app: Flask) -> None:
     from portal.api.document import bp as openapi_bp
     from portal.api.open import bp as open_bp
     from portal.api.open_orders import bp as open_orders_bp
+    from portal.api.open_personal_data import bp as open_personal_data_bp
     from portal.api.partner import bp as partner_bp
     from portal.api.webhooks import bp as webhooks_bp
 
@@ -23,6 +24,7 @@ def register_api(app: Flask) -> None:
         customer_v3_bp,
         open_bp,
         open_orders_bp,
+        open_personal_data_bp,
         webhooks_bp,
         openapi_bp,
     ):

@@ -259,6 +259,7 @@ TAGS = {
     "customer_v3": "Signed-in customer (document 002)",
     "open": "Open API (document 003)",
     "open_orders": "Open API (document 003)",
+    "open_personal_data": "Open API (document 003)",
     "webhooks": "Webhooks",
 }
 Answers = type[BaseModel] | dict[int, type[BaseModel] | None] | None

@@ -66,6 +66,10 @@ class CustomerError(ErrorCode):
     PHONE_TAKEN = "phone_taken", N_("This phone number already belongs to another customer.")
     DELETED = "customer_deleted", N_("This customer has been deleted.")
     NOT_DELETED = "not_deleted", N_("This customer is not deleted.")
+    ERASE_PHONE_MISMATCH = (
+        "erase_phone_mismatch",
+        N_("Type this customer's phone number to confirm the erasure."),
+    )
     STOREFRONT_BLOCKED = (
         "storefront_blocked",
         N_("A blocked customer cannot get a storefront account. Unblock them first."),

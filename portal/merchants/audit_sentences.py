@@ -295,6 +295,8 @@ DONE_BY = {
     "assist.registered": _l("Registered at the shop by %(actor)s"),
     "order.created": _l("Order recorded by %(actor)s"),
     "order.status_changed": _l("Order status changed by %(actor)s"),
+    "customer.data_exported": _l("Personal data downloaded by %(actor)s"),
+    "customer.erased": _l("Personal data erased by %(actor)s"),
 }
 
 LINK_EVENTS = {

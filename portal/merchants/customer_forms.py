@@ -118,3 +118,12 @@ class OrderFilterForm(FlaskForm):
 
     start_date = StringField(_l("From"), render_kw={"type": "date"})
     end_date = StringField(_l("To"), render_kw={"type": "date"})
+
+
+class EraseForm(FlaskForm):
+    """The erasure's confirmation: the customer's phone number, typed in any form."""
+
+    phone = TelField(
+        _l("The customer's phone number"),
+        render_kw={"inputmode": "tel", "autocomplete": "off", "required": True},
+    )
