@@ -1,5 +1,6 @@
 """axe-core on the main pages, in English, Bengali and Indonesian, at 1280 and 390 px:
-no serious or critical violation. Each page's screenshot goes to test-artifacts/."""
+no serious or critical violation and no sideways scrolling. Each page's screenshot goes
+to test-artifacts/."""
 
 from __future__ import annotations
 
@@ -36,14 +37,21 @@ def _choose(page: Page, language: str) -> None:
 
 
 def _audit(page: Page, name: str, path: str, language: str, width: str) -> list[str]:
-    """The page's serious violations as readable lines, after saving its screenshot."""
+    """The page's serious violations and sideways scrolling as readable lines, after
+    saving its screenshot."""
     page.goto(path)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"a11y-{name}-{language}-{width}.png"), full_page=True)
-    return [
+    found = [
         f"{name} {language} {width}: {v['id']} ({v['impact']}, {v['nodes']} nodes, {v['target']})"
         for v in serious_violations(page)
     ]
+    scroll, client = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    if scroll > client:
+        found.append(f"{name} {language} {width}: scrolls sideways ({scroll} > {client} px)")
+    return found
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
