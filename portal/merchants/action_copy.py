@@ -92,3 +92,29 @@ def bulk_skipped(count: int) -> str:
         "%(num)d customers skipped: the action does not fit their status.",
         count,
     )
+
+
+def not_possible(action: str, status: str) -> str:
+    """Why an action was refused for this customer's status, e.g. "This customer cannot
+    be blocked while their status is Blocked."."""
+    refusals = {
+        "accept": lambda: gettext(
+            "This customer cannot be accepted while their status is %(status)s.", status=status
+        ),
+        "refuse": lambda: gettext(
+            "This customer cannot be refused while their status is %(status)s.", status=status
+        ),
+        "activate": lambda: gettext(
+            "This customer cannot be activated while their status is %(status)s.", status=status
+        ),
+        "block": lambda: gettext(
+            "This customer cannot be blocked while their status is %(status)s.", status=status
+        ),
+        "unblock": lambda: gettext(
+            "This customer cannot be unblocked while their status is %(status)s.", status=status
+        ),
+        "delete": lambda: gettext(
+            "This customer cannot be deleted while their status is %(status)s.", status=status
+        ),
+    }
+    return refusals[action]()

@@ -23,7 +23,7 @@ from portal.customers.status import (
 )
 from portal.htmx import redirect_after_post
 from portal.i18n.messages import translated
-from portal.merchants.action_copy import confirm_button, confirm_question
+from portal.merchants.action_copy import confirm_button, confirm_question, not_possible
 from portal.merchants.blueprint import bp
 from portal.merchants.categories import category_choices
 from portal.merchants.customer_forms import ConfirmForm
@@ -61,14 +61,8 @@ def customer_action(customer_id: int, action: str) -> Response:
     if chosen is None:
         abort(404)
     if chosen not in allowed_actions(found):
-        flash(
-            gettext(
-                "%(action)s is not possible while the status is %(status)s.",
-                action=action_label(chosen),
-                status=gettext(status_label(found.registration_status)),
-            ),
-            "error",
-        )
+        status = gettext(status_label(found.registration_status))
+        flash(not_possible(chosen.name, status), "error")
         return redirect_after_post(customer_url(found))
     form = ConfirmForm()
     form.category.choices = labelled_categories(category_choices(found.merchant_id))

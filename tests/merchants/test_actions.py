@@ -104,7 +104,10 @@ def test_action_that_does_not_fit_is_refused(
     response = client.post(
         f"/merchant/customers/{customer.id}/actions/{action}", follow_redirects=True
     )
-    assert "is not possible while the status is" in response.get_data(as_text=True)
+    verb = {"unblock": "unblocked", "block": "blocked", "accept": "accepted"}[action]
+    assert f"This customer cannot be {verb} while their status is" in response.get_data(
+        as_text=True
+    )
     db.session.refresh(customer)
     assert customer.registration_status == status
 
