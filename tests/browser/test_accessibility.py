@@ -4,11 +4,15 @@ to test-artifacts/."""
 
 from __future__ import annotations
 
+import itertools
+import re
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import ARTIFACTS, DESKTOP, PHONE, _new_context
 from tests.browser.helpers import sign_in_console
+from tests.browser.test_assist import sign_in_as_assistant
 from tests.browser.test_console_language import reset_language
 from tests.support.axe import serious_violations
 from tests.support.live import LiveServer
@@ -29,6 +33,14 @@ CONSOLE_PAGES = [
     ("settings", "/merchant/settings"),
     ("new-customer", "/merchant/customers/new"),
 ]
+
+SHOPPER_PAGES = [
+    ("profile", "/shop/demo/profile"),
+    ("profile-edit", "/shop/demo/profile/edit"),
+    ("phone-change", "/shop/demo/profile/phone"),
+]
+# Shoppers' numbers of this module, clear of the demo data and the other browser tests.
+_numbers = itertools.count(7_000_001)
 
 
 def _choose(page: Page, language: str) -> None:
@@ -79,4 +91,45 @@ def test_main_pages_have_no_serious_violations(
     finally:
         context.close()
         reset_language(live_server)
+    assert found == [], "\n".join(found)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
+def test_shopper_and_assistant_pages_have_no_serious_violations(
+    browser: Browser, live_server: LiveServer, viewport: dict[str, int]
+) -> None:
+    """A shopper who just signed up (profile, edit form, phone change) and the shop
+    assistant's screen pass the same checks in all three languages."""
+    width = str(viewport["width"])
+    phone = f"+88018{next(_numbers):08d}"
+    found: list[str] = []
+    shopper = _new_context(browser, live_server, viewport=viewport)
+    try:
+        page = shopper.new_page()
+        page.goto("/shop/demo/signup")
+        page.get_by_label("First name").fill("Mina")
+        page.get_by_label("Phone number").fill("0" + phone[4:])
+        page.get_by_role("button", name="Send code").click()
+        expect(page.get_by_label("Code")).to_be_visible()
+        page.get_by_label("Code").fill(live_server.outbox.last_code(phone))
+        page.get_by_role("button", name="Verify").click()
+        expect(page).to_have_url(re.compile(r"/shop/demo/profile"))
+        for language in LANGUAGES:
+            _choose(page, language)
+            for name, path in SHOPPER_PAGES:
+                found += _audit(page, name, path, language, width)
+    finally:
+        shopper.close()
+    assistant = _new_context(browser, live_server, viewport=viewport)
+    try:
+        page = assistant.new_page()
+        page.goto("/login")
+        _choose(page, "en")
+        sign_in_as_assistant(page)
+        for language in LANGUAGES:
+            _choose(page, language)
+            found += _audit(page, "assist", "/assist/", language, width)
+    finally:
+        assistant.close()
+        reset_language(live_server, "assistant@demo.test")
     assert found == [], "\n".join(found)

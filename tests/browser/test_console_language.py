@@ -14,10 +14,10 @@ from tests.support.live import LiveServer
 STAFF_EMAIL = "owner@demo.test"
 
 
-def reset_language(live_server: LiveServer) -> None:
-    """Forget the demo owner's kept language (tests that switch it leave English behind)."""
+def reset_language(live_server: LiveServer, email: str = STAFF_EMAIL) -> None:
+    """Forget a demo staff member's kept language (tests that switch it leave English)."""
     with live_server.app.app_context():
-        user = db.session.scalars(db.select(StaffUser).filter_by(email=STAFF_EMAIL)).one()
+        user = db.session.scalars(db.select(StaffUser).filter_by(email=email)).one()
         user.language = None
         db.session.commit()
 
