@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import importlib.util
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
-from sqlalchemy import text
+from sqlalchemy import insert, text
 from sqlalchemy.engine import Connection
 
+from portal.customers.models import Customer
 from portal.extensions import db
-from tests.support import factories
+from portal.merchants.models import Merchant
 from tests.support.apps import make_test_app
 from tests.support.database import upgrade
 
@@ -37,6 +39,16 @@ def _upgrade_refusal(connection: Connection) -> str:
     return ""
 
 
+def _merchant(slug: str) -> int:
+    values = {"slug": slug, "name": slug, "country_code": "BD", "default_language": "en"}
+    return db.session.execute(insert(Merchant.__table__).values(**values)).inserted_primary_key[0]
+
+
+def _customer(merchant_id: int) -> int:
+    values = {"merchant_id": merchant_id, "public_id": str(uuid.uuid4())}
+    return db.session.execute(insert(Customer.__table__).values(**values)).inserted_primary_key[0]
+
+
 def test_upgrade_stops_on_repeated_po_numbers_then_passes_once_fixed(
     scratch_database_url: str, tmp_path: Path
 ) -> None:
@@ -45,12 +57,14 @@ def test_upgrade_stops_on_repeated_po_numbers_then_passes_once_fixed(
     app = make_test_app(scratch_database_url, tmp_path)
     upgrade(app, "0007")
     with app.app_context():
-        shop, other = factories.make_merchant(), factories.make_merchant()
-        ids = {"m": shop.id, "c": factories.make_customer(shop).id}
+        # Core inserts of the columns 0007 has: the models have grown since (a factory
+        # would write columns later migrations add).
+        shop, other = _merchant("po-shop"), _merchant("po-other")
+        ids = {"m": shop, "c": _customer(shop)}
         at = datetime(2026, 1, 1, tzinfo=UTC)
         db.session.execute(INSERT_ORDER, ids | {"po": 7, "at": at})
         db.session.execute(INSERT_ORDER, ids | {"po": 7, "at": at})
-        theirs = {"m": other.id, "c": factories.make_customer(other).id}
+        theirs = {"m": other, "c": _customer(other)}
         db.session.execute(INSERT_ORDER, theirs | {"po": 7, "at": at})
         db.session.commit()
         shop_id = ids["m"]

@@ -13,6 +13,7 @@ from flask import abort, flash, render_template, request
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
+from portal.boundary import refused
 from portal.core.errors import ServiceError
 from portal.core.phone import format_phone
 from portal.customers.models import Customer
@@ -41,13 +42,20 @@ def _visible_customer(customer_id: int) -> Customer:
     return load_customer(customer_id, include_deleted=owner)
 
 
+def _file_json(data: object) -> str:
+    """The export as JSON whose strings carry no raw <, > or &: the same data when
+    parsed, and inert if a browser is ever made to show it as a page."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
 @bp.get("/customers/<int:customer_id>/personal-data.json")
 @console_writer
 def download_personal_data(customer_id: int) -> Response:
     """Everything held about the customer as a JSON file (recorded in the audit trail)."""
     found = _visible_customer(customer_id)
     data = export_customer(found, actor=current_actor())
-    response = Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json")
+    response = Response(_file_json(data), mimetype="application/json")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="customer-{found.id}-personal-data.json"'
     )
@@ -69,6 +77,7 @@ def erase_personal_data(customer_id: int) -> Response:
         try:
             check_typed_phone(found, form.phone.data)
         except ServiceError as err:
+            refused(err)
             errors, status = [translated(err)], 422
         else:
             erase_customer(found, actor=current_actor())

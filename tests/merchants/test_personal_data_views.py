@@ -54,6 +54,15 @@ def test_download_is_a_json_attachment_not_cached_and_audited(client, shop, cust
     assert EXPORTED in list(actions)
 
 
+def test_download_carries_markup_as_inert_text(client, shop, make_customer, make_staff):
+    """A name with markup comes back the same when parsed, with no raw < or > in the file."""
+    hostile = make_customer(shop, first_name="<img src=x onerror=alert(1)>", last_name="&")
+    sign_in(client, make_staff(shop))
+    raw = client.get(_url(hostile, "personal-data.json")).get_data(as_text=True)
+    assert "<" not in raw and ">" not in raw and "&" not in raw
+    assert json.loads(raw)["profile"]["name"] == "<img src=x onerror=alert(1)> &"
+
+
 @pytest.mark.parametrize("what", ["personal-data.json", "erase"])
 def test_another_merchants_customer_is_404(
     client, shop, make_merchant, make_customer, make_staff, what
