@@ -13,11 +13,15 @@ import contextlib
 import csv
 import io
 import os
+import re
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 
 from portal.core.error_codes import ApiError, CustomerImportError
 from portal.core.errors import ServiceError, ValidationFailed
@@ -134,11 +138,20 @@ def _csv_rows(path: str) -> Iterator[list[str]]:
 def _xlsx_rows(path: str) -> Iterator[list[str]]:
     from openpyxl import load_workbook
 
-    workbook = load_workbook(path, read_only=True, data_only=True)
+    # A zip that is no workbook fails in many ways inside openpyxl (bad zip, missing
+    # part, bad XML): each is the same refusal to the person who sent it.
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:
+        raise ServiceError(CustomerImportError.UNREADABLE, field="file") from exc
     try:
         sheet = workbook.worksheets[0]
         for values in sheet.iter_rows(values_only=True):
             yield [_cell(v) for v in values]
+    except (ServiceError, GeneratorExit):
+        raise
+    except Exception as exc:
+        raise ServiceError(CustomerImportError.UNREADABLE, field="file") from exc
     finally:
         workbook.close()
 
@@ -403,6 +416,44 @@ def _end_batch(
         progress_cb(done, outcome)
 
 
+# --- the uploaded file --------------------------------------------------------------------
+
+UPLOAD_NAME = re.compile(r"^[0-9a-f]{32}$")
+
+
+def upload_folder() -> str:
+    """Uploads wait in the instance folder until their job has read them (a job on
+    another worker of the same host reads them there too)."""
+    folder = os.path.join(current_app.instance_path, "imports")
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
+def keep_upload(merchant_id: int, upload: FileStorage) -> tuple[str, str]:
+    """Store the file under a random name of this merchant; returns (name, path)."""
+    name = uuid.uuid4().hex
+    path = os.path.join(upload_folder(), f"{merchant_id}-{name}")
+    try:
+        upload.save(path)
+    finally:
+        upload.close()  # a large upload waits in a temporary file: let it go now
+    return name, path
+
+
+def kept_upload(merchant_id: int, name: str) -> str | None:
+    """The path of an upload this merchant kept, or None (a name is never a path)."""
+    if not UPLOAD_NAME.match(name):
+        return None
+    path = os.path.join(upload_folder(), f"{merchant_id}-{name}")
+    return path if os.path.exists(path) else None
+
+
+def forget_upload(path: str) -> None:
+    """Remove a kept upload that will not be imported."""
+    if os.path.exists(path):
+        os.remove(path)
+
+
 # --- the job ------------------------------------------------------------------------------
 
 
@@ -473,6 +524,5 @@ def import_job(import_id: int) -> None:
     finally:
         job.finished_at = utcnow()
         job.file_path = None
-        if os.path.exists(path):
-            os.remove(path)
+        forget_upload(path)
         checkpoint()

@@ -6,14 +6,10 @@ open API; this module only keeps the uploaded file where the job can read it.
 
 from __future__ import annotations
 
-import os
-import re
-import uuid
 from typing import Any
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext
-from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
 from portal.core.error_codes import CustomerImportError
@@ -28,7 +24,6 @@ from portal.merchants.customer_views import current_actor, signed_in_staff
 from portal.staff.access import console_writer
 
 UPLOAD_ENDPOINTS = ("merchants.import_customers",)
-UPLOAD_NAME = re.compile(r"^[0-9a-f]{32}$")
 # The form's own fields travel beside the file: allow them on top of the file limit.
 UPLOAD_SLACK = 64 * 1024
 
@@ -41,28 +36,10 @@ def _allow_large_upload(endpoint: str | None, values: dict[str, Any] | None) -> 
         request.max_content_length = importing.MAX_BYTES + UPLOAD_SLACK
 
 
-def upload_folder() -> str:
-    """Uploads wait in the instance folder until their job has read them."""
-    folder = os.path.join(current_app.instance_path, "imports")
-    os.makedirs(folder, exist_ok=True)
-    return folder
-
-
-def save_upload(merchant_id: int, upload: FileStorage) -> tuple[str, str]:
-    """Store the file under a random name of this merchant; returns (name, path)."""
-    name = uuid.uuid4().hex
-    path = os.path.join(upload_folder(), f"{merchant_id}-{name}")
-    try:
-        upload.save(path)
-    finally:
-        upload.close()  # a large upload waits in a temporary file: let it go now
-    return name, path
-
-
 def upload_path(merchant_id: int, name: str) -> str:
     """The path of an upload this merchant made, else 404 (names are never paths)."""
-    path = os.path.join(upload_folder(), f"{merchant_id}-{name}")
-    if not UPLOAD_NAME.match(name or "") or not os.path.exists(path):
+    path = importing.kept_upload(merchant_id, name or "")
+    if path is None:
         abort(404)
     return path
 
@@ -92,11 +69,11 @@ def import_customers() -> Response:
     if request.method == "POST":
         if form.validate_on_submit() and form.file.data:
             merchant = signed_in_staff().merchant
-            name, path = save_upload(merchant.id, form.file.data)
+            name, path = importing.keep_upload(merchant.id, form.file.data)
             try:
                 context["preview"] = importing.preview(merchant, path)
             except ServiceError as err:
-                os.remove(path)
+                importing.forget_upload(path)
                 context["errors"], status = [translated(err)], 422
             else:
                 context["start_form"] = StartImportForm(

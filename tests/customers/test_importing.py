@@ -193,3 +193,15 @@ def test_file_without_header_or_not_utf8_is_refused(shop, tmp_path):
         with pytest.raises(ServiceError) as caught:
             preview(shop, str(path))
         assert caught.value.code == code
+
+
+def test_a_zip_that_is_no_workbook_is_unreadable(shop, tmp_path):
+    """A file that starts like XLSX but is another zip is refused, not a server error."""
+    import zipfile
+
+    path = tmp_path / "fake.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("a.txt", "a")
+    with pytest.raises(ServiceError) as caught:
+        preview(shop, str(path))
+    assert caught.value.code == "import_unreadable"
