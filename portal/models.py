@@ -1,6 +1,7 @@
 """Imports every model so that Alembic and create_all see the whole schema."""
 
 from portal.core.models import AuditEntry, Event, Region
+from portal.customers.import_models import CustomerImport
 from portal.customers.models import Address, Customer, EditLink, Order, OrderItem, PaymentCard
 from portal.customers.summary import CustomerCount
 from portal.merchants.models import Category, Merchant, Partner
@@ -15,6 +16,7 @@ __all__ = [
     "Category",
     "Customer",
     "CustomerCount",
+    "CustomerImport",
     "EditLink",
     "Event",
     "Merchant",

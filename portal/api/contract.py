@@ -260,6 +260,7 @@ TAGS = {
     "open": "Open API (document 003)",
     "open_orders": "Open API (document 003)",
     "open_personal_data": "Open API (document 003)",
+    "open_imports": "Open API (document 003)",
     "webhooks": "Webhooks",
 }
 Answers = type[BaseModel] | dict[int, type[BaseModel] | None] | None

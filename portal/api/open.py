@@ -24,7 +24,7 @@ from portal.core.error_codes import ApiError
 from portal.core.errors import ServiceError
 from portal.core.models import Region
 from portal.customers.fields import ValidationFailed
-from portal.customers.labels import split_full_name
+from portal.customers.labels import DOCUMENT_003_RENAMES, split_full_name
 from portal.customers.models import ActiveState, Customer, RegistrationStatus
 from portal.customers.services import create_customer, get_customer, update_customer
 from portal.customers.status import apply_action
@@ -62,7 +62,7 @@ def split_name(name: str) -> dict[str, str | None]:
     return {"first_name": first, "last_name": last}
 
 
-RENAMES = {"district_id": "region_id", "other": "other_contact", "category": "category_code"}
+RENAMES = DOCUMENT_003_RENAMES
 
 
 def _portal_fields(data: shapes.CustomerFields) -> dict[str, Any]:

@@ -267,3 +267,18 @@ class StaffError(ErrorCode):
         "reset_link_invalid",
         N_("This link has expired or was already used."),
     )
+
+
+class CustomerImportError(ErrorCode):
+    """A customer file refused as a whole (portal/customers/importing.py), shown on the
+    import page translated and answered by the API in English."""
+
+    FILE_TOO_LARGE = "import_file_too_large", N_("The file is larger than %(limit)s MB.")
+    TOO_MANY_ROWS = "import_too_many_rows", N_("The file has more than %(limit)s rows.")
+    UNREADABLE = (
+        "import_unreadable",
+        N_("The file could not be read: upload a CSV (UTF-8) or XLSX file."),
+    )
+    NO_HEADER = "import_no_header", N_("The file's first row must name the columns.")
+    FILE_REQUIRED = "import_file_required", N_("Choose a file to import.")
+    NOT_FOUND = "import_not_found", N_("Unable to find this import.")

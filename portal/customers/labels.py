@@ -66,6 +66,15 @@ def language_name(code: str | None) -> str | None:
     return _viewer_locale().languages.get(code.lower(), code)
 
 
+# Document 003's field names that differ from the customer record's (the open API and the
+# customer import read the same names).
+DOCUMENT_003_RENAMES = {
+    "district_id": "region_id",
+    "other": "other_contact",
+    "category": "category_code",
+}
+
+
 def split_full_name(name: str) -> tuple[str | None, str | None]:
     """Documents 001, 003 and the storefront have one name; the portal keeps first and last:
     the first word, and the rest."""

@@ -36,7 +36,8 @@ from portal.staff.models import StaffUser
 class Actor:
     """One audit handle read: its kind and, for customers and staff ids, the id."""
 
-    kind: str  # "customer", "self", "staff_email", "staff_id", "api", "link", "system"
+    # "customer", "self", "staff_email", "staff_id", "api", "link", "import", "system"
+    kind: str
     key: str | int | None = None
 
 
@@ -51,6 +52,8 @@ def parse_actor(handle: str) -> Actor:
         return Actor("api")
     if sep and prefix == "link":
         return Actor("link")
+    if sep and prefix == "import":
+        return Actor("import", rest)
     if "@" in handle and not sep:
         return Actor("staff_email", handle)
     return Actor("system")
@@ -98,6 +101,8 @@ class Actors:
             return gettext("the API")
         if actor.kind == "link":
             return gettext("%(name)s, through an edit link", name=self.customer_label)
+        if actor.kind == "import":
+            return gettext("%(actor)s, by a file import", actor=self.label(str(actor.key)))
         return gettext("the system")
 
 

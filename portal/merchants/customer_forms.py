@@ -10,6 +10,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     EmailField,
@@ -127,3 +128,19 @@ class EraseForm(FlaskForm):
         _l("The customer's phone number"),
         render_kw={"inputmode": "tel", "autocomplete": "off", "required": True},
     )
+
+
+class ImportFileForm(FlaskForm):
+    """The customer file to preview (CSV or XLSX)."""
+
+    file = FileField(
+        _l("Customer file (CSV or XLSX)"),
+        render_kw={"accept": ".csv,.xlsx,text/csv", "required": True},
+    )
+
+
+class StartImportForm(FlaskForm):
+    """The previewed upload to import: its stored name and the name it was sent with."""
+
+    upload = HiddenField()
+    filename = HiddenField()

@@ -53,6 +53,7 @@ NAMES = {
     "imo",
     "LINE",
     "CSV",
+    "XLSX",
     "Excel",
     "CVC",
     "SMS",

@@ -44,6 +44,7 @@ MERCHANT_ACTIONS = ("settings.", "webhook.", "token.", "staff.", "category.", "c
         ("link:9", Actor("link")),
         ("seed", Actor("system")),
         ("customer:", Actor("self")),
+        ("import:owner@demo.test", Actor("import", "owner@demo.test")),
     ],
 )
 def test_parse_actor_reads_every_handle_the_services_write(handle, actor):

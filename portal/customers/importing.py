@@ -1,0 +1,528 @@
+"""Customers imported from a CSV or XLSX file: read row by row, previewed, then applied.
+
+Why here and not in a view: the console page and the open API import the same way. Each
+row goes through the same services as document 003's create and update
+(portal/customers/services.py), so a file row is refused with the same message as the
+API call would be. The file is streamed (csv module, openpyxl read-only), never held
+whole. Functions only flush; the job (`import_job`) commits once per batch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+
+from portal.core.error_codes import ApiError, CustomerImportError
+from portal.core.errors import ServiceError, ValidationFailed
+from portal.core.phone import normalise_phone
+from portal.core.time import utcnow
+from portal.customers.fields import clean_fields
+from portal.customers.import_models import CustomerImport, ImportStatus
+from portal.customers.labels import DOCUMENT_003_RENAMES, split_full_name
+from portal.customers.models import Customer
+from portal.customers.services import create_customer, find_by_phone, update_customer
+from portal.extensions import db
+from portal.merchants.models import Merchant
+
+MAX_ROWS = 100_000
+MAX_BYTES = 20 * 1024 * 1024
+BATCH_SIZE = 500
+FIRST_ERRORS = 20
+# The template's columns: document 003's names, then the import's own.
+FIELD_COLUMNS = (
+    "name",
+    "phone",
+    "email",
+    "address",
+    "district_id",
+    "postal_code",
+    "category",
+    "line",
+    "other",
+    "external_customer_code",
+)
+# Accepted in the template but not stored yet: the customer record has no tags and no
+# SMS consent. The preview names them, so nobody thinks they were imported.
+UNSUPPORTED_COLUMNS = ("tags", "sms_consent")
+TEMPLATE_COLUMNS = (*FIELD_COLUMNS, *UNSUPPORTED_COLUMNS)
+# Back from the record's field names to the file's, for the errors' column.
+FILE_NAMES = {v: k for k, v in DOCUMENT_003_RENAMES.items()} | {
+    "first_name": "name",
+    "last_name": "name",
+}
+XLSX_MAGIC = b"PK\x03\x04"
+ACTOR_PREFIX = "import:"
+
+
+def import_actor(actor: str) -> str:
+    """How the audit trail names a change made by an import someone started: the source
+    "import", then who (portal/merchants/audit_sentences.py reads both)."""
+    return f"{ACTOR_PREFIX}{actor}"
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One refusal: the row's number in the file (the header is row 1), its column, and
+    the error (its English `message`, translated on pages)."""
+
+    row: int
+    column: str
+    error: ServiceError
+
+    @property
+    def message(self) -> str:
+        return self.error.message
+
+
+@dataclass
+class Preview:
+    """What the import would do, counted without writing anything."""
+
+    new: int = 0
+    updates: int = 0
+    errors: int = 0
+    first_errors: list[RowError] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+    unsupported_columns: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return self.new + self.updates + self.errors
+
+
+@dataclass
+class Outcome:
+    """What a run did: counts, and the refused rows as CSV with an `error` column."""
+
+    created: int = 0
+    updated: int = 0
+    rejected: int = 0
+    rejected_csv: str = ""
+
+
+def template_csv() -> str:
+    """The downloadable template: the header row only."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(TEMPLATE_COLUMNS)
+    return buffer.getvalue()
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> str:
+    """A cell as text: spreadsheets give numbers (a phone as 8801711000001.0)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _csv_rows(path: str) -> Iterator[list[str]]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        yield from csv.reader(handle)
+
+
+def _xlsx_rows(path: str) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+
+    # A zip that is no workbook fails in many ways inside openpyxl (bad zip, missing
+    # part, bad XML): each is the same refusal to the person who sent it.
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:
+        raise ServiceError(CustomerImportError.UNREADABLE, field="file") from exc
+    try:
+        sheet = workbook.worksheets[0]
+        for values in sheet.iter_rows(values_only=True):
+            yield [_cell(v) for v in values]
+    except (ServiceError, GeneratorExit):
+        raise
+    except Exception as exc:
+        raise ServiceError(CustomerImportError.UNREADABLE, field="file") from exc
+    finally:
+        workbook.close()
+
+
+def check_size(path: str) -> None:
+    """Refuse a file above the size limit before reading it."""
+    if os.path.getsize(path) > MAX_BYTES:
+        raise ServiceError(
+            CustomerImportError.FILE_TOO_LARGE, field="file", status=413, limit=MAX_BYTES >> 20
+        )
+
+
+def read_file(path: str) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+    """The header and the rows as (row number, {column: text}), streamed.
+
+    XLSX is told from CSV by its first bytes (a zip), not by the name it was sent with.
+    Raises for an unreadable file, a missing header, and past MAX_ROWS while iterating.
+    """
+    check_size(path)
+    with open(path, "rb") as handle:
+        xlsx = handle.read(4) == XLSX_MAGIC
+    rows = _xlsx_rows(path) if xlsx else _csv_rows(path)
+    try:
+        first = next(rows, None)
+    except (UnicodeDecodeError, csv.Error, OSError, ValueError, KeyError) as exc:
+        raise ServiceError(CustomerImportError.UNREADABLE, field="file") from exc
+    header = [_cell(name).lower() for name in (first or [])]
+    while header and not header[-1]:
+        header.pop()
+    if not header:
+        raise ServiceError(CustomerImportError.NO_HEADER, field="file")
+    return header, _numbered(header, rows)
+
+
+def _numbered(header: list[str], rows: Iterator[list[str]]) -> Iterator[tuple[int, dict[str, str]]]:
+    number = 1
+    try:
+        for cells in rows:
+            number += 1
+            if not any(_cell(c) for c in cells):
+                continue
+            if number - 1 > MAX_ROWS:
+                raise ServiceError(
+                    CustomerImportError.TOO_MANY_ROWS, field="file", status=413, limit=MAX_ROWS
+                )
+            yield number, {name: _cell(v) for name, v in zip(header, cells, strict=False) if name}
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise ServiceError(CustomerImportError.UNREADABLE, field="file") from exc
+
+
+def unknown_columns(header: list[str]) -> list[str]:
+    return [name for name in header if name and name not in TEMPLATE_COLUMNS]
+
+
+# --- one row ------------------------------------------------------------------------------
+
+
+def portal_fields(row: dict[str, str]) -> dict[str, Any]:
+    """The row's filled cells as the record's fields (document 003's mapping): an empty
+    cell changes nothing, so an update touches only what the file gives."""
+    out: dict[str, Any] = {}
+    for column in FIELD_COLUMNS:
+        value = row.get(column, "")
+        if not value:
+            continue
+        if column == "name":
+            first, last = split_full_name(value)
+            out["first_name"], out["last_name"] = first, last
+        else:
+            out[DOCUMENT_003_RENAMES.get(column, column)] = value
+    return out
+
+
+def find_match(merchant: Merchant, row: dict[str, str]) -> Customer | None:
+    """The customer a row updates: by external_customer_code, then by the phone in any of
+    its forms (local, international, with spaces), within the merchant."""
+    code = row.get("external_customer_code")
+    if code:
+        found = db.session.scalar(
+            select(Customer).where(
+                Customer.merchant_id == merchant.id,
+                Customer.external_customer_code == code,
+                Customer.deleted_at.is_(None),
+            )
+        )
+        if found is not None:
+            return found
+    phone = row.get("phone")
+    if phone:
+        try:
+            e164 = normalise_phone(phone, merchant.country_code).e164
+        except ServiceError:
+            return None
+        return find_by_phone(merchant.id, e164, include_deleted=False)
+    return None
+
+
+def _row_errors(number: int, err: ServiceError) -> list[RowError]:
+    problems = err.problems if isinstance(err, ValidationFailed) else {err.field or "": err}
+    seen: dict[str, RowError] = {}
+    for name, problem in problems.items():
+        column = FILE_NAMES.get(name, name)
+        seen.setdefault(column, RowError(number, column, problem))
+    return list(seen.values())
+
+
+def _new_row_refusal(data: dict[str, Any]) -> ServiceError | None:
+    """A new customer needs the name and phone document 003's create requires."""
+    for name, needed in (("name", "first_name"), ("phone", "phone")):
+        if not data.get(needed):
+            return ServiceError(ApiError.REQUIRED, field=name, status=422, name=name)
+    return None
+
+
+def check_row(merchant: Merchant, number: int, row: dict[str, str]) -> tuple[bool, list[RowError]]:
+    """(is an update, errors) for one row, without writing."""
+    data = portal_fields(row)
+    match = find_match(merchant, row)
+    if match is None:
+        missing = _new_row_refusal(data)
+        if missing is not None:
+            return False, _row_errors(number, missing)
+    try:
+        clean_fields(data, merchant_id=merchant.id, country=merchant.country_code)
+    except ServiceError as err:
+        return match is not None, _row_errors(number, err)
+    return match is not None, []
+
+
+def apply_row(merchant: Merchant, row: dict[str, str], *, actor: str) -> bool:
+    """Create or update the row's customer (True for a creation); raises its refusal."""
+    data = portal_fields(row)
+    match = find_match(merchant, row)
+    if match is not None:
+        update_customer(match, data, actor=actor)
+        return False
+    missing = _new_row_refusal(data)
+    if missing is not None:
+        raise missing
+    create_customer(merchant, data, actor=actor, confirmed=True)
+    return True
+
+
+# --- the whole file -----------------------------------------------------------------------
+
+
+def preview(merchant: Merchant, path: str) -> Preview:
+    """Count new rows, updates and errors, and keep the first errors, writing nothing.
+
+    A phone or code repeated further down the file counts as an update of the row
+    before it, as the run will make it.
+    """
+    header, rows = read_file(path)
+    result = Preview(
+        unknown_columns=unknown_columns(header),
+        unsupported_columns=[c for c in UNSUPPORTED_COLUMNS if c in header],
+    )
+    seen: set[str] = set()
+    for number, row in rows:
+        update, errors = check_row(merchant, number, row)
+        keys = _row_keys(merchant, row)
+        if errors:
+            result.errors += 1
+            room = FIRST_ERRORS - len(result.first_errors)
+            result.first_errors.extend(errors[: max(room, 0)])
+            continue
+        if update or seen.intersection(keys):
+            result.updates += 1
+        else:
+            result.new += 1
+        seen.update(keys)
+    return result
+
+
+def _row_keys(merchant: Merchant, row: dict[str, str]) -> set[str]:
+    keys = set()
+    if row.get("external_customer_code"):
+        keys.add("code:" + row["external_customer_code"])
+    if row.get("phone"):
+        with contextlib.suppress(ServiceError):  # a bad phone is the row's error already
+            keys.add("phone:" + normalise_phone(row["phone"], merchant.country_code).e164)
+    return keys
+
+
+def count_rows(path: str) -> int:
+    """Rows with any content (for the progress bar); raises the file's refusals."""
+    _, rows = read_file(path)
+    return sum(1 for _ in rows)
+
+
+class _Rejected:
+    """The refused rows as CSV: the file's columns plus `error`, built batch by batch."""
+
+    def __init__(self, header: list[str]) -> None:
+        self.columns = [c for c in header if c] + ["error"]
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer)
+        self.writer.writerow(self.columns)
+
+    def add(self, row: dict[str, str], errors: list[RowError]) -> None:
+        message = "; ".join(f"{e.column}: {e.message}" for e in errors)
+        self.writer.writerow([_csv_safe(row.get(c, "")) for c in self.columns[:-1]] + [message])
+
+    def take(self) -> str:
+        text = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return text
+
+
+def _csv_safe(value: str) -> str:
+    from portal.merchants.export import csv_safe
+
+    return csv_safe(value)
+
+
+ProgressCallback = Callable[[int, Outcome], None]
+
+
+def run_import(
+    merchant: Merchant,
+    path: str,
+    *,
+    actor: str,
+    progress_cb: ProgressCallback | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> Outcome:
+    """Apply every row, each in a savepoint so one refusal keeps the rest.
+
+    After each batch `progress_cb(rows done, outcome so far)`
+    runs: the job commits there, so a failure part-way leaves whole batches. `actor` is
+    who started it; the trail names the change `import:<actor>`.
+    """
+    header, rows = read_file(path)
+    who = import_actor(actor)
+    outcome = Outcome()
+    rejected = _Rejected(header)
+    done = 0
+    for number, row in rows:
+        try:
+            with db.session.begin_nested():
+                created = apply_row(merchant, row, actor=who)
+        except ServiceError as err:
+            outcome.rejected += 1
+            rejected.add(row, _row_errors(number, err))
+        else:
+            outcome.created += created
+            outcome.updated += not created
+        done += 1
+        if done % batch_size == 0:
+            _end_batch(done, outcome, rejected, progress_cb)
+    _end_batch(done, outcome, rejected, progress_cb)
+    return outcome
+
+
+def _end_batch(
+    done: int, outcome: Outcome, rejected: _Rejected, progress_cb: ProgressCallback | None
+) -> None:
+    db.session.flush()
+    outcome.rejected_csv += rejected.take()
+    if progress_cb is not None:
+        progress_cb(done, outcome)
+
+
+# --- the uploaded file --------------------------------------------------------------------
+
+UPLOAD_NAME = re.compile(r"^[0-9a-f]{32}$")
+
+
+def upload_folder() -> str:
+    """Uploads wait in the instance folder until their job has read them (a job on
+    another worker of the same host reads them there too)."""
+    folder = os.path.join(current_app.instance_path, "imports")
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
+def keep_upload(merchant_id: int, upload: FileStorage) -> tuple[str, str]:
+    """Store the file under a random name of this merchant; returns (name, path)."""
+    name = uuid.uuid4().hex
+    path = os.path.join(upload_folder(), f"{merchant_id}-{name}")
+    try:
+        upload.save(path)
+    finally:
+        upload.close()  # a large upload waits in a temporary file: let it go now
+    return name, path
+
+
+def kept_upload(merchant_id: int, name: str) -> str | None:
+    """The path of an upload this merchant kept, or None (a name is never a path)."""
+    if not UPLOAD_NAME.match(name):
+        return None
+    path = os.path.join(upload_folder(), f"{merchant_id}-{name}")
+    return path if os.path.exists(path) else None
+
+
+def forget_upload(path: str) -> None:
+    """Remove a kept upload that will not be imported."""
+    if os.path.exists(path):
+        os.remove(path)
+
+
+# --- the job ------------------------------------------------------------------------------
+
+
+def start_import(merchant: Merchant, path: str, *, filename: str, actor: str) -> CustomerImport:
+    """Record the job and queue it once this transaction commits; the job owns `path`
+    (a file the caller saved) and deletes it when done."""
+    from portal.core.audit import record_audit
+    from portal.jobs.after_commit import enqueue_after_commit
+
+    check_size(path)
+    job = CustomerImport(
+        merchant_id=merchant.id, created_by=actor, filename=filename[:255], file_path=path
+    )
+    db.session.add(job)
+    db.session.flush()
+    record_audit(
+        merchant_id=merchant.id,
+        actor=actor,
+        action="customers.import_started",
+        changes={"file": job.filename, "import_id": job.id},
+    )
+    enqueue_after_commit(import_job, job.id)
+    return job
+
+
+def get_import(merchant_id: int, import_id: int) -> CustomerImport:
+    """The merchant's import job, else NotFound (another merchant's id too)."""
+    from portal.core.errors import NotFound
+
+    job = db.session.scalar(
+        select(CustomerImport).where(
+            CustomerImport.id == import_id, CustomerImport.merchant_id == merchant_id
+        )
+    )
+    if job is None:
+        raise NotFound(code=CustomerImportError.NOT_FOUND)
+    return job
+
+
+def import_job(import_id: int) -> None:
+    """Job body: run the file, committing progress and rows after every batch."""
+    from portal.boundary import checkpoint
+
+    job = db.session.get(CustomerImport, import_id)
+    if job is None or job.status != ImportStatus.QUEUED or not job.file_path:
+        return
+    merchant = db.session.get(Merchant, job.merchant_id)
+    path = job.file_path
+    job.status = ImportStatus.RUNNING
+
+    def progress(done: int, outcome: Outcome) -> None:
+        job.processed_rows = done
+        job.created_count, job.updated_count = outcome.created, outcome.updated
+        job.rejected_count = outcome.rejected
+        job.rejected_csv = outcome.rejected_csv if outcome.rejected else None
+        checkpoint()
+
+    try:
+        job.total_rows = count_rows(path)
+        checkpoint()
+        assert merchant is not None
+        run_import(merchant, path, actor=job.created_by, progress_cb=progress)
+        job.status = ImportStatus.DONE
+    except Exception:
+        db.session.rollback()
+        job.status = ImportStatus.FAILED
+        raise
+    finally:
+        job.finished_at = utcnow()
+        job.file_path = None
+        forget_upload(path)
+        checkpoint()
