@@ -15,6 +15,7 @@ from portal.merchants import (
     report_views,
     settings_views,
     storefront_views,
+    team_views,
 )
 from portal.merchants.blueprint import bp
 
@@ -30,6 +31,7 @@ PAGE_MODULES = (
     bulk_views,
     report_views,
     settings_views,
+    team_views,
 )
 
 __all__ = ["PAGE_MODULES", "bp"]
