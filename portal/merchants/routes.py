@@ -16,6 +16,7 @@ from portal.merchants import (
     report_views,
     settings_views,
     storefront_views,
+    team_views,
 )
 from portal.merchants.blueprint import bp
 
@@ -32,6 +33,7 @@ PAGE_MODULES = (
     bulk_views,
     report_views,
     settings_views,
+    team_views,
 )
 
 __all__ = ["PAGE_MODULES", "bp"]
