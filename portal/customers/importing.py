@@ -495,7 +495,7 @@ def get_import(merchant_id: int, import_id: int) -> CustomerImport:
 
 def import_job(import_id: int) -> None:
     """Job body: run the file, committing progress and rows after every batch."""
-    from portal.boundary import checkpoint
+    from portal.boundary import checkpoint, discard
 
     job = db.session.get(CustomerImport, import_id)
     if job is None or job.status != ImportStatus.QUEUED or not job.file_path:
@@ -518,7 +518,7 @@ def import_job(import_id: int) -> None:
         run_import(merchant, path, actor=job.created_by, progress_cb=progress)
         job.status = ImportStatus.DONE
     except Exception:
-        db.session.rollback()
+        discard()
         job.status = ImportStatus.FAILED
         raise
     finally:

@@ -12,6 +12,7 @@ from flask import abort, render_template, request, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
+from portal.boundary import refused
 from portal.core.error_codes import CustomerImportError
 from portal.core.errors import NotFound, ServiceError
 from portal.customers import importing
@@ -73,6 +74,7 @@ def import_customers() -> Response:
             try:
                 context["preview"] = importing.preview(merchant, path)
             except ServiceError as err:
+                refused(err)
                 importing.forget_upload(path)
                 context["errors"], status = [translated(err)], 422
             else:

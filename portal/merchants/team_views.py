@@ -40,17 +40,28 @@ def _member(member_id: int) -> tuple[StaffUser, StaffUser]:
     return owner, member
 
 
-@bp.get("/team/<int:member_id>/<any(deactivate, reactivate):action>")
+def _known(action: str) -> None:
+    """Only deactivate and reactivate exist; any other word is a page that is not there."""
+    if action not in ACTIONS:
+        abort(404)
+
+
+ACTIONS = ("deactivate", "reactivate")
+
+
+@bp.get("/team/<int:member_id>/<action>")
 @owner_only
 def team_confirm(member_id: int, action: str) -> str:
     _owner, member = _member(member_id)
+    _known(action)
     return render_template("staff/team_confirm.html", member=member, action=action)
 
 
-@bp.post("/team/<int:member_id>/<any(deactivate, reactivate):action>")
+@bp.post("/team/<int:member_id>/<action>")
 @owner_only
 def team_set_active(member_id: int, action: str) -> Response:
     owner, member = _member(member_id)
+    _known(action)
     set_active(member, action == "reactivate", actor=staff_actor(owner))
     flash(
         gettext("The team member was deactivated.")
