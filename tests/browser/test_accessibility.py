@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import ARTIFACTS, DESKTOP, PHONE, _new_context
-from tests.browser.helpers import sign_in_console
+from tests.browser.helpers import sign_in_console, wait_for_htmx
 from tests.browser.test_assist import sign_in_as_assistant
 from tests.browser.test_console_language import reset_language
 from tests.support.axe import serious_violations
@@ -44,6 +44,7 @@ _numbers = itertools.count(7_000_001)
 
 
 def _choose(page: Page, language: str) -> None:
+    wait_for_htmx(page)  # parsed, and portal.js listens for the change
     page.locator("#language-select").select_option(language)
     expect(page.locator("html")).to_have_attribute("lang", language)
 

@@ -50,6 +50,7 @@ def test_customer_edits_profile_switches_language_and_uses_link_once(
     expect(page.get_by_text("rina@example.com")).to_be_visible()
 
     # Switch to Bengali with the switcher labelled "Language": it applies itself.
+    wait_for_htmx(page)
     page.get_by_label("Language").select_option("bn")
     expect(page.get_by_role("heading", name="আপনার প্রোফাইল", exact=True)).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "bn")
