@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask, session
 from flask_login import AnonymousUserMixin, current_user, login_user, logout_user
 from sqlalchemy import bindparam, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from portal.customers.models import Customer
 from portal.extensions import db, login_manager
@@ -126,6 +127,15 @@ def current_staff() -> StaffUser | None:
     if getattr(current_user, "kind", None) != "staff":
         return None
     return current_user.account
+
+
+def current_staff_unless_down() -> StaffUser | None:
+    """The signed-in staff member, or None when there is none or the database cannot be
+    read: for what the page frame shows, which must render on the 503 page too."""
+    try:
+        return current_staff()
+    except SQLAlchemyError:
+        return None
 
 
 def init_login(app: Flask) -> None:

@@ -5,12 +5,7 @@ from __future__ import annotations
 
 import re
 
-
-def _sign_in_staff(client, user):
-    with client.session_transaction() as s:
-        s["_user_id"] = f"staff:{user.id}:{user.session_version}"
-        s["_fresh"] = True
-    return client
+from tests.merchants.page_helpers import sign_in
 
 
 def _input(html: str, name: str) -> str:
@@ -21,15 +16,15 @@ def _input(html: str, name: str) -> str:
 
 def test_good_filter_date_is_a_date_input(client, make_merchant, make_staff):
     """A valid or empty date renders as type=date with no yyyy-mm-dd hint beside it."""
-    _sign_in_staff(client, make_staff(make_merchant()))
+    sign_in(client, make_staff(make_merchant()))
     html = client.get("/merchant/customers?created_from=2026-01-31").get_data(as_text=True)
     tag = _input(html, "created_from")
     assert 'type="date"' in tag and 'value="2026-01-31"' in tag
 
 
 def test_refused_filter_date_comes_back_as_typed(client, make_merchant, make_staff):
-    """"2026-13-45" is shown again in a text box next to the message naming the form."""
-    _sign_in_staff(client, make_staff(make_merchant()))
+    """ "2026-13-45" is shown again in a text box next to the message naming the form."""
+    sign_in(client, make_staff(make_merchant()))
     html = client.get("/merchant/customers?created_from=2026-13-45").get_data(as_text=True)
     tag = _input(html, "created_from")
     assert 'type="text"' in tag and 'value="2026-13-45"' in tag and 'aria-invalid="true"' in tag

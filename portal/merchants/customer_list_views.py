@@ -10,7 +10,6 @@ from typing import Any
 
 from flask import Response, flash, redirect, request, send_file, stream_with_context, url_for
 from flask_babel import gettext
-from sqlalchemy.exc import SQLAlchemyError
 
 from portal.boundary import refused
 from portal.core.errors import ServiceError
@@ -34,7 +33,7 @@ from portal.merchants.category_cache import list_category_choices
 from portal.merchants.export import export_filename, queue_export_email, stream_csv, write_xlsx
 from portal.merchants.list_forms import DEFAULT_PER_PAGE, parse_page, parse_per_page, row_labels
 from portal.merchants.list_fragments import rendered_filter_form
-from portal.sessions import current_staff
+from portal.sessions import current_staff, current_staff_unless_down
 from portal.staff.access import console_reader, staff_actor
 from portal.staff.models import StaffUser
 
@@ -60,10 +59,7 @@ def viewer_format_phone(e164: str | None, shop_country: str | None = None) -> st
     shop country (or `shop_country`), international otherwise. The staff member is read
     only when a template formats a phone, and never when the database is down."""
     if shop_country is None:
-        try:
-            staff = current_staff()
-        except SQLAlchemyError:
-            staff = None
+        staff = current_staff_unless_down()
         shop_country = staff.merchant.country_code if staff is not None else None
     return cached_format_phone(e164, shop_country)
 

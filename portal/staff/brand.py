@@ -9,18 +9,14 @@ layout falls back to the portal's own name.
 from __future__ import annotations
 
 from flask import url_for
-from sqlalchemy.exc import SQLAlchemyError
 
-from portal.sessions import current_staff
+from portal.sessions import current_staff_unless_down
 
 
 def console_brand() -> dict[str, str | None]:
     """`brand_name` (the signed-in staff member's store) and `brand_url` (their customer
     list), or None for both."""
-    try:
-        staff = current_staff()
-    except SQLAlchemyError:
-        staff = None
+    staff = current_staff_unless_down()
     if staff is None or not staff.can_read_console:
         return {"brand_name": None, "brand_url": None}
     return {"brand_name": staff.merchant.name, "brand_url": url_for("merchants.customers")}

@@ -18,6 +18,14 @@ def sign_in_console(page: Page, email: str = "owner@demo.test") -> None:
     expect(page).to_have_url(re.compile(r"/merchant/customers"))
 
 
+def sideways_overflow(page: Page) -> tuple[int, int]:
+    """(scroll width, visible width) of the page: the first larger means it scrolls sideways."""
+    scroll, visible = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    return int(scroll), int(visible)
+
+
 def wait_for_htmx(page: Page) -> None:
     """htmx may come from the local copy a moment after load, and starts once the page is
     parsed (CSP forbids wait_for_function: its polling evaluates strings)."""

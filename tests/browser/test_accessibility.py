@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import ARTIFACTS, DESKTOP, PHONE, _new_context
-from tests.browser.helpers import sign_in_console, wait_for_htmx
+from tests.browser.helpers import sideways_overflow, sign_in_console, wait_for_htmx
 from tests.browser.test_assist import sign_in_as_assistant
 from tests.browser.test_console_language import reset_language
 from tests.support.axe import serious_violations
@@ -59,11 +59,9 @@ def _audit(page: Page, name: str, path: str, language: str, width: str) -> list[
         f"{name} {language} {width}: {v['id']} ({v['impact']}, {v['nodes']} nodes, {v['target']})"
         for v in serious_violations(page)
     ]
-    scroll, client = page.evaluate(
-        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    if scroll > client:
-        found.append(f"{name} {language} {width}: scrolls sideways ({scroll} > {client} px)")
+    scroll, visible = sideways_overflow(page)
+    if scroll > visible:
+        found.append(f"{name} {language} {width}: scrolls sideways ({scroll} > {visible} px)")
     return found
 
 

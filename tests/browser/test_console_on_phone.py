@@ -9,7 +9,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ARTIFACTS, PHONE
-from tests.browser.helpers import sign_in_console, wait_for_htmx
+from tests.browser.helpers import sideways_overflow, sign_in_console, wait_for_htmx
 from tests.browser.test_console_language import reset_language
 
 
@@ -19,10 +19,8 @@ def _screenshot(page: Page, name: str) -> None:
 
 
 def _no_sideways_scrolling(page: Page) -> None:
-    widths = page.evaluate(
-        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    assert widths[0] <= widths[1], f"page scrolls sideways: {widths}"
+    scroll, visible = sideways_overflow(page)
+    assert scroll <= visible, f"page scrolls sideways: {scroll} > {visible} px"
 
 
 def test_list_on_a_phone_shows_the_first_customer_first(phone_page: Page) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.helpers import sign_in_console
+from tests.browser.helpers import sideways_overflow, sign_in_console
 
 MIN_LABEL_PX = 10.5
 
@@ -15,10 +15,8 @@ def _check_reports(page: Page, name: str) -> None:
     sign_in_console(page)
     page.goto("/merchant/reports")
     expect(page.locator("svg.chart")).to_be_visible()
-    widths = page.evaluate(
-        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    assert widths[0] <= widths[1], widths
+    scroll, visible = sideways_overflow(page)
+    assert scroll <= visible, f"page scrolls sideways: {scroll} > {visible} px"
     # Rendered height of a month label, in CSS pixels (the SVG scales with its box).
     label_px = page.locator("svg.chart text.label").first.evaluate(
         "el => el.getBoundingClientRect().height"

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from flask.testing import FlaskClient
-
 from portal.extensions import db
-
-
-def _sign_in(client: FlaskClient, user) -> FlaskClient:
-    with client.session_transaction() as s:
-        s["_user_id"] = f"staff:{user.id}:{user.session_version}"
-        s["_fresh"] = True
-    return client
+from tests.merchants.page_helpers import sign_in
 
 
 def test_console_switch_is_stored_on_the_account(client, make_merchant, make_staff):
     """Switching to Bengali in the console saves it and the console turns Bengali."""
     user = make_staff(make_merchant())
-    _sign_in(client, user)
+    sign_in(client, user)
     response = client.post("/language", data={"language": "bn", "next": "/merchant/customers"})
     assert response.status_code == 303 and response.headers["Location"] == "/merchant/customers"
     db.session.refresh(user)
@@ -30,9 +22,9 @@ def test_choice_follows_staff_to_another_device(app, make_merchant, make_staff):
     """A second browser (no session language, another Accept-Language) opens in the
     language kept on the account."""
     user = make_staff(make_merchant())
-    first = _sign_in(app.test_client(), user)
+    first = sign_in(app.test_client(), user)
     first.post("/language", data={"language": "id", "next": "/merchant/customers"})
-    second = _sign_in(app.test_client(), user)
+    second = sign_in(app.test_client(), user)
     html = second.get("/merchant/customers", headers={"Accept-Language": "bn"})
     assert '<html lang="id">' in html.get_data(as_text=True)
 
@@ -41,7 +33,7 @@ def test_account_language_beats_the_session(client, make_merchant, make_staff):
     """A language picked before signing in gives way to the one on the account."""
     user = make_staff(make_merchant(), language="bn")
     client.post("/language", data={"language": "id"})
-    _sign_in(client, user)
+    sign_in(client, user)
     html = client.get("/merchant/customers").get_data(as_text=True)
     assert '<html lang="bn">' in html
 
@@ -49,7 +41,7 @@ def test_account_language_beats_the_session(client, make_merchant, make_staff):
 def test_staff_without_a_choice_follow_the_session(client, make_merchant, make_staff):
     """Nothing kept on the account: the session's language still applies."""
     user = make_staff(make_merchant())
-    _sign_in(client, user)
+    sign_in(client, user)
     with client.session_transaction() as s:
         s["language"] = "id"
     html = client.get("/merchant/customers").get_data(as_text=True)
@@ -61,7 +53,7 @@ def test_staff_without_a_choice_follow_the_session(client, make_merchant, make_s
 def test_unsupported_language_leaves_the_account_alone(client, make_merchant, make_staff):
     """An unknown code is a 400 and nothing is written."""
     user = make_staff(make_merchant(), language="bn")
-    _sign_in(client, user)
+    sign_in(client, user)
     assert client.post("/language", data={"language": "xx"}).status_code == 400
     db.session.refresh(user)
     assert user.language == "bn"

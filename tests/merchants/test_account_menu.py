@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-
-def _sign_in(client, user):
-    with client.session_transaction() as s:
-        s["_user_id"] = f"staff:{user.id}:{user.session_version}"
-        s["_fresh"] = True
-    return client
+from tests.merchants.page_helpers import sign_in
 
 
 @pytest.mark.parametrize(
@@ -24,7 +19,7 @@ def test_menu_names_the_person_and_role(client, make_merchant, make_staff, role,
     """Every console page shows the signed-in person's name, email and role."""
     shop = make_merchant(name="Toko Rina")
     user = make_staff(shop, role=role, permission=permission, name="Rina Wati")
-    html = _sign_in(client, user).get("/merchant/customers").get_data(as_text=True)
+    html = sign_in(client, user).get("/merchant/customers").get_data(as_text=True)
     assert "<summary>Rina Wati</summary>" in html
     assert user.email in html and said in html
     assert 'action="/logout"' in html
@@ -34,7 +29,7 @@ def test_menu_escapes_names(client, make_merchant, make_staff):
     """A shop or person named with markup is shown as text."""
     shop = make_merchant(name="<b>Shop</b>")
     user = make_staff(shop, name="<i>x</i>")
-    html = _sign_in(client, user).get("/merchant/customers").get_data(as_text=True)
+    html = sign_in(client, user).get("/merchant/customers").get_data(as_text=True)
     assert "<i>x</i>" not in html and "&lt;i&gt;x&lt;/i&gt;" in html
     assert "Owner of &lt;b&gt;Shop&lt;/b&gt;" in html
 
@@ -42,14 +37,14 @@ def test_menu_escapes_names(client, make_merchant, make_staff):
 def test_menu_in_bengali(client, make_merchant, make_staff):
     """The role reads in the staff member's language."""
     user = make_staff(make_merchant(name="Dokan"), language="bn")
-    html = _sign_in(client, user).get("/merchant/customers").get_data(as_text=True)
+    html = sign_in(client, user).get("/merchant/customers").get_data(as_text=True)
     assert "Dokan-এর মালিক" in html
 
 
 def test_console_is_branded_with_the_store(client, make_merchant, make_staff):
     """Header, footer and title carry the store's name; the brand leads to the list."""
     user = make_staff(make_merchant(name="Toko Rina"))
-    html = _sign_in(client, user).get("/merchant/customers").get_data(as_text=True)
+    html = sign_in(client, user).get("/merchant/customers").get_data(as_text=True)
     assert '<a class="brand" href="/merchant/customers">Toko Rina</a>' in html
     assert "<p>Toko Rina</p>" in html
     assert "Customer portal" not in html
@@ -58,7 +53,7 @@ def test_console_is_branded_with_the_store(client, make_merchant, make_staff):
 def test_console_error_page_keeps_the_store_brand(client, make_merchant, make_staff):
     """A 404 inside the console still shows the store's name."""
     user = make_staff(make_merchant(name="Toko Rina"))
-    response = _sign_in(client, user).get("/merchant/customers/999999999")
+    response = sign_in(client, user).get("/merchant/customers/999999999")
     assert response.status_code == 404
     assert '<a class="brand" href="/merchant/customers">Toko Rina</a>' in response.get_data(
         as_text=True

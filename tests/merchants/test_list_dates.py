@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-
-def _sign_in(client, user):
-    with client.session_transaction() as s:
-        s["_user_id"] = f"staff:{user.id}:{user.session_version}"
-        s["_fresh"] = True
-    return client
+from tests.merchants.page_helpers import sign_in
 
 
 def test_created_day_is_the_shops_day(client, make_merchant, make_staff, make_customer):
@@ -22,7 +17,7 @@ def test_created_day_is_the_shops_day(client, make_merchant, make_staff, make_cu
         phone="+8801711000777",
         created_at=datetime(2026, 12, 1, 18, 30, tzinfo=UTC),
     )
-    html = _sign_in(client, make_staff(shop)).get("/merchant/customers").get_data(as_text=True)
+    html = sign_in(client, make_staff(shop)).get("/merchant/customers").get_data(as_text=True)
     assert "<td>Dec 2, 2026</td>" in html and "2026-12-01" not in html
     assert "01711-000777" in html and "+880 1711-000777" not in html
 
@@ -32,5 +27,5 @@ def test_days_follow_the_language(client, make_merchant, make_staff, make_custom
     shop = make_merchant(country_code="ID")
     make_customer(shop, created_at=datetime(2026, 12, 1, 3, 0, tzinfo=UTC))
     owner = make_staff(shop, language="id")
-    html = _sign_in(client, owner).get("/merchant/customers").get_data(as_text=True)
+    html = sign_in(client, owner).get("/merchant/customers").get_data(as_text=True)
     assert "<td>1 Des 2026</td>" in html

@@ -10,13 +10,7 @@ from sqlalchemy import select
 from portal.core.models import AuditEntry
 from portal.core.zones import shop_timezone
 from portal.extensions import db
-
-
-def _sign_in(client, user):
-    with client.session_transaction() as s:
-        s["_user_id"] = f"staff:{user.id}:{user.session_version}"
-        s["_fresh"] = True
-    return client
+from tests.merchants.page_helpers import sign_in
 
 
 def test_default_follows_the_country():
@@ -30,7 +24,7 @@ def test_owner_sets_a_zone_and_the_list_follows(client, make_merchant, make_staf
     """Dec 1 18:30 UTC is Dec 2 in Dhaka but still Dec 1 in London once chosen."""
     shop = make_merchant(country_code="BD")
     make_customer(shop, created_at=datetime(2026, 12, 1, 18, 30, tzinfo=UTC))
-    owner = _sign_in(client, make_staff(shop))
+    owner = sign_in(client, make_staff(shop))
     page = client.get("/merchant/settings").get_data(as_text=True)
     assert "The country&#39;s zone (Bangladesh Time)" in page
     assert '<option value="Asia/Tokyo">Japan Time</option>' in page
@@ -53,7 +47,7 @@ def test_owner_sets_a_zone_and_the_list_follows(client, make_merchant, make_staf
 def test_unknown_zone_is_refused(client, make_merchant, make_staff):
     """A zone not in the list is a 422 naming the field; nothing is saved."""
     shop = make_merchant()
-    _sign_in(client, make_staff(shop))
+    sign_in(client, make_staff(shop))
     response = client.post("/merchant/settings/time-zone", data={"time_zone": "Mars/Olympus"})
     assert response.status_code == 422
     assert "Choose a time zone from the list." in response.get_data(as_text=True)
@@ -64,7 +58,7 @@ def test_unknown_zone_is_refused(client, make_merchant, make_staff):
 def test_only_owners_change_the_zone(client, make_merchant, make_staff):
     """SYSTEM staff read the setting but cannot change it."""
     shop = make_merchant()
-    _sign_in(client, make_staff(shop, role="staff", permission="SYSTEM"))
+    sign_in(client, make_staff(shop, role="staff", permission="SYSTEM"))
     assert client.get("/merchant/settings").status_code == 200
     response = client.post("/merchant/settings/time-zone", data={"time_zone": "Asia/Tokyo"})
     assert response.status_code == 403
