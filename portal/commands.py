@@ -181,6 +181,19 @@ def sweep_otp_command(older_than: int) -> None:
     click.echo(f"Forgot {count} waiting sign-ups.")
 
 
+idempotency = AppGroup("idempotency", help="The API's Idempotency-Key records.")
+
+
+@idempotency.command("prune")
+def prune_idempotency_command() -> None:
+    """Delete the keys older than 24 hours (run from cron)."""
+    from portal.core.idempotency import prune
+
+    with unit_of_work():
+        count = prune()
+    click.echo(f"Deleted {count} idempotency keys.")
+
+
 jobs = AppGroup("jobs", help="Background jobs on Redis.")
 
 
@@ -204,6 +217,7 @@ COMMANDS = (
     tokens,
     webhooks,
     otp,
+    idempotency,
     jobs,
 )
 

@@ -1,5 +1,6 @@
 """Imports every model so that Alembic and create_all see the whole schema."""
 
+from portal.core.idempotency import IdempotencyKey
 from portal.core.models import AuditEntry, Event, Region
 from portal.customers.import_models import CustomerImport
 from portal.customers.models import Address, Customer, EditLink, Order, OrderItem, PaymentCard
@@ -19,6 +20,7 @@ __all__ = [
     "CustomerImport",
     "EditLink",
     "Event",
+    "IdempotencyKey",
     "Merchant",
     "Order",
     "OrderItem",

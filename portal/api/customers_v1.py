@@ -9,6 +9,7 @@ from flask import Blueprint, Response, jsonify
 from portal.api.auth import actor, current_token, per_phone, per_token, require_token
 from portal.api.contract import validate
 from portal.api.customer_pages import customer_list_page
+from portal.api.idempotency import IdempotencyHeaders, idempotent
 from portal.api.schemas import v1 as shapes
 from portal.api.schemas.common import EmptyBody
 from portal.api.serializers import customer_object, edit_links
@@ -79,8 +80,9 @@ def read_customer(customer_id: str) -> Response:
 
 @bp.post("")
 @require_token(Permission.SYSTEM)
+@idempotent
 @per_phone
-@validate(shapes.Customer, status=201)
+@validate(shapes.Customer, status=201, headers=IdempotencyHeaders)
 def create(json: shapes.CustomerCreate) -> tuple[Response, int]:
     """Document 001's create; `confirmation` (default true) sends a code, false confirms."""
     confirmation = json.confirmation is not False

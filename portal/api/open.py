@@ -16,6 +16,7 @@ from sqlalchemy import func, or_, select
 from portal.api.auth import actor, current_token, per_token, require_token
 from portal.api.contract import validate
 from portal.api.customer_pages import MAX_OFFSET
+from portal.api.idempotency import IdempotencyHeaders, idempotent
 from portal.api.schemas import open as shapes
 from portal.api.schemas.base import Query
 from portal.api.validation import date_param, text_or_number
@@ -205,7 +206,8 @@ def list_customers(query: shapes.CustomerFilters) -> Response:
 
 @bp.post("/customer/create")
 @require_token(Permission.SYSTEM)
-@validate(shapes.Named)
+@idempotent
+@validate(shapes.Named, headers=IdempotencyHeaders)
 def create(json: shapes.CustomerCreate) -> Response:
     """Create Customer."""
     status, active_state, confirmed = IS_ACTIVE[json.is_active or "Y"]

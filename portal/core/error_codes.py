@@ -234,6 +234,18 @@ class ApiError(ErrorCode):
         "is_active is changed with PATCH /api/open/customer/activation-status",
     )
     NOT_AUTHENTICATED = "not_authenticated", "Customer not authenticated"
+    IDEMPOTENCY_KEY_INVALID = (
+        "idempotency_key_invalid",
+        "Idempotency-Key must be 1 to %(max)s visible ASCII characters",
+    )
+    IDEMPOTENCY_KEY_REUSED = (
+        "idempotency_key_reused",
+        "This Idempotency-Key was already used with a different request",
+    )
+    IDEMPOTENCY_KEY_IN_USE = (
+        "idempotency_key_in_use",
+        "The first request with this Idempotency-Key has not finished: retry shortly",
+    )
 
 
 class OrderError(ErrorCode):

@@ -184,12 +184,17 @@ def test_web_gives_up_when_the_database_never_answers(
 def test_cron_runs_the_periodic_commands_until_sigterm(
     migrated: dict[str, str], tmp_path: Path
 ) -> None:
-    """`cron` runs webhooks resume and otp sweep, again after CRON_INTERVAL_SECONDS, and
-    SIGTERM ends its loop cleanly."""
+    """`cron` runs webhooks resume, otp sweep and idempotency prune, again after
+    CRON_INTERVAL_SECONDS, and SIGTERM ends its loop cleanly."""
     log = tmp_path / "cron.log"
     cron = _start(migrated | {"CRON_INTERVAL_SECONDS": "1"}, "cron", log)
     try:
-        _wait_for_text(log, "Requeued 0 webhook deliveries.", "Forgot 0 waiting sign-ups.")
+        _wait_for_text(
+            log,
+            "Requeued 0 webhook deliveries.",
+            "Forgot 0 waiting sign-ups.",
+            "Deleted 0 idempotency keys.",
+        )
         deadline = time.monotonic() + 90
         while log.read_text().count("Forgot 0 waiting sign-ups.") < 2:
             assert time.monotonic() < deadline, log.read_text()
