@@ -40,8 +40,9 @@ QUERY_OR_BODY = "_query_or_body"
 
 
 def json_object() -> dict[str, Any]:
-    """The request body as a JSON object ({} when empty), else 400 saying what is wrong."""
-    if not request.get_data(cache=True).strip():
+    """The request body as a JSON object ({} when there is none), else 400 saying what
+    is wrong. A body of only blanks is not JSON either: it is refused, not read as {}."""
+    if not request.get_data(cache=True):
         return {}
     data = request.get_json(silent=True)
     if data is None:

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+from portal.core.bulk_ids import assign_ids
 from portal.core.models import AuditEntry, Event
 from portal.extensions import db
 
 Row = TypeVar("Row", AuditEntry, Event)
 
-# Functions called with each new Event after it is flushed (webhooks subscribe here).
-_event_listeners: list[Callable[[Event], None]] = []
+# Functions called with the new Events after they are flushed (webhooks subscribe here):
+# one event, or the batch an import recorded at once.
+Listener = Callable[[list[Event]], None]
+_event_listeners: list[Listener] = []
 
 
-def on_event(listener: Callable[[Event], None]) -> Callable[[Event], None]:
+def on_event(listener: Listener) -> Listener:
     """Register a listener for every recorded event; used as a decorator."""
     if listener not in _event_listeners:
         _event_listeners.append(listener)
@@ -48,7 +51,7 @@ def record_event(
     event = _add_row(Event, merchant_id, customer_id, type=type, kind=kind, payload=payload)
     db.session.flush()
     for listener in list(_event_listeners):
-        listener(event)
+        listener([event])
     return event
 
 
@@ -130,3 +133,23 @@ def record_change(
     record_audit(**ids, actor=actor, action=action, changes=changes, note=note)
     event, kind = event_of(action)
     return record_event(**ids, type=event, kind=kind, payload=payload)
+
+
+def record_changes(changes: Iterable[dict[str, Any]]) -> list[Event]:
+    """record_change for many changes (each its keyword arguments), flushed once and
+    announced to the listeners as one batch: an import's rows cost one INSERT per table
+    per batch instead of two flushes and a webhook lookup per row."""
+    entries, events = [], []
+    for change in changes:
+        ids = {"merchant_id": change["merchant_id"], "customer_id": change["customer_id"]}
+        values = {k: change.get(k) for k in ("actor", "action", "changes", "note")}
+        entries.append(_add_row(AuditEntry, **ids, **values))
+        event, kind = event_of(change["action"])
+        events.append(_add_row(Event, **ids, type=event, kind=kind, payload=change.get("payload")))
+    assign_ids(entries)
+    assign_ids(events)
+    db.session.flush()
+    if events:
+        for listener in list(_event_listeners):
+            listener(events)
+    return events

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 
@@ -38,6 +39,17 @@ def normalise_phone(raw: str | None, country: str | None, *, field: str = "phone
         calling_code = str(phonenumbers.country_code_for_region(region))
         if digits.startswith(calling_code) and not digits.startswith("0"):
             candidates.append("+" + digits)
+    found = _parse(tuple(candidates), region)
+    if found is None:
+        raise ServiceError(PhoneError.PHONE_INVALID, field=field)
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _parse(candidates: tuple[str, ...], region: str | None) -> Phone | None:
+    """The first candidate that is a valid number, or None. Cached: an import reads
+    each row's phone twice (to find its customer, then to check it), and parsing is
+    most of a row's validation."""
     for candidate in candidates:
         try:
             parsed = phonenumbers.parse(candidate, region)
@@ -47,7 +59,7 @@ def normalise_phone(raw: str | None, country: str | None, *, field: str = "phone
             e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
             found = phonenumbers.region_code_for_number(parsed) or region or ""
             return Phone(e164=e164, country_code=found)
-    raise ServiceError(PhoneError.PHONE_INVALID, field=field)
+    return None
 
 
 def phone_search_prefix(raw: str, country: str | None) -> str | None:

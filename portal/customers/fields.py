@@ -123,6 +123,9 @@ class _Cleaning:
     merchant_id: int
     country: str | None
     cleaned: dict[str, Any]
+    # The merchant's category codes when the caller read them once for many rows (an
+    # import); None reads them for this call.
+    categories: frozenset[str] | None = None
 
 
 def _clean_text(field: str) -> Cleaner:
@@ -186,7 +189,8 @@ def _clean_region(value: Any, _: _Cleaning) -> int | None:
 
 def _clean_category(value: Any, context: _Cleaning) -> str:
     code = _text(value) or "N"
-    if code not in category_codes(context.merchant_id):
+    known = context.categories
+    if code not in (known if known is not None else category_codes(context.merchant_id)):
         raise ServiceError(CustomerError.CATEGORY_UNKNOWN, field="category_code")
     return code
 
@@ -244,15 +248,17 @@ def clean_fields(
     *,
     merchant_id: int,
     country: str | None = None,
+    categories: frozenset[str] | None = None,
 ) -> dict[str, Any]:
     """Validate and normalise every known field present in `data`.
 
     Collects every error before raising one ValidationFailed, so a form can show them all.
-    `phone` is normalised to E.164 with `country` (or data['country_code']).
+    `phone` is normalised to E.164 with `country` (or data['country_code']). `categories`:
+    the merchant's category codes, read once by a caller cleaning many rows.
     """
     cleaned: dict[str, Any] = {}
     problems: dict[str, ServiceError] = {}
-    context = _Cleaning(merchant_id, country, cleaned)
+    context = _Cleaning(merchant_id, country, cleaned, categories)
     for field, cleaner in CLEANERS.items():
         if field not in data:
             continue

@@ -9,7 +9,6 @@ whole. Functions only flush; the job (`import_job`) commits once per batch.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import os
@@ -17,17 +16,20 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.datastructures import FileStorage
 
 from portal.core.error_codes import ApiError, CustomerImportError
 from portal.core.errors import ServiceError, ValidationFailed
 from portal.core.phone import normalise_phone
+from portal.core.table_stats import GrowthAnalyzer
 from portal.core.time import utcnow
-from portal.customers.fields import clean_fields
+from portal.customers.fields import category_codes, clean_fields
+from portal.customers.import_batches import Batch, keys_of, look_up
 from portal.customers.import_models import CustomerImport, ImportStatus
 from portal.customers.labels import DOCUMENT_003_RENAMES, split_full_name
 from portal.customers.models import Customer
@@ -266,19 +268,28 @@ def _new_row_refusal(data: dict[str, Any]) -> ServiceError | None:
     return None
 
 
-def check_row(merchant: Merchant, number: int, row: dict[str, str]) -> tuple[bool, list[RowError]]:
-    """(is an update, errors) for one row, without writing."""
+def check_row(
+    merchant: Merchant,
+    number: int,
+    row: dict[str, str],
+    *,
+    matched: bool,
+    categories: frozenset[str],
+) -> list[RowError]:
+    """The errors of one row, without writing; `matched` says whether it updates a
+    customer (of the shop, or of a row above it in the file)."""
     data = portal_fields(row)
-    match = find_match(merchant, row)
-    if match is None:
+    if not matched:
         missing = _new_row_refusal(data)
         if missing is not None:
-            return False, _row_errors(number, missing)
+            return _row_errors(number, missing)
     try:
-        clean_fields(data, merchant_id=merchant.id, country=merchant.country_code)
+        clean_fields(
+            data, merchant_id=merchant.id, country=merchant.country_code, categories=categories
+        )
     except ServiceError as err:
-        return match is not None, _row_errors(number, err)
-    return match is not None, []
+        return _row_errors(number, err)
+    return []
 
 
 def apply_row(merchant: Merchant, row: dict[str, str], *, actor: str) -> bool:
@@ -298,42 +309,41 @@ def apply_row(merchant: Merchant, row: dict[str, str], *, actor: str) -> bool:
 # --- the whole file -----------------------------------------------------------------------
 
 
-def preview(merchant: Merchant, path: str) -> Preview:
+def preview(merchant: Merchant, path: str, *, batch_size: int = BATCH_SIZE) -> Preview:
     """Count new rows, updates and errors, and keep the first errors, writing nothing.
 
-    A phone or code repeated further down the file counts as an update of the row
-    before it, as the run will make it.
+    Rows are looked up a batch at a time, as the run writes them. A phone or code
+    repeated further down the file counts as an update of the row before it, as the
+    run will make it.
     """
     header, rows = read_file(path)
     result = Preview(
         unknown_columns=unknown_columns(header),
         unsupported_columns=[c for c in UNSUPPORTED_COLUMNS if c in header],
     )
+    categories = frozenset(category_codes(merchant.id))
     seen: set[str] = set()
-    for number, row in rows:
-        update, errors = check_row(merchant, number, row)
-        keys = _row_keys(merchant, row)
-        if errors:
-            result.errors += 1
-            room = FIRST_ERRORS - len(result.first_errors)
-            result.first_errors.extend(errors[: max(room, 0)])
-            continue
-        if update or seen.intersection(keys):
-            result.updates += 1
-        else:
-            result.new += 1
-        seen.update(keys)
+    for rows_batch in _batches(rows, batch_size):
+        keys = [keys_of(merchant, row) for _, row in rows_batch]
+        matches = look_up(merchant.id, keys)
+        for (number, row), key in zip(rows_batch, keys, strict=True):
+            matched = matches.find(key) is not None or bool(seen & key.marks())
+            errors = check_row(merchant, number, row, matched=matched, categories=categories)
+            _count(result, matched, errors)
+            if not errors:
+                seen |= key.marks()
     return result
 
 
-def _row_keys(merchant: Merchant, row: dict[str, str]) -> set[str]:
-    keys = set()
-    if row.get("external_customer_code"):
-        keys.add("code:" + row["external_customer_code"])
-    if row.get("phone"):
-        with contextlib.suppress(ServiceError):  # a bad phone is the row's error already
-            keys.add("phone:" + normalise_phone(row["phone"], merchant.country_code).e164)
-    return keys
+def _count(result: Preview, update: bool, errors: list[RowError]) -> None:
+    if errors:
+        result.errors += 1
+        room = FIRST_ERRORS - len(result.first_errors)
+        result.first_errors.extend(errors[: max(room, 0)])
+    elif update:
+        result.updates += 1
+    else:
+        result.new += 1
 
 
 def count_rows(path: str) -> int:
@@ -379,7 +389,8 @@ def run_import(
     progress_cb: ProgressCallback | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> Outcome:
-    """Apply every row, each in a savepoint so one refusal keeps the rest.
+    """Apply every row, a batch at a time (portal/customers/import_batches.py); a refused
+    row keeps the rest.
 
     After each batch `progress_cb(rows done, outcome so far)`
     runs: the job commits there, so a failure part-way leaves whole batches. `actor` is
@@ -387,24 +398,38 @@ def run_import(
     """
     header, rows = read_file(path)
     who = import_actor(actor)
+    categories = frozenset(category_codes(merchant.id))
     outcome = Outcome()
     rejected = _Rejected(header)
     done = 0
-    for number, row in rows:
-        try:
-            with db.session.begin_nested():
-                created = apply_row(merchant, row, actor=who)
-        except ServiceError as err:
-            outcome.rejected += 1
-            rejected.add(row, _row_errors(number, err))
-        else:
-            outcome.created += created
-            outcome.updated += not created
-        done += 1
-        if done % batch_size == 0:
-            _end_batch(done, outcome, rejected, progress_cb)
-    _end_batch(done, outcome, rejected, progress_cb)
+    for rows_batch in _batches(rows, batch_size):
+        batch = Batch(
+            merchant,
+            rows_batch,
+            actor=who,
+            categories=categories,
+            fields_of=portal_fields,
+            required=_new_row_refusal,
+        )
+        settled = batch.apply(lambda row: apply_row(merchant, row, actor=who))
+        for result in sorted(settled, key=lambda s: s.number):
+            if result.error is not None:
+                outcome.rejected += 1
+                rejected.add(result.row, _row_errors(result.number, result.error))
+            else:
+                outcome.created += result.created
+                outcome.updated += not result.created
+        done += len(batch.rows)
+        _end_batch(done, outcome, rejected, progress_cb)
+    if done == 0:
+        _end_batch(done, outcome, rejected, progress_cb)
     return outcome
+
+
+def _batches(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    """The rows in lists of `size` (itertools.batched arrives with Python 3.12)."""
+    while chunk := list(islice(rows, size)):
+        yield chunk
 
 
 def _end_batch(
@@ -493,16 +518,35 @@ def get_import(merchant_id: int, import_id: int) -> CustomerImport:
     return job
 
 
+def _claim(import_id: int) -> bool:
+    """Mark a queued job running in one statement, so that a job handed out twice (a
+    retried queue message, or a thread and a worker) runs once: the second claim waits
+    for the first to commit, then finds the job no longer queued."""
+    claimed = db.session.execute(
+        update(CustomerImport)
+        .where(
+            CustomerImport.id == import_id,
+            CustomerImport.status == ImportStatus.QUEUED,
+            CustomerImport.file_path.is_not(None),
+        )
+        .values(status=ImportStatus.RUNNING)
+        .execution_options(synchronize_session=False)
+    )
+    return claimed.rowcount == 1
+
+
 def import_job(import_id: int) -> None:
     """Job body: run the file, committing progress and rows after every batch."""
     from portal.boundary import checkpoint, discard
 
-    job = db.session.get(CustomerImport, import_id)
-    if job is None or job.status != ImportStatus.QUEUED or not job.file_path:
+    if not _claim(import_id):
         return
+    checkpoint()
+    job = db.session.get(CustomerImport, import_id)
+    assert job is not None and job.file_path is not None
     merchant = db.session.get(Merchant, job.merchant_id)
     path = job.file_path
-    job.status = ImportStatus.RUNNING
+    statistics = GrowthAnalyzer(Customer.__table__.name, first=BATCH_SIZE)
 
     def progress(done: int, outcome: Outcome) -> None:
         job.processed_rows = done
@@ -510,6 +554,7 @@ def import_job(import_id: int) -> None:
         job.rejected_count = outcome.rejected
         job.rejected_csv = outcome.rejected_csv if outcome.rejected else None
         checkpoint()
+        statistics.wrote(done)
 
     try:
         job.total_rows = count_rows(path)

@@ -129,13 +129,46 @@ def create_customer(
     Raises ValidationFailed for bad fields and Conflict when the phone is taken, including
     when a concurrent request took it a moment earlier.
     """
+    customer = new_customer(
+        merchant,
+        data,
+        actor=actor,
+        confirmed=confirmed,
+        registered_by=registered_by,
+        partner_id=partner_id,
+        registration_status=registration_status,
+        active_state=active_state,
+    )
+    if _phone_in_use(merchant.id, customer.phone or customer.unconfirmed_phone or ""):
+        raise Conflict(CustomerError.PHONE_TAKEN, field="phone")
+    db.session.add(customer)
+    _flush_guarded(customer)
+    record_change(**creation(customer))
+    return customer
+
+
+def new_customer(
+    merchant: Merchant,
+    data: dict[str, Any],
+    *,
+    actor: str,
+    confirmed: bool = False,
+    registered_by: str = RegisteredBy.MERCHANT,
+    partner_id: int | None = None,
+    registration_status: str | None = None,
+    active_state: str | None = None,
+    categories: frozenset[str] | None = None,
+) -> Customer:
+    """The customer `data` describes, validated and built but not added to the session:
+    create_customer writes one; an import (portal/customers/import_batches.py) writes a
+    batch in one flush. The phone is not checked against other customers here."""
     _refuse_unknown(data, EDITABLE_FIELDS)
     if not data.get("phone"):
         raise ServiceError(PhoneError.PHONE_REQUIRED, field="phone")
-    cleaned = clean_fields(data, merchant_id=merchant.id, country=merchant.country_code)
+    cleaned = clean_fields(
+        data, merchant_id=merchant.id, country=merchant.country_code, categories=categories
+    )
     e164 = cleaned.pop("phone")
-    if _phone_in_use(merchant.id, e164):
-        raise Conflict(CustomerError.PHONE_TAKEN, field="phone")
     customer = Customer(
         merchant_id=merchant.id,
         created_by=actor,
@@ -146,11 +179,19 @@ def create_customer(
     )
     customer.full_name = full_name_of(customer.first_name, customer.last_name)
     _give_phone(customer, e164, confirmed=confirmed, status=registration_status, state=active_state)
-    db.session.add(customer)
-    _flush_guarded(customer)
-    created = {k: [None, v] for k, v in snapshot(customer).items() if v is not None}
-    record_change(merchant.id, customer.id, actor=actor, action="customer.created", changes=created)
     return customer
+
+
+def creation(customer: Customer) -> dict[str, Any]:
+    """record_change's arguments for a customer just written (its id known)."""
+    created = {k: [None, v] for k, v in snapshot(customer).items() if v is not None}
+    return {
+        "merchant_id": customer.merchant_id,
+        "customer_id": customer.id,
+        "actor": customer.created_by,
+        "action": "customer.created",
+        "changes": created,
+    }
 
 
 def update_customer(
@@ -168,10 +209,32 @@ def update_customer(
     A new phone replaces the confirmed one (staff and API edits); for a customer who
     never confirmed a number it replaces the unconfirmed one instead.
     """
+    changes = stage_update(
+        customer, data, actor=actor, expected_version=expected_version, allowed=allowed
+    )
+    if changes:
+        _flush_guarded(customer)
+        record_change(**updating(customer, changes, actor=actor))
+    return changes
+
+
+def stage_update(
+    customer: Customer,
+    data: dict[str, Any],
+    *,
+    actor: str,
+    expected_version: int | None = None,
+    allowed: frozenset[str] = EDITABLE_FIELDS,
+    categories: frozenset[str] | None = None,
+) -> dict[str, list[Any]]:
+    """update_customer's checks and changes on the object, neither flushed nor recorded
+    (an import flushes and records a batch at once)."""
     _refuse_unknown(data, allowed)
     if expected_version is not None and expected_version != customer.version:
         raise Conflict(CustomerError.PROFILE_STALE)
-    cleaned = clean_fields(data, merchant_id=customer.merchant_id, country=customer.country_code)
+    cleaned = clean_fields(
+        data, merchant_id=customer.merchant_id, country=customer.country_code, categories=categories
+    )
     new_phone = cleaned.pop("phone", None)
     if new_phone and new_phone not in (customer.phone, customer.unconfirmed_phone):
         if _phone_in_use(customer.merchant_id, new_phone, exclude_id=customer.id):
@@ -184,13 +247,22 @@ def update_customer(
         setattr(customer, field, value)
     customer.full_name = full_name_of(customer.first_name, customer.last_name)
     changes = diff(before, {k: getattr(customer, k) for k in cleaned})
-    if not changes:
-        return {}
-    customer.modified_by = actor
-    customer.modified_at = utcnow()
-    _flush_guarded(customer)
-    _record_update(customer, changes, actor=actor)
+    if changes:
+        customer.modified_by = actor
+        customer.modified_at = utcnow()
     return changes
+
+
+def updating(customer: Customer, changes: dict[str, list[Any]], *, actor: str) -> dict[str, Any]:
+    """record_change's arguments for an update that changed `changes`."""
+    return {
+        "merchant_id": customer.merchant_id,
+        "customer_id": customer.id,
+        "actor": actor,
+        "action": "customer.updated",
+        "payload": {"fields": sorted(changes)},
+        "changes": changes,
+    }
 
 
 def mark_modified(customer: Customer, actor: str) -> None:
@@ -234,17 +306,6 @@ def _flush_guarded(customer: Customer) -> None:
         raise Conflict(CustomerError.SAVED_CONCURRENTLY) from exc
     except IntegrityError as exc:
         raise Conflict(CustomerError.PHONE_TAKEN, field="phone") from exc
-
-
-def _record_update(customer: Customer, changes: dict[str, list[Any]], *, actor: str) -> None:
-    record_change(
-        customer.merchant_id,
-        customer.id,
-        actor=actor,
-        action="customer.updated",
-        payload={"fields": sorted(changes)},
-        changes=changes,
-    )
 
 
 def set_language(customer: Customer, code: str, *, actor: str) -> None:

@@ -72,18 +72,24 @@ def payload(event: Event) -> dict[str, Any]:
 
 
 @on_event
-def collect(event: Event) -> None:
-    """Remember (endpoint, event) pairs in the session until it commits."""
-    if event.type not in EVENT_TYPES:
+def collect(events: list[Event]) -> None:
+    """Remember (endpoint, event) pairs in the session until it commits; one lookup of
+    the active endpoints per merchant in the batch."""
+    wanted = [event for event in events if event.type in EVENT_TYPES]
+    if not wanted:
         return
-    session = object_session(event) or db.session
-    endpoint_ids = session.scalars(
-        select(WebhookEndpoint.id).where(
-            WebhookEndpoint.merchant_id == event.merchant_id, WebhookEndpoint.is_active
+    session = object_session(wanted[0]) or db.session
+    merchants = {event.merchant_id for event in wanted}
+    endpoints: dict[int, list[int]] = {}
+    for endpoint_id, merchant_id in session.execute(
+        select(WebhookEndpoint.id, WebhookEndpoint.merchant_id).where(
+            WebhookEndpoint.merchant_id.in_(merchants), WebhookEndpoint.is_active
         )
-    ).all()
-    for endpoint_id in endpoint_ids:
-        enqueue_after_commit(deliver, endpoint_id, event.id, 1, session=session)
+    ):
+        endpoints.setdefault(merchant_id, []).append(endpoint_id)
+    for event in wanted:
+        for endpoint_id in endpoints.get(event.merchant_id, ()):
+            enqueue_after_commit(deliver, endpoint_id, event.id, 1, session=session)
 
 
 def _send(

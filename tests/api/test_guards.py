@@ -34,14 +34,16 @@ def test_huge_body_is_413_json(client, make_merchant, make_token):
 def test_invalid_json_is_400_everywhere(
     client, make_merchant, make_partner, make_token, method, url
 ):
-    """Invalid JSON answers 400 with a message on every body-taking endpoint."""
+    """Invalid JSON, blanks included, answers 400 with a message on every body-taking
+    endpoint."""
     merchant = make_merchant()
     token = make_token(merchant, partner=make_partner(merchant))
-    response = getattr(client, method)(
-        url, data="{oops", content_type="application/json", headers=auth(token)
-    )
-    assert response.status_code == 400
-    assert response.json["message"] == "The body is not valid JSON"
+    for body in ("{oops", "\n", "  "):
+        response = getattr(client, method)(
+            url, data=body, content_type="application/json", headers=auth(token)
+        )
+        assert response.status_code == 400, body
+        assert response.json["message"] == "The body is not valid JSON"
 
 
 def test_revoked_token_is_401(client, make_merchant, make_customer, make_token):
