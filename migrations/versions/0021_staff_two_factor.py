@@ -53,9 +53,7 @@ def upgrade():
         batch.create_index("ix_staff_recovery_codes_staff_user", ["staff_user_id"], unique=False)
     with op.batch_alter_table("merchants") as batch:
         batch.add_column(
-            sa.Column(
-                "require_two_factor", sa.Boolean(), nullable=False, server_default=sa.false()
-            )
+            sa.Column("require_two_factor", sa.Boolean(), nullable=False, server_default=sa.false())
         )
 
 
