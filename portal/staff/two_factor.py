@@ -75,6 +75,16 @@ def must_set_up(user: StaffUser) -> bool:
     return bool(user.merchant.require_two_factor) and not is_enabled(user)
 
 
+def members_with_two_factor(merchant_id: int) -> set[int]:
+    """The ids of this merchant's members who have two-factor sign-in on."""
+    query = (
+        select(StaffTwoFactor.staff_user_id)
+        .join(StaffUser, StaffUser.id == StaffTwoFactor.staff_user_id)
+        .where(StaffUser.merchant_id == merchant_id, StaffTwoFactor.enabled_at.is_not(None))
+    )
+    return set(db.session.scalars(query))
+
+
 def remaining_recovery_codes(user: StaffUser) -> int:
     """How many recovery codes are still unused."""
     query = select(func.count(StaffRecoveryCode.id)).where(

@@ -158,7 +158,7 @@ def off() -> Any:
 
 def _pending_key() -> str:
     pending = read_pending_signin()
-    return f"signin-code:{pending.user_id}" if pending else "signin-code:none"
+    return f"signin-code:{pending.user_id}" if pending else f"signin-code:{request.remote_addr}"
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
