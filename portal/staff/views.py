@@ -38,6 +38,7 @@ from portal.staff.signin import (
     device_cookie_value,
     end_staff_sessions,
     is_known_device,
+    record_signin,
 )
 from portal.staff.two_factor import is_enabled, must_set_up
 
@@ -111,6 +112,7 @@ def login() -> Any:
 def finish_signin(user: StaffUser, next_url: str) -> Response:
     """Sign `user` in (the session is rotated), remember the device, and go on: to the
     setup page first when the shop requires two-factor sign-in and they have none."""
+    record_signin(user)
     sign_in_staff(user)
     if must_set_up(user):
         flash(gettext("Your shop requires two-factor sign-in. Set it up to continue."), "info")

@@ -168,6 +168,8 @@ def test_password_alone_signs_nobody_in_the_code_does(app, armed):
     with client.session_transaction() as session:
         assert "_user_id" not in session and pending_signin.PENDING_KEY in session
     assert not _signed_in(client)
+    db.session.refresh(owner)
+    assert owner.last_login_at is None  # not a sign-in yet: the team page says "Never"
     page = client.get("/login/code").get_data(as_text=True)
     assert "Authentication code" in page
     response = _enter(client, _code(key))
@@ -177,6 +179,8 @@ def test_password_alone_signs_nobody_in_the_code_does(app, armed):
     with client.session_transaction() as session:
         assert pending_signin.PENDING_KEY not in session and "_user_id" in session
     assert _signed_in(client)
+    db.session.refresh(owner)
+    assert owner.last_login_at is not None
 
 
 def test_a_wrong_code_is_refused_and_counted(app, armed):
