@@ -21,8 +21,8 @@ from portal.staff.two_factor import MAX_WRONG_CODES, SEAL_PURPOSE
 from tests.merchants.page_helpers import sign_in
 from tests.support.factories import DEFAULT_PASSWORD
 
-KEY = re.compile(r'id="setup-key">([A-Z2-7 ]+)</code>')
-RECOVERY = re.compile(r"<li><code>([a-z2-9]{5}-[a-z2-9]{5})</code></li>")
+KEY = re.compile(r'id="setup-key" translate="no">([A-Z2-7 ]+)</code>')
+RECOVERY = re.compile(r'<li><code translate="no">([a-z2-9]{5}-[a-z2-9]{5})</code></li>')
 WRONG = "That code is not right."
 USED = "That code was already used."
 LOCKED = "Too many wrong codes. Sign in again with your password."
