@@ -56,5 +56,10 @@ def read_pending_signin() -> PendingSignin | None:
         return None
 
 
+def has_pending_signin() -> bool:
+    """This browser gave a password for a sign-in (still valid or not)."""
+    return PENDING_KEY in session
+
+
 def clear_pending_signin() -> None:
     session.pop(PENDING_KEY, None)

@@ -60,8 +60,11 @@ class SetupKey:
         return " ".join(self.key[i : i + 4] for i in range(0, len(self.key), 4))
 
 
-def _row(user: StaffUser) -> StaffTwoFactor | None:
-    return db.session.scalar(select(StaffTwoFactor).where(StaffTwoFactor.staff_user_id == user.id))
+def _row(user: StaffUser, *, lock: bool = False) -> StaffTwoFactor | None:
+    """The member's row; `lock` holds it until the commit (PostgreSQL), so two requests
+    with the same code or recovery code are checked one after the other, not both taken."""
+    query = select(StaffTwoFactor).where(StaffTwoFactor.staff_user_id == user.id)
+    return db.session.scalar(query.with_for_update() if lock else query)
 
 
 def is_enabled(user: StaffUser) -> bool:
@@ -157,7 +160,7 @@ def _require_code(code: str | None) -> str:
 def switch_on(user: StaffUser, code: str | None) -> list[str]:
     """Switch two-factor sign-in on with a first code from the app; the ten recovery codes
     are returned to be shown once (only their hashes are kept)."""
-    row = _row(user)
+    row = _row(user, lock=True)
     if row is not None and row.enabled_at is not None:
         raise ServiceError(StaffError.TWO_FACTOR_ALREADY_ON)
     plain = _require_code(code)
@@ -219,7 +222,7 @@ def _check_either(user: StaffUser, row: StaffTwoFactor, plain: str, now: datetim
 
 def switch_off(user: StaffUser, *, code: str | None, password: str | None) -> None:
     """Switch two-factor sign-in off: a current code (or a recovery code) and the password."""
-    row = _row(user)
+    row = _row(user, lock=True)
     if row is None or row.enabled_at is None:
         raise ServiceError(StaffError.TWO_FACTOR_NOT_ON)
     if user.merchant.require_two_factor:
@@ -247,7 +250,7 @@ def check_signin_code(user: StaffUser, code: str | None, *, started_at: datetime
     """The second step of a sign-in begun at `started_at`: "totp" or "recovery" when the
     code is right. A wrong code is kept (`persist`) and counts; the last one allowed ends
     every pending sign-in of the account."""
-    row = _row(user)
+    row = _row(user, lock=True)
     if row is None or row.enabled_at is None:
         raise ServiceError(StaffError.TWO_FACTOR_SIGNIN_EXPIRED, status=410)
     locked = as_utc(row.codes_locked_at)

@@ -32,6 +32,7 @@ from portal.staff.models import StaffUser
 from portal.staff.pending_signin import (
     PendingSignin,
     clear_pending_signin,
+    has_pending_signin,
     read_pending_signin,
 )
 from portal.staff.two_factor import (
@@ -169,6 +170,8 @@ def code() -> Any:
     pending = read_pending_signin()
     user = pending_member(pending.user_id, pending.version) if pending else None
     if pending is None or user is None:
+        if not has_pending_signin():  # nobody gave a password here: nothing to explain
+            return redirect(url_for("staff.login"), code=303)
         return _start_again(ServiceError(StaffError.TWO_FACTOR_SIGNIN_EXPIRED))
     form = SigninCodeForm()
     status = 200

@@ -114,8 +114,7 @@ def finish_signin(user: StaffUser, next_url: str) -> Response:
     setup page first when the shop requires two-factor sign-in and they have none."""
     record_signin(user)
     sign_in_staff(user)
-    if must_set_up(user):
-        flash(gettext("Your shop requires two-factor sign-in. Set it up to continue."), "info")
+    if must_set_up(user):  # the setup page says why
         done = redirect(url_for("two_factor.setup"), code=303)
     else:
         done = redirect(safe_next(next_url, home_for(user)), code=303)

@@ -264,6 +264,7 @@ def test_a_pending_signin_expires(app, armed, monkeypatch):
     monkeypatch.setattr(pending_signin, "PENDING_SECONDS", -1)
     response = _enter(client, _code(key))
     assert response.status_code == 303 and response.headers["Location"].endswith("/login")
+    assert "The sign-in took too long." in client.get("/login").get_data(as_text=True)
     assert not _signed_in(client)
 
 
