@@ -86,12 +86,14 @@ def register_blueprints(app: Flask) -> None:
     from portal.links.views import bp as links_bp
     from portal.merchants.routes import bp as merchants_bp
     from portal.site.views import bp as site_bp
+    from portal.staff.two_factor_views import bp as two_factor_bp
     from portal.staff.views import bp as staff_bp
     from portal.webhooks.views import bp as webhooks_bp
 
     for bp in (
         site_bp,
         staff_bp,
+        two_factor_bp,
         customers_bp,
         profile_bp,
         merchants_bp,

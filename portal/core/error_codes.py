@@ -279,6 +279,37 @@ class StaffError(ErrorCode):
         "reset_link_invalid",
         N_("This link has expired or was already used."),
     )
+    TWO_FACTOR_CODE_REQUIRED = (
+        "two_factor_code_required",
+        N_("Enter the 6-digit code from your authenticator app."),
+    )
+    TWO_FACTOR_CODE_WRONG = (
+        "two_factor_code_wrong",
+        N_("That code is not right. Check that your phone's clock is correct and try again."),
+    )
+    TWO_FACTOR_CODE_USED = (
+        "two_factor_code_used",
+        N_("That code was already used. Wait for the next code in your app."),
+    )
+    TWO_FACTOR_LOCKED = (
+        "two_factor_locked",
+        N_("Too many wrong codes. Sign in again with your password."),
+    )
+    TWO_FACTOR_SIGNIN_EXPIRED = (
+        "two_factor_signin_expired",
+        N_("The sign-in took too long. Sign in again with your password."),
+    )
+    TWO_FACTOR_PASSWORD_WRONG = "two_factor_password_wrong", N_("The password is not right.")
+    TWO_FACTOR_REQUIRED_BY_SHOP = (
+        "two_factor_required_by_shop",
+        N_("Your shop requires two-factor sign-in, so it cannot be switched off."),
+    )
+    TWO_FACTOR_OWNER_FIRST = (
+        "two_factor_owner_first",
+        N_("Switch on two-factor sign-in for your own account first."),
+    )
+    TWO_FACTOR_ALREADY_ON = "two_factor_already_on", N_("Two-factor sign-in is already on.")
+    TWO_FACTOR_NOT_ON = "two_factor_not_on", N_("Two-factor sign-in is not on.")
 
 
 class CustomerImportError(ErrorCode):

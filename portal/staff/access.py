@@ -34,6 +34,11 @@ def _guard(view: F, allowed: Callable[[StaffUser], bool]) -> F:
     return wrapped  # type: ignore[return-value]
 
 
+def signed_in_staff(view: F) -> F:
+    """Any signed-in staff member (their own account pages)."""
+    return _guard(view, lambda user: True)
+
+
 def console_reader(view: F) -> F:
     """Owners and staff (OVERVIEW or SYSTEM); assistants are refused with 403."""
     return _guard(view, lambda user: user.can_read_console)

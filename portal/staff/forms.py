@@ -1,10 +1,10 @@
-"""The staff sign-in form."""
+"""The staff sign-in, password reset and two-factor forms."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 
@@ -45,3 +45,44 @@ class ResetPasswordForm(FlaskForm):
         validators=[DataRequired(message=_l("Enter the new password again.")), Length(max=200)],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class TwoFactorSetupForm(FlaskForm):
+    """The first code from the authenticator app, which switches two-factor sign-in on."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[Length(max=32)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True},
+    )
+
+
+class SigninCodeForm(FlaskForm):
+    """The second step of a sign-in: a code from the app, or a recovery code."""
+
+    code = StringField(
+        _l("Authentication code"),
+        validators=[Length(max=32)],
+        render_kw={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"},
+    )
+
+
+class TwoFactorOffForm(FlaskForm):
+    """Switching two-factor sign-in off: a current code and the password."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[Length(max=32)],
+        render_kw={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(message=_l("Enter your password.")), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class TeamTwoFactorForm(FlaskForm):
+    """The owner's rule for the whole team."""
+
+    required = BooleanField(_l("Require two-factor sign-in for the whole team"))

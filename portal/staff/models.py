@@ -1,11 +1,12 @@
-"""Staff users of a merchant, the API tokens integrations use, and password resets."""
+"""Staff users of a merchant, the API tokens integrations use, password resets and
+two-factor sign-in."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.models import UTCDateTime
@@ -106,3 +107,37 @@ class StaffPasswordReset(db.Model):
     staff_user: Mapped[StaffUser] = relationship(lazy="joined")
 
     __table_args__ = (Index("ix_staff_password_resets_staff_user", "staff_user_id"),)
+
+
+class StaffTwoFactor(db.Model):
+    """A staff member's authenticator app (portal/staff/two_factor.py). The key is kept
+    sealed (portal/core/sealing.py) and shown only while `enabled_at` is empty (setup)."""
+
+    __tablename__ = "staff_two_factor"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_users.id"), unique=True, nullable=False
+    )
+    sealed_key: Mapped[str] = mapped_column(String(255), nullable=False)
+    enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The newest 30-second step a code was accepted for: a code is never taken twice.
+    last_step: Mapped[int | None] = mapped_column(BigInteger)
+    failed_codes: Mapped[int] = mapped_column(default=0, nullable=False)
+    # Pending sign-ins started before this time are over (too many wrong codes).
+    codes_locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+class StaffRecoveryCode(db.Model):
+    """One of the ten recovery codes shown once at switch-on: only its keyed hash, used once."""
+
+    __tablename__ = "staff_recovery_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"), nullable=False)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_staff_recovery_codes_staff_user", "staff_user_id"),)

@@ -86,9 +86,15 @@ def authenticate_staff(email: str, password: str, *, known_device: bool = False)
         raise _refusal(persist=True)
     user.failed_logins = 0
     user.locked_until = None
-    user.last_login_at = now
     db.session.flush()
     return user
+
+
+def record_signin(user: StaffUser) -> None:
+    """The sign-in is complete (after the second factor, when there is one): the team page
+    shows this time as the member's last sign-in."""
+    user.last_login_at = utcnow()
+    db.session.flush()
 
 
 def _count_failure(user: StaffUser, now: datetime) -> None:

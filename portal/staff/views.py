@@ -1,4 +1,5 @@
-"""Staff sign-in and sign-out at /login and /logout, and "Forgot password?" under /login."""
+"""Staff sign-in and sign-out at /login and /logout, and "Forgot password?" under /login.
+The second step of a two-factor sign-in is portal/staff/two_factor_views.py."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from portal.staff.accounts import MIN_PASSWORD
 from portal.staff.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm
 from portal.staff.models import StaffUser
 from portal.staff.password_reset import find_reset, request_reset, reset_password
+from portal.staff.pending_signin import start_pending_signin
 from portal.staff.signin import (
     DEVICE_COOKIE,
     DEVICE_DAYS,
@@ -36,7 +38,9 @@ from portal.staff.signin import (
     device_cookie_value,
     end_staff_sessions,
     is_known_device,
+    record_signin,
 )
+from portal.staff.two_factor import is_enabled, must_set_up
 
 bp = Blueprint("staff", __name__)
 
@@ -95,20 +99,34 @@ def login() -> Any:
             error = translated(err)
             status = err.status
         else:
-            sign_in_staff(user)
-            done = redirect(safe_next(form.next.data, home_for(user)), code=303)
-            done.set_cookie(
-                DEVICE_COOKIE,
-                device_cookie_value(user.email),
-                max_age=DEVICE_DAYS * 86400,
-                httponly=True,
-                secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
-                samesite="Lax",
-            )
-            return done
+            if is_enabled(user):
+                # The password was right; the real sign-in waits for the second factor.
+                start_pending_signin(user, form.next.data or "")
+                return redirect(url_for("two_factor.code"), code=303)
+            return finish_signin(user, form.next.data or "")
     elif request.method == "POST":
         status = 422
     return make_response(render_template("staff/login.html", form=form, error=error), status)
+
+
+def finish_signin(user: StaffUser, next_url: str) -> Response:
+    """Sign `user` in (the session is rotated), remember the device, and go on: to the
+    setup page first when the shop requires two-factor sign-in and they have none."""
+    record_signin(user)
+    sign_in_staff(user)
+    if must_set_up(user):  # the setup page says why
+        done = redirect(url_for("two_factor.setup"), code=303)
+    else:
+        done = redirect(safe_next(next_url, home_for(user)), code=303)
+    done.set_cookie(
+        DEVICE_COOKIE,
+        device_cookie_value(user.email),
+        max_age=DEVICE_DAYS * 86400,
+        httponly=True,
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+        samesite="Lax",
+    )
+    return done
 
 
 @bp.post("/logout")

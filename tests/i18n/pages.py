@@ -38,6 +38,7 @@ AUDIENCES: dict[str, str] = {
     "staff": "visitor",
     "merchants": "owner",
     "webhooks": "owner",
+    "two_factor": "owner",
 }
 SKIP_ENDPOINTS = {"site.healthz", "site.readyz", "staff.logout", "links.region_search"}
 PLACEHOLDER = re.compile(r"%\([a-z_0-9]+\)[0-9]*[sd]")
@@ -94,6 +95,10 @@ NAMES = {
     "Portal",
     "Signature",
     "test",
+    # Authenticator apps the two-factor setup page names.
+    "Google",
+    "Microsoft",
+    "Authenticator",
 }
 
 
