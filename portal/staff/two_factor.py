@@ -1,8 +1,8 @@
 """Two-factor sign-in for staff: an authenticator app (TOTP, RFC 6238) and ten recovery codes.
 
 Why it is built this way:
-- the app's key must be read back to check codes, so it is sealed (encrypted and
-  tagged, portal/core/sealing.py) rather than hashed, and shown only during setup: once
+- the app's key must be read back to check codes, so it is sealed (Fernet,
+  portal/core/sealing.py) rather than hashed, and shown only during setup: once
   switched on, no page shows it again;
 - a code is accepted one 30-second step either side of now (phones drift), and never
   twice: the newest accepted step is kept, and only later steps count;
