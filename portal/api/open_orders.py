@@ -3,16 +3,29 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
 
 from portal.api.auth import actor, current_token, per_token, require_token
 from portal.api.contract import validate
 from portal.api.schemas import orders as shapes
+from portal.core.error_codes import CustomerImportError
+from portal.core.errors import ServiceError
+from portal.customers import importing, order_import
 from portal.customers.order_intake import NewItem, change_order_status, get_order, record_order
 from portal.staff.models import Permission
 
 bp = Blueprint("api_open_orders", __name__, url_prefix="/api/open")
 per_token(bp)
+UPLOAD_SLACK = 64 * 1024
+
+
+@bp.url_value_preprocessor
+def _allow_order_file(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """The order file may reach 2 MB; the app's 1 MB limit stays for every other call."""
+    if endpoint == "api_open_orders.import_orders":
+        request.max_content_length = order_import.MAX_BYTES + UPLOAD_SLACK
 
 
 @bp.post("/orders")
@@ -41,3 +54,31 @@ def change_status(order_id: str, json: shapes.OrderStatusChange) -> Response:
     order = get_order(current_token().merchant_id, order_id)
     change_order_status(order, json.status, actor=actor())
     return jsonify(response="Success", data={"order_id": order.id, "status": order.product_status})
+
+
+@bp.post("/orders/import")
+@require_token(Permission.SYSTEM)
+@validate(shapes.OrdersImported, form=shapes.OrdersUpload)
+def import_orders() -> Response:
+    """Record a file's orders (one row per item) by the rules of POST /orders; a refused
+    order keeps the rest and is answered with its rows' errors."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise ServiceError(CustomerImportError.FILE_REQUIRED, field="file", status=422)
+    merchant_id = current_token().merchant_id
+    _, path = importing.keep_upload(merchant_id, upload)
+    try:
+        outcome = order_import.import_orders(merchant_id, path, actor=actor())
+    finally:
+        importing.forget_upload(path)
+    errors = [
+        {"row": e.row, "column": e.column, "message": e.message}
+        for e in order_import.first_errors(outcome.errors, limit=len(outcome.errors))
+    ]
+    data = {
+        "recorded": outcome.recorded,
+        "already_recorded": outcome.already_recorded,
+        "rejected": outcome.rejected,
+        "errors": errors,
+    }
+    return jsonify(response="Success", data=data)

@@ -263,6 +263,10 @@ class OrderError(ErrorCode):
     )
     DATE_FUTURE = "order_date_future", "date must not be later than %(limit)s (UTC)"
     STATUS_INVALID = "order_status_invalid", "status must be one of %(options)s"
+    ROWS_DIFFER = (
+        "order_rows_differ",
+        "%(name)s differs from the first row of PO number %(po)s",
+    )
     NOT_FOUND = "order_not_found", "Unable to find order"
 
 
@@ -324,4 +328,5 @@ class CustomerImportError(ErrorCode):
     )
     NO_HEADER = "import_no_header", N_("The file's first row must name the columns.")
     FILE_REQUIRED = "import_file_required", N_("Choose a file to import.")
+    COLUMNS_MISSING = "import_columns_missing", N_("The file needs the columns %(columns)s.")
     NOT_FOUND = "import_not_found", N_("Unable to find this import.")

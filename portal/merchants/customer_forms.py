@@ -144,3 +144,12 @@ class StartImportForm(FlaskForm):
 
     upload = HiddenField()
     filename = HiddenField()
+
+
+class OrderFileForm(FlaskForm):
+    """The order file to record (CSV or XLSX, one row per item)."""
+
+    file = FileField(
+        _l("Order file (CSV or XLSX)"),
+        render_kw={"accept": ".csv,.xlsx,text/csv", "required": True},
+    )

@@ -131,21 +131,15 @@ def test_ids_taken_ahead_come_from_the_table_s_sequence(shop, make_customer):
 
 
 @pytest.mark.postgres_only
-def test_the_job_refreshes_the_planner_statistics_as_the_table_grows(
-    shop, tmp_path, monkeypatch
-):
+def test_the_job_refreshes_the_planner_statistics_as_the_table_grows(shop, tmp_path, monkeypatch):
     """After its first batch the job has analyzed customers (a new table's statistics
     would otherwise still say empty)."""
     monkeypatch.setattr(importing, "BATCH_SIZE", 5)
     rows = [["name", "phone"]] + [[f"Person {i}", f"0171200{i:04d}"] for i in range(12)]
-    job = importing.start_import(
-        shop, write_csv(tmp_path, rows), filename="in.csv", actor=ACTOR
-    )
+    job = importing.start_import(shop, write_csv(tmp_path, rows), filename="in.csv", actor=ACTOR)
     db.session.info.pop(PENDING, None)
     importing.import_job(job.id)
-    analyzed = db.session.scalar(
-        text("SELECT reltuples FROM pg_class WHERE relname = 'customers'")
-    )
+    analyzed = db.session.scalar(text("SELECT reltuples FROM pg_class WHERE relname = 'customers'"))
     assert analyzed >= 5
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StrictInt, StrictStr
+from pydantic import BaseModel, Field, StrictInt, StrictStr
 
 from portal.api.schemas.base import Answer, Body
 from portal.api.schemas.common import IdOrText
@@ -73,3 +73,28 @@ class OrderStatusData(Answer):
 class OrderStatusChanged(Answer):
     response: str
     data: OrderStatusData
+
+
+class OrdersUpload(BaseModel):
+    """multipart/form-data with the CSV or XLSX file in the field `file`, one row per item
+    (read by the view; declared so the OpenAPI document names it)."""
+
+    file: bytes
+
+
+class OrderRowError(Answer):
+    row: int = Field(description="The row's number in the file; the header is row 1")
+    column: str
+    message: str
+
+
+class OrdersImportData(Answer):
+    recorded: int = Field(description="New orders")
+    already_recorded: int = Field(description="Orders whose PO number was recorded before")
+    rejected: int = Field(description="Orders refused, with their rows' errors")
+    errors: list[OrderRowError]
+
+
+class OrdersImported(Answer):
+    response: str
+    data: OrdersImportData
