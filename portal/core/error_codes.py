@@ -175,6 +175,8 @@ class MerchantError(ErrorCode):
     from the console): error codes and their messages."""
 
     CATEGORY_NOT_FOUND = "category_not_found", N_("Unable to find this category.")
+    RANGE_REVERSED = "range_reversed", N_("The first day must not be after the last day.")
+    RANGE_TOO_LONG = "range_too_long", N_("Choose at most %(days)s days.")
     CATEGORY_IN_USE = (
         "category_in_use",
         N_("Customers still use this category. Choose a category to move them to."),

@@ -134,3 +134,13 @@ def parse_page(raw: str | None, per_page: int) -> int:
     except ValueError:
         return 1
     return max(1, min(value, MAX_OFFSET // per_page))
+
+
+class PartnerReportForm(FlaskForm):
+    """The partner report's days (a GET form: nothing to protect)."""
+
+    class Meta:
+        csrf = False
+
+    start = DateField(_l("First day"))
+    end = DateField(_l("Last day"))

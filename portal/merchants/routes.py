@@ -13,6 +13,7 @@ from portal.merchants import (
     edit_link_views,
     import_views,
     order_import_views,
+    partner_report_views,
     personal_data_views,
     report_views,
     settings_views,
@@ -34,6 +35,7 @@ PAGE_MODULES = (
     order_import_views,
     bulk_views,
     report_views,
+    partner_report_views,
     settings_views,
     team_views,
 )
