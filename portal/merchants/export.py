@@ -12,7 +12,6 @@ import calendar
 import csv
 import io
 import re
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date
@@ -22,11 +21,10 @@ import xlsxwriter
 from sqlalchemy import DateTime, case, func, type_coerce
 
 from portal.core.errors import ServiceError
-from portal.core.mail import send_mail
 from portal.core.sql_text import text_or_empty, utc_minute
 from portal.customers.models import Customer
-from portal.customers.search import CustomerFilters, iter_customer_rows, parse_filters
-from portal.jobs.after_commit import enqueue_after_commit
+from portal.customers.search import CustomerFilters, iter_customer_rows
+from portal.merchants.export_models import ExportJob
 from portal.merchants.models import BUILTIN_CATEGORIES, Merchant
 
 HEADERS = (
@@ -79,6 +77,7 @@ WORKBOOK_OPTIONS = {
     "strings_to_urls": False,
     "strings_to_numbers": False,
 }
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def export_rows(merchant_id: int, filters: CustomerFilters) -> Iterator[tuple[str, ...]]:
@@ -161,32 +160,6 @@ def filters_to_args(filters: CustomerFilters) -> dict[str, str]:
     return {**filters.as_args(), "search_in": filters.search_in, "order_by": filters.order_by}
 
 
-def email_export_job(merchant_id: int, args: dict[str, str], to: str, month: str | None) -> None:
-    """Job body: build the XLSX in a temporary file and mail it to `to`."""
-    from portal.extensions import db
-
-    merchant = db.session.get(Merchant, merchant_id)
-    if merchant is None:
-        return
-    filters = month_filters(parse_filters(args), month)
-    with tempfile.TemporaryFile() as handle:
-        count = write_xlsx(merchant_id, filters, handle)
-        handle.seek(0)
-        data = handle.read()
-    send_mail(
-        to,
-        f"{merchant.name}: customer export",
-        f"Attached are the {count} customers of {merchant.name} you asked for.",
-        attachments=[
-            (
-                export_filename(merchant, "xlsx"),
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                data,
-            )
-        ],
-    )
-
-
 def queue_export_email(
     merchant: Merchant,
     filters: CustomerFilters,
@@ -194,20 +167,26 @@ def queue_export_email(
     to: str,
     actor: str,
     month: str | None = None,
-) -> None:
+    requester_id: int | None = None,
+) -> ExportJob:
     """Build and mail the export in the background: large lists take minutes to write.
 
-    The job starts once the request commits, so no file goes out for a rolled-back request.
+    The export is recorded (portal/merchants/export_jobs.py): /merchant/jobs shows it, and
+    `requester_id`, the staff user who asked, may download the file for 24 hours. The
+    job starts once the request commits, so no file goes out for a rolled-back request.
     """
     from portal.core.audit import record_audit
+    from portal.merchants.export_jobs import record_export
 
     month_filters(filters, month)  # refuse a bad month now, not in the job
     if not to:
         raise ServiceError("email_required", "There is no email address to send to.", field="to")
+    args = filters_to_args(filters)
+    job = record_export(merchant, args, to=to, actor=actor, requester_id=requester_id, month=month)
     record_audit(
         merchant_id=merchant.id,
         actor=actor,
         action="customers.export_emailed",
-        changes={"filters": filters_to_args(filters), "to": to, "month": month},
+        changes={"filters": args, "to": to, "month": month, "export_id": job.public_id},
     )
-    enqueue_after_commit(email_export_job, merchant.id, filters_to_args(filters), to, month)
+    return job
