@@ -330,8 +330,13 @@ def download(query: shapes.DownloadQuery) -> Response:
     merchant = current_token().merchant
     if not merchant.email:
         raise ServiceError(ApiError.NO_MERCHANT_EMAIL, status=409)
-    queue_export_email(merchant, parse_filters({}), to=merchant.email, actor=actor(), month=month)
-    return jsonify(response=f"Success, your customer data will be sent to {merchant.email} soon")
+    job = queue_export_email(
+        merchant, parse_filters({}), to=merchant.email, actor=actor(), month=month
+    )
+    return jsonify(
+        response=f"Success, your customer data will be sent to {merchant.email} soon",
+        job_id=job.public_id,
+    )
 
 
 @bp.get("/customer/categories")

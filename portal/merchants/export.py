@@ -9,6 +9,7 @@ types, so text starting with = + - @ tab or CR gets a leading apostrophe (OWASP)
 from __future__ import annotations
 
 import calendar
+import contextlib
 import csv
 import io
 import re
@@ -106,10 +107,17 @@ def write_xlsx(
     sheet.set_column(1, len(HEADERS) - 1, 18)
     count = 0
     write_string = sheet.write_string
-    for count, cells in enumerate(rows(merchant_id, filters), start=1):
-        for col, value in enumerate(cells):
-            if value:
-                write_string(count, col, value)
+    try:
+        for count, cells in enumerate(rows(merchant_id, filters), start=1):
+            for col, value in enumerate(cells):
+                if value:
+                    write_string(count, col, value)
+    except BaseException:
+        # A stopped export (cancelled, failed) still lets go of the sheet's temporary
+        # files; what it wrote is thrown away by the caller.
+        with contextlib.suppress(Exception):
+            workbook.close()
+        raise
     workbook.close()
     return count
 

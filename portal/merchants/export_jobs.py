@@ -140,8 +140,11 @@ def cancel_export(job: ExportJob, *, actor: str) -> None:
 
 
 def export_folder() -> str:
-    """Written exports wait in the instance folder (shared by the host's workers)."""
-    folder = os.path.join(current_app.instance_path, "exports")
+    """Written exports wait in the instance folder (shared by the host's workers), or in
+    EXPORT_FOLDER when the app is given one (tests give each app its own)."""
+    folder = current_app.config.get("EXPORT_FOLDER") or os.path.join(
+        current_app.instance_path, "exports"
+    )
     os.makedirs(folder, exist_ok=True)
     return folder
 
