@@ -357,3 +357,17 @@ def test_overview_staff_cancel_their_own_export_but_no_import(client, shop, make
     assert f"/merchant/jobs/imports/{job.id}/cancel" not in page
     assert client.post(f"/merchant/jobs/imports/{job.id}/cancel").status_code == 403
     assert client.post(f"/merchant/jobs/exports/{mine.public_id}/cancel").status_code == 303
+
+
+def test_prune_command_removes_expired_export_files(app, shop, owner, make_customer, mail_folder):
+    """`flask exports prune` (the cron's) removes what is past its 24 hours."""
+    make_customer(shop)
+    job = _queued_export(shop, owner)
+    export_jobs.export_job(job.id)
+    db.session.refresh(job)
+    path = job.file_path
+    job.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["exports", "prune"])
+    assert result.exit_code == 0 and "Removed 1 export files." in result.output
+    assert not os.path.exists(path)
