@@ -322,7 +322,7 @@ def per_month(query: shapes.PerMonthQuery) -> Response:
 def download(query: shapes.DownloadQuery) -> Response:
     """Queue the Excel export and mail it to the merchant's address."""
     from portal.customers.search import parse_filters
-    from portal.merchants.export import queue_export_email
+    from portal.merchants.export_jobs import queue_export_email
 
     month = query.date
     if month is not None:

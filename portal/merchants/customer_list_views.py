@@ -30,13 +30,8 @@ from portal.htmx import is_htmx, redirect_after_post, render_page_or_partial
 from portal.i18n.messages import field_errors, translated
 from portal.merchants.blueprint import bp
 from portal.merchants.category_cache import list_category_choices
-from portal.merchants.export import (
-    XLSX_MIME,
-    export_filename,
-    queue_export_email,
-    stream_csv,
-    write_xlsx,
-)
+from portal.merchants.export import XLSX_MIME, export_filename, stream_csv, write_xlsx
+from portal.merchants.export_jobs import queue_export_email
 from portal.merchants.list_forms import DEFAULT_PER_PAGE, parse_page, parse_per_page, row_labels
 from portal.merchants.list_fragments import rendered_filter_form
 from portal.sessions import current_staff, current_staff_unless_down

@@ -205,6 +205,15 @@ def _account_fields(
     ]
 
 
+def _trail_categories(customer: Customer, trail: Sequence[AuditEntry]) -> dict[str, str]:
+    """The merchant's category names, looked up only when the trail changes a category."""
+    if not any("category_code" in (e.changes or {}) for e in trail):
+        return {}
+    return {
+        code: category_label(code, name) for code, name in category_choices(customer.merchant_id)
+    }
+
+
 def present_customer(
     customer: Customer,
     *,
@@ -225,14 +234,11 @@ def present_customer(
     label = customer_label(customer, shop_country)
     handles = [e.actor for e in (*trail, *statuses)] + [customer.created_by, customer.modified_by]
     actors = resolve_actors(customer, handles, customer_label=label)
-    categories: dict[str, str] = {}
-    if any("category_code" in (e.changes or {}) for e in trail):
-        categories = {
-            code: category_label(code, name)
-            for code, name in category_choices(customer.merchant_id)
-        }
     values = value_labeller(
-        categories=categories, when=clock.when, shop_country=shop_country, documents=documents
+        categories=_trail_categories(customer, trail),
+        when=clock.when,
+        shop_country=shop_country,
+        documents=documents,
     )
     phone = format_phone(customer.phone, shop_country)
     unconfirmed = format_phone(customer.unconfirmed_phone, shop_country)

@@ -25,7 +25,6 @@ from portal.core.errors import ServiceError
 from portal.core.sql_text import text_or_empty, utc_minute
 from portal.customers.models import Customer
 from portal.customers.search import CustomerFilters, iter_customer_rows
-from portal.merchants.export_models import ExportJob
 from portal.merchants.models import BUILTIN_CATEGORIES, Merchant
 
 HEADERS = (
@@ -166,35 +165,3 @@ def export_filename(merchant: Merchant, extension: str) -> str:
 def filters_to_args(filters: CustomerFilters) -> dict[str, str]:
     """Filters as plain strings, so a queued job can carry them."""
     return {**filters.as_args(), "search_in": filters.search_in, "order_by": filters.order_by}
-
-
-def queue_export_email(
-    merchant: Merchant,
-    filters: CustomerFilters,
-    *,
-    to: str,
-    actor: str,
-    month: str | None = None,
-    requester_id: int | None = None,
-) -> ExportJob:
-    """Build and mail the export in the background: large lists take minutes to write.
-
-    The export is recorded (portal/merchants/export_jobs.py): /merchant/jobs shows it, and
-    `requester_id`, the staff user who asked, may download the file for 24 hours. The
-    job starts once the request commits, so no file goes out for a rolled-back request.
-    """
-    from portal.core.audit import record_audit
-    from portal.merchants.export_jobs import record_export
-
-    month_filters(filters, month)  # refuse a bad month now, not in the job
-    if not to:
-        raise ServiceError("email_required", "There is no email address to send to.", field="to")
-    args = filters_to_args(filters)
-    job = record_export(merchant, args, to=to, actor=actor, requester_id=requester_id, month=month)
-    record_audit(
-        merchant_id=merchant.id,
-        actor=actor,
-        action="customers.export_emailed",
-        changes={"filters": args, "to": to, "month": month, "export_id": job.public_id},
-    )
-    return job

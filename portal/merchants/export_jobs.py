@@ -35,6 +35,7 @@ from portal.merchants.export import (
     XLSX_MIME,
     export_filename,
     export_rows,
+    filters_to_args,
     month_filters,
     write_xlsx,
 )
@@ -75,6 +76,35 @@ def record_export(
     db.session.add(job)
     db.session.flush()
     enqueue_after_commit(export_job, job.id)
+    return job
+
+
+def queue_export_email(
+    merchant: Merchant,
+    filters: CustomerFilters,
+    *,
+    to: str,
+    actor: str,
+    month: str | None = None,
+    requester_id: int | None = None,
+) -> ExportJob:
+    """Build and mail the export in the background: large lists take minutes to write.
+
+    The export is recorded (the ExportJob below): /merchant/jobs shows it, and
+    `requester_id`, the staff user who asked, may download the file for 24 hours. The
+    job starts once the request commits, so no file goes out for a rolled-back request.
+    """
+    month_filters(filters, month)  # refuse a bad month now, not in the job
+    if not to:
+        raise ServiceError("email_required", "There is no email address to send to.", field="to")
+    args = filters_to_args(filters)
+    job = record_export(merchant, args, to=to, actor=actor, requester_id=requester_id, month=month)
+    record_audit(
+        merchant_id=merchant.id,
+        actor=actor,
+        action="customers.export_emailed",
+        changes={"filters": args, "to": to, "month": month, "export_id": job.public_id},
+    )
     return job
 
 

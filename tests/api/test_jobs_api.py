@@ -10,7 +10,7 @@ from werkzeug.test import encode_multipart
 
 from portal.customers.search import CustomerFilters
 from portal.extensions import db
-from portal.merchants.export import queue_export_email
+from portal.merchants.export_jobs import queue_export_email
 from tests.api.helpers import auth
 
 GOOD_AND_BAD = "name,phone\nSiti Rahma,081234567890\nBad,0812999\n"

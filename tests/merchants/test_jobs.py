@@ -23,7 +23,7 @@ from portal.customers.models import Customer
 from portal.customers.search import CustomerFilters
 from portal.extensions import db
 from portal.merchants import export_jobs
-from portal.merchants.export import queue_export_email
+from portal.merchants.export_jobs import queue_export_email
 from portal.merchants.export_models import ExportJob
 from tests.merchants.page_helpers import sign_in
 
