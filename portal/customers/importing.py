@@ -541,6 +541,7 @@ def import_job(import_id: int) -> None:
         return
     if not _move(import_id, (ImportStatus.QUEUED,), status=ImportStatus.RUNNING):
         return
+    checkpoint()  # running, and no lock held while the file is counted: a cancel can come in
     merchant = db.session.get(Merchant, job.merchant_id)
     path = job.file_path
 

@@ -281,4 +281,5 @@ def export_email() -> Response:
         ),
         "success",
     )
+    flash(gettext("Once it is ready you can also download it from Jobs for 24 hours."), "info")
     return redirect_after_post(url_for(".customers", **filters.as_args()))

@@ -232,6 +232,7 @@ def export_job(export_id: int) -> None:
     job = db.session.get(ExportJob, export_id)
     if job is None or not _move(export_id, (JobStatus.QUEUED,), status=JobStatus.RUNNING):
         return
+    checkpoint()  # running, and no lock held while counting: a cancel can come in now
     merchant = db.session.get(Merchant, job.merchant_id)
     assert merchant is not None  # the foreign key keeps it
     path = os.path.join(export_folder(), f"{job.merchant_id}-{job.public_id}.xlsx")

@@ -371,3 +371,45 @@ def test_prune_command_removes_expired_export_files(app, shop, owner, make_custo
     result = app.test_cli_runner().invoke(args=["exports", "prune"])
     assert result.exit_code == 0 and "Removed 1 export files." in result.output
     assert not os.path.exists(path)
+
+
+def test_htmx_polls_only_the_rows_while_a_job_is_open(client, shop, owner):
+    """htmx gets the rows partial, polling while a job is queued; ended jobs stop it."""
+    job = _queued_export(shop, owner)
+    db.session.commit()
+    sign_in(client, owner)
+    partial = client.get("/merchant/jobs", headers={"HX-Request": "true"})
+    text = partial.get_data(as_text=True)
+    assert "HX-Request" in partial.headers["Vary"]
+    assert "<html" not in text
+    assert 'id="job-rows"' in text and 'hx-trigger="every 3s"' in text
+    export_jobs.cancel_export(job, actor=owner.email)
+    db.session.commit()
+    ended = client.get("/merchant/jobs", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert 'id="job-rows"' in ended and "hx-trigger" not in ended
+    assert "Cancelled" in ended
+
+
+def test_import_page_offers_cancel_while_it_runs(client, shop, owner, tmp_path):
+    """The import's own page links to the cancel confirmation until the job ends."""
+    job = importing.start_import(shop, _import_file(tmp_path, 1), filename="x.csv", actor="o")
+    db.session.commit()
+    sign_in(client, owner)
+    page = client.get(f"/merchant/customers/import/{job.id}").get_data(as_text=True)
+    assert f"/merchant/jobs/imports/{job.id}/cancel" in page
+    confirm = client.get(f"/merchant/jobs/imports/{job.id}/cancel").get_data(as_text=True)
+    assert "Cancel the import of x.csv?" in confirm
+    client.post(f"/merchant/jobs/imports/{job.id}/cancel")
+    page = client.get(f"/merchant/customers/import/{job.id}").get_data(as_text=True)
+    assert f"/merchant/jobs/imports/{job.id}/cancel" not in page and "Cancelled" in page
+
+
+def test_email_export_says_the_file_waits_on_the_jobs_page(
+    client, shop, owner, make_customer, mail_folder
+):
+    """After "Email me the Excel file" the list says where else the file will be."""
+    make_customer(shop)
+    sign_in(client, owner)
+    text = _email_export(client).headers["Location"]
+    page = client.get(text).get_data(as_text=True)
+    assert "download it from Jobs for 24 hours" in page
