@@ -79,6 +79,7 @@ def jobs() -> Response:
         job_status_label=status_label,
         download_url=lambda line: _download_url(user, line),
         may_cancel=lambda line: _may_cancel(user, line),
+        can_write=user.can_write,
         current="merchants.jobs",
     )
 

@@ -355,6 +355,7 @@ def test_overview_staff_cancel_their_own_export_but_no_import(client, shop, make
     page = client.get("/merchant/jobs").get_data(as_text=True)
     assert f"/merchant/jobs/exports/{mine.public_id}/cancel" in page
     assert f"/merchant/jobs/imports/{job.id}/cancel" not in page
+    assert f"/merchant/customers/import/{job.id}" not in page  # the import's page is 403
     assert client.post(f"/merchant/jobs/imports/{job.id}/cancel").status_code == 403
     assert client.post(f"/merchant/jobs/exports/{mine.public_id}/cancel").status_code == 303
 
