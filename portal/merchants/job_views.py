@@ -19,15 +19,18 @@ from portal.core.errors import NotFound, ServiceError
 from portal.core.zones import shop_clock
 from portal.customers import importing
 from portal.customers.import_models import CustomerImport
+from portal.customers.status import status_label as customer_status_label
 from portal.extensions import limiter
 from portal.htmx import redirect_after_post, render_page_or_partial
 from portal.i18n.messages import translated
 from portal.merchants import export_jobs
 from portal.merchants.blueprint import bp
+from portal.merchants.category_cache import list_category_choices
 from portal.merchants.customer_views import signed_in_staff
 from portal.merchants.export import XLSX_MIME, export_filename
 from portal.merchants.export_models import ExportJob
 from portal.merchants.job_list import JobLine, recent_jobs
+from portal.merchants.list_forms import category_label
 from portal.staff.access import console_reader, staff_actor
 from portal.staff.models import StaffUser
 
@@ -41,6 +44,20 @@ def status_label(status: str) -> str:
         "cancelled": gettext("Cancelled"),
     }
     return labels.get(status, status)
+
+
+def _filter_labeller(merchant_id: int) -> Callable[[str, str], str]:
+    """An export's filter value for people: category and status codes as their labels."""
+    names = dict(list_category_choices(merchant_id))
+
+    def label(name: str, value: str) -> str:
+        if name == "category":
+            return category_label(value, names.get(value, value))
+        if name == "status":
+            return gettext(customer_status_label(value))
+        return value
+
+    return label
 
 
 def _download_url(user: StaffUser, line: JobLine) -> str | None:
@@ -80,6 +97,7 @@ def jobs() -> Response:
         download_url=lambda line: _download_url(user, line),
         may_cancel=lambda line: _may_cancel(user, line),
         can_write=user.can_write,
+        filter_value=_filter_labeller(merchant.id),
         current="merchants.jobs",
     )
 
