@@ -3,7 +3,7 @@
 #   deploy/entrypoint.sh migrate   bring the database schema to head (flask db upgrade), then exit
 #   deploy/entrypoint.sh web       wait for the database, then gunicorn with gunicorn.conf.py
 #   deploy/entrypoint.sh worker    the RQ job worker (flask jobs work; needs REDIS_URL)
-#   deploy/entrypoint.sh cron      webhooks resume, otp sweep, idempotency prune
+#   deploy/entrypoint.sh cron      webhooks resume, otp sweep, idempotency prune, exports prune
 #                                  every CRON_INTERVAL_SECONDS
 #   deploy/entrypoint.sh CMD ...   anything else is run as given (e.g. flask create-merchant ...)
 # Settings come from the environment (deploy/env.example lists them).
@@ -55,6 +55,7 @@ run_periodic() {
     flask webhooks resume || log "flask webhooks resume failed ($?)"
     flask otp sweep || log "flask otp sweep failed ($?)"
     flask idempotency prune || log "flask idempotency prune failed ($?)"
+    flask exports prune || log "flask exports prune failed ($?)"
 }
 
 # SIGTERM ends the loop: during a command, once it has finished; during the pause, at once

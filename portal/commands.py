@@ -194,6 +194,19 @@ def prune_idempotency_command() -> None:
     click.echo(f"Deleted {count} idempotency keys.")
 
 
+exports = AppGroup("exports", help="Customer exports kept for /merchant/jobs.")
+
+
+@exports.command("prune")
+def prune_exports_command() -> None:
+    """Delete the export files older than 24 hours (run from cron)."""
+    from portal.merchants.export_jobs import prune_exports
+
+    with unit_of_work():
+        count = prune_exports()
+    click.echo(f"Removed {count} export files.")
+
+
 jobs = AppGroup("jobs", help="Background jobs on Redis.")
 
 
@@ -218,6 +231,7 @@ COMMANDS = (
     webhooks,
     otp,
     idempotency,
+    exports,
     jobs,
 )
 

@@ -5,6 +5,7 @@ from portal.core.models import AuditEntry, Event, Region
 from portal.customers.import_models import CustomerImport
 from portal.customers.models import Address, Customer, EditLink, Order, OrderItem, PaymentCard
 from portal.customers.summary import CustomerCount
+from portal.merchants.export_models import ExportJob
 from portal.merchants.models import Category, Merchant, Partner
 from portal.otp.models import OtpChallenge, OtpSend
 from portal.staff.models import ApiToken, StaffPasswordReset, StaffUser
@@ -20,6 +21,7 @@ __all__ = [
     "CustomerImport",
     "EditLink",
     "Event",
+    "ExportJob",
     "IdempotencyKey",
     "Merchant",
     "Order",

@@ -14,6 +14,7 @@ def register_api(app: Flask) -> None:
     from portal.api.document import bp as openapi_bp
     from portal.api.open import bp as open_bp
     from portal.api.open_imports import bp as open_imports_bp
+    from portal.api.open_jobs import bp as open_jobs_bp
     from portal.api.open_orders import bp as open_orders_bp
     from portal.api.open_personal_data import bp as open_personal_data_bp
     from portal.api.partner import bp as partner_bp
@@ -27,6 +28,7 @@ def register_api(app: Flask) -> None:
         open_orders_bp,
         open_personal_data_bp,
         open_imports_bp,
+        open_jobs_bp,
         webhooks_bp,
         openapi_bp,
     ):

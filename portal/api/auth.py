@@ -30,6 +30,13 @@ def current_token() -> ApiToken:
     return g.api_token
 
 
+def token_sees_documents() -> bool:
+    """Whether the request's token may read passport and national-id numbers (SYSTEM)."""
+    from portal.customers.masking import may_see_documents
+
+    return may_see_documents(role=None, permission=current_token().permission)
+
+
 def actor() -> str:
     """How audit entries name the API caller: the token's visible prefix."""
     return f"api-token:{current_token().prefix}"

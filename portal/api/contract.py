@@ -262,6 +262,7 @@ TAGS = {
     "open_orders": "Open API (document 003)",
     "open_personal_data": "Open API (document 003)",
     "open_imports": "Open API (document 003)",
+    "open_jobs": "Open API (document 003)",
     "webhooks": "Webhooks",
 }
 Answers = type[BaseModel] | dict[int, type[BaseModel] | None] | None

@@ -322,7 +322,7 @@ def per_month(query: shapes.PerMonthQuery) -> Response:
 def download(query: shapes.DownloadQuery) -> Response:
     """Queue the Excel export and mail it to the merchant's address."""
     from portal.customers.search import parse_filters
-    from portal.merchants.export import queue_export_email
+    from portal.merchants.export_jobs import queue_export_email
 
     month = query.date
     if month is not None:
@@ -330,8 +330,13 @@ def download(query: shapes.DownloadQuery) -> Response:
     merchant = current_token().merchant
     if not merchant.email:
         raise ServiceError(ApiError.NO_MERCHANT_EMAIL, status=409)
-    queue_export_email(merchant, parse_filters({}), to=merchant.email, actor=actor(), month=month)
-    return jsonify(response=f"Success, your customer data will be sent to {merchant.email} soon")
+    job = queue_export_email(
+        merchant, parse_filters({}), to=merchant.email, actor=actor(), month=month
+    )
+    return jsonify(
+        response=f"Success, your customer data will be sent to {merchant.email} soon",
+        job_id=job.public_id,
+    )
 
 
 @bp.get("/customer/categories")

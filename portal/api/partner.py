@@ -7,7 +7,14 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
-from portal.api.auth import actor, current_token, per_phone, per_token, require_token
+from portal.api.auth import (
+    actor,
+    current_token,
+    per_phone,
+    per_token,
+    require_token,
+    token_sees_documents,
+)
 from portal.api.contract import validate
 from portal.api.schemas import partner as shapes
 from portal.api.serializers import echo_code, partner_customer_object
@@ -123,7 +130,9 @@ def confirm(json: shapes.Confirm) -> tuple[Response, int]:
     return jsonify(
         success=True,
         token=sent.token,
-        customer_id=partner_customer_object(customer, code=sent.code),
+        customer_id=partner_customer_object(
+            customer, code=sent.code, documents=token_sees_documents()
+        ),
         message=message,
     ), 200
 

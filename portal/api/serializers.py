@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import current_app
 
+from portal.customers.masking import shown_document
 from portal.customers.models import Customer
 from portal.customers.representation import customer_object as base_customer_object
 from portal.customers.representation import iso
@@ -37,8 +38,11 @@ def customer_object(
     return base_customer_object(customer, links=links, confirmation_token=echo_code(code))
 
 
-def partner_customer_object(customer: Customer, *, code: str | None = None) -> dict[str, Any]:
-    """Document 000's `customer_id` object; `otp` is null outside test mode."""
+def partner_customer_object(
+    customer: Customer, *, code: str | None = None, documents: bool = False
+) -> dict[str, Any]:
+    """Document 000's `customer_id` object; `otp` is null outside test mode, and `nid`
+    is masked unless `documents` (the token may see it: portal/customers/masking.py)."""
     return {
         "id": customer.id,
         "otp": echo_code(code),
@@ -50,7 +54,7 @@ def partner_customer_object(customer: Customer, *, code: str | None = None) -> d
         "whatsapp": customer.whatsapp,
         "viber": customer.viber,
         "imo": customer.imo,
-        "nid": customer.national_id_number,
+        "nid": shown_document(customer.national_id_number, unmasked=documents),
         "home_address": customer.home_address,
         "status": "active" if customer.active_state == "Y" else "inactive",
         "first_name": customer.first_name,

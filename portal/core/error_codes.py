@@ -332,3 +332,11 @@ class CustomerImportError(ErrorCode):
     FILE_REQUIRED = "import_file_required", N_("Choose a file to import.")
     COLUMNS_MISSING = "import_columns_missing", N_("The file needs the columns %(columns)s.")
     NOT_FOUND = "import_not_found", N_("Unable to find this import.")
+
+
+class JobError(ErrorCode):
+    """Background jobs as /merchant/jobs and GET /api/open/jobs/<id> show them
+    (portal/merchants/export_jobs.py, portal/merchants/job_list.py)."""
+
+    NOT_FOUND = "job_not_found", N_("Unable to find this job.")
+    NOT_CANCELLABLE = "job_not_cancellable", N_("This job has already ended.")

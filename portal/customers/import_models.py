@@ -16,6 +16,8 @@ class ImportStatus:
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+    CANCELLED = "cancelled"
+    OPEN = (QUEUED, RUNNING)
 
 
 class CustomerImport(IdMixin, MerchantIdMixin, CreatedAtMixin, db.Model):
@@ -50,4 +52,4 @@ class CustomerImport(IdMixin, MerchantIdMixin, CreatedAtMixin, db.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.CANCELLED)

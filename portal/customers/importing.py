@@ -20,10 +20,10 @@ from itertools import islice
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from werkzeug.datastructures import FileStorage
 
-from portal.core.error_codes import ApiError, CustomerImportError
+from portal.core.error_codes import ApiError, CustomerImportError, JobError
 from portal.core.errors import ServiceError, ValidationFailed
 from portal.core.phone import normalise_phone
 from portal.core.table_stats import GrowthAnalyzer
@@ -518,37 +518,68 @@ def get_import(merchant_id: int, import_id: int) -> CustomerImport:
     return job
 
 
+class ImportCancelled(Exception):
+    """Raised between two batches of a running import once someone cancelled it."""
+
+
+def _move(import_id: int, before: tuple[str, ...], **values: Any) -> bool:
+    """Set `values` only while the job is in one of the `before` states: a cancel and
+    the job never overwrite each other's state."""
+    moved = db.session.execute(
+        update(CustomerImport)
+        .where(CustomerImport.id == import_id, CustomerImport.status.in_(before))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return moved.rowcount == 1
+
+
+def cancel_import(job: CustomerImport, *, actor: str) -> None:
+    """Cancel a queued or running import: it stops before its next batch, keeping the
+    batches already committed. Audited on the merchant."""
+    from portal.core.audit import record_audit
+
+    if not _move(job.id, ImportStatus.OPEN, status=ImportStatus.CANCELLED, finished_at=utcnow()):
+        raise ServiceError(JobError.NOT_CANCELLABLE, status=409)
+    db.session.refresh(job)
+    record_audit(
+        merchant_id=job.merchant_id,
+        actor=actor,
+        action="customers.import_cancelled",
+        changes={"file": job.filename, "import_id": job.id},
+    )
+
+
+def _stop_if_cancelled(import_id: int) -> None:
+    status = db.session.scalar(select(CustomerImport.status).where(CustomerImport.id == import_id))
+    if status != ImportStatus.RUNNING:
+        raise ImportCancelled
+
+
 def _claim(import_id: int) -> bool:
     """Mark a queued job running in one statement, so that a job handed out twice (a
     retried queue message, or a thread and a worker) runs once: the second claim waits
     for the first to commit, then finds the job no longer queued."""
-    claimed = db.session.execute(
-        update(CustomerImport)
-        .where(
-            CustomerImport.id == import_id,
-            CustomerImport.status == ImportStatus.QUEUED,
-            CustomerImport.file_path.is_not(None),
-        )
-        .values(status=ImportStatus.RUNNING)
-        .execution_options(synchronize_session=False)
-    )
-    return claimed.rowcount == 1
+    return _move(import_id, (ImportStatus.QUEUED,), status=ImportStatus.RUNNING)
 
 
 def import_job(import_id: int) -> None:
-    """Job body: run the file, committing progress and rows after every batch."""
+    """Job body: run the file, committing progress and rows after every batch; a cancel
+    is noticed at the end of a batch, whose rows are then dropped."""
     from portal.boundary import checkpoint, discard
 
+    job = db.session.get(CustomerImport, import_id)
+    if job is None or not job.file_path:
+        return
     if not _claim(import_id):
         return
-    checkpoint()
-    job = db.session.get(CustomerImport, import_id)
-    assert job is not None and job.file_path is not None
+    checkpoint()  # running, and no lock held while the file is counted: a cancel can come in
     merchant = db.session.get(Merchant, job.merchant_id)
     path = job.file_path
     statistics = GrowthAnalyzer(Customer.__table__.name, first=BATCH_SIZE)
 
     def progress(done: int, outcome: Outcome) -> None:
+        _stop_if_cancelled(import_id)
         job.processed_rows = done
         job.created_count, job.updated_count = outcome.created, outcome.updated
         job.rejected_count = outcome.rejected
@@ -560,14 +591,28 @@ def import_job(import_id: int) -> None:
         job.total_rows = count_rows(path)
         checkpoint()
         assert merchant is not None
-        run_import(merchant, path, actor=job.created_by, progress_cb=progress)
-        job.status = ImportStatus.DONE
+        actor = job.created_by
+        run_import(merchant, path, actor=actor, progress_cb=progress, batch_size=BATCH_SIZE)
+        _move(import_id, (ImportStatus.RUNNING,), status=ImportStatus.DONE)
+    except ImportCancelled:
+        discard()
     except Exception:
         discard()
-        job.status = ImportStatus.FAILED
+        _move(import_id, ImportStatus.OPEN, status=ImportStatus.FAILED)
         raise
     finally:
-        job.finished_at = utcnow()
-        job.file_path = None
-        forget_upload(path)
-        checkpoint()
+        _end_job(import_id, path)
+
+
+def _end_job(import_id: int, path: str) -> None:
+    """The file is gone and the end time set, whichever way the job ended."""
+    from portal.boundary import checkpoint
+
+    forget_upload(path)
+    db.session.execute(
+        update(CustomerImport)
+        .where(CustomerImport.id == import_id)
+        .values(file_path=None, finished_at=func.coalesce(CustomerImport.finished_at, utcnow()))
+        .execution_options(synchronize_session=False)
+    )
+    checkpoint()

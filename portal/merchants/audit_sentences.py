@@ -24,6 +24,7 @@ from portal.customers.labels import (
     gender_label,
     language_name,
 )
+from portal.customers.masking import DOCUMENT_FIELDS, mask_document
 from portal.customers.models import Customer
 from portal.customers.status import status_label
 from portal.merchants.customer_history import customer_names, staff_named
@@ -198,13 +199,20 @@ def _yes_no(value: Any) -> str:
 
 
 def value_labeller(
-    *, categories: Mapping[str, str], when: Callable[[datetime], str], shop_country: str
+    *,
+    categories: Mapping[str, str],
+    when: Callable[[datetime], str],
+    shop_country: str,
+    documents: bool = False,
 ) -> ValueLabel:
     """How a changed value reads: codes as labels in the viewer's language, phones in the
-    shop's format, dates in the page's one format; any other value as it is (escaped)."""
+    shop's format, dates in the page's one format; any other value as it is (escaped).
+    Without `documents`, passport and national-id numbers read masked."""
 
     def label(name: str, value: Any) -> str:
         text = "" if value is None else str(value)
+        if name in DOCUMENT_FIELDS and not documents:
+            return mask_document(text) or ""
         if isinstance(value, bool) or name in ("storefront_active", "is_loyal", "is_otp_verified"):
             return _yes_no(value)
         if name in ("phone", "unconfirmed_phone"):

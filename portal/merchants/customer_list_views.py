@@ -30,7 +30,8 @@ from portal.htmx import is_htmx, redirect_after_post, render_page_or_partial
 from portal.i18n.messages import field_errors, translated
 from portal.merchants.blueprint import bp
 from portal.merchants.category_cache import list_category_choices
-from portal.merchants.export import export_filename, queue_export_email, stream_csv, write_xlsx
+from portal.merchants.export import XLSX_MIME, export_filename, stream_csv, write_xlsx
+from portal.merchants.export_jobs import queue_export_email
 from portal.merchants.list_forms import DEFAULT_PER_PAGE, parse_page, parse_per_page, row_labels
 from portal.merchants.list_fragments import rendered_filter_form
 from portal.sessions import current_staff, current_staff_unless_down
@@ -39,7 +40,6 @@ from portal.staff.models import StaffUser
 
 # Longer lists are mailed: writing XLSX runs at about 15,000 rows a second.
 INLINE_XLSX_MAX = 50_000
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _filters_or_errors() -> tuple[CustomerFilters, dict[str, str]]:
@@ -269,6 +269,7 @@ def export_email() -> Response:
             to=user.email,
             actor=staff_actor(user),
             month=args.get("month") or None,
+            requester_id=user.id,
         )
     except ServiceError as err:
         refused(err)
@@ -280,4 +281,5 @@ def export_email() -> Response:
         ),
         "success",
     )
+    flash(gettext("Once it is ready you can also download it from Jobs for 24 hours."), "info")
     return redirect_after_post(url_for(".customers", **filters.as_args()))

@@ -18,6 +18,7 @@ from portal.core.models import AuditEntry
 from portal.core.phone import format_phone
 from portal.core.zones import ShopClock, shop_clock
 from portal.customers.labels import active_state_label, country_name, gender_label, language_name
+from portal.customers.masking import shown_document
 from portal.customers.models import Customer, RegisteredBy
 from portal.customers.status import status_label
 from portal.merchants.audit_sentences import (
@@ -117,8 +118,12 @@ def _sections(
     clock: ShopClock,
     registered: str,
     modified_by: str,
+    documents: bool,
 ) -> tuple[list[Section], list[str]]:
-    """The filled-in fields grouped in sections, and the labels of the empty ones."""
+    """The filled-in fields grouped in sections, and the labels of the empty ones;
+    document numbers masked unless `documents` (portal/customers/masking.py)."""
+    passport = shown_document(customer.passport_number, unmasked=documents)
+    national_id = shown_document(customer.national_id_number, unmasked=documents)
     dob = clock.day(customer.date_of_birth) if customer.date_of_birth else None
     groups: dict[str, list[Field]] = {
         "contact": [
@@ -143,8 +148,8 @@ def _sections(
             ("date_of_birth", _l("Date of birth"), dob),
             ("age", _l("Age"), None if customer.age is None else str(customer.age)),
             ("nationality", _l("Nationality"), country_name(customer.nationality)),
-            ("passport_number", _l("Passport number"), customer.passport_number),
-            ("national_id_number", _l("National ID number"), customer.national_id_number),
+            ("passport_number", _l("Passport number"), passport),
+            ("national_id_number", _l("National ID number"), national_id),
         ],
         "account": _account_fields(customer, clock, registered, modified_by),
     }
@@ -200,6 +205,15 @@ def _account_fields(
     ]
 
 
+def _trail_categories(customer: Customer, trail: Sequence[AuditEntry]) -> dict[str, str]:
+    """The merchant's category names, looked up only when the trail changes a category."""
+    if not any("category_code" in (e.changes or {}) for e in trail):
+        return {}
+    return {
+        code: category_label(code, name) for code, name in category_choices(customer.merchant_id)
+    }
+
+
 def present_customer(
     customer: Customer,
     *,
@@ -208,8 +222,11 @@ def present_customer(
     category_name: str,
     trail: Sequence[AuditEntry],
     statuses: Sequence[AuditEntry],
+    documents: bool = False,
 ) -> CustomerPage:
     """Everything the page shows about the customer, as plain text in the viewer's language.
+    Passport and national-id numbers, in the fields and in the trail, are masked unless
+    `documents` (the viewer may see them: portal/customers/masking.py).
 
     Looks up the people the trail names (one query per kind) and, when a category change
     is in the trail, the merchant's category names (one query)."""
@@ -217,18 +234,19 @@ def present_customer(
     label = customer_label(customer, shop_country)
     handles = [e.actor for e in (*trail, *statuses)] + [customer.created_by, customer.modified_by]
     actors = resolve_actors(customer, handles, customer_label=label)
-    categories: dict[str, str] = {}
-    if any("category_code" in (e.changes or {}) for e in trail):
-        categories = {
-            code: category_label(code, name)
-            for code, name in category_choices(customer.merchant_id)
-        }
-    values = value_labeller(categories=categories, when=clock.when, shop_country=shop_country)
+    values = value_labeller(
+        categories=_trail_categories(customer, trail),
+        when=clock.when,
+        shop_country=shop_country,
+        documents=documents,
+    )
     phone = format_phone(customer.phone, shop_country)
     unconfirmed = format_phone(customer.unconfirmed_phone, shop_country)
     registered = registered_label(customer, actors)
     modified_by = actors.label(customer.modified_by) if customer.modified_by else ""
-    sections, missing = _sections(customer, phone, unconfirmed, clock, registered, modified_by)
+    sections, missing = _sections(
+        customer, phone, unconfirmed, clock, registered, modified_by, documents
+    )
     return CustomerPage(
         name=customer.full_name,
         phone=phone or unconfirmed,

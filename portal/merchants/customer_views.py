@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from portal.core.errors import ServiceError
 from portal.core.phone import format_phone
 from portal.customers.fields import ValidationFailed
+from portal.customers.masking import may_see_documents
 from portal.customers.models import Customer
 from portal.customers.services import get_customer
 from portal.customers.status import Action, allowed_actions
@@ -126,6 +127,7 @@ def customer(customer_id: int) -> Response:
         category_name=category_name(user.merchant_id, found.category_code),
         trail=audit_trail(user.merchant_id, found.id),
         statuses=status_history(user.merchant_id, found.id),
+        documents=may_see_documents(role=user.role, permission=user.permission),
     )
     actions = allowed_actions(found)
     context = {

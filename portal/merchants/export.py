@@ -9,10 +9,10 @@ types, so text starting with = + - @ tab or CR gets a leading apostrophe (OWASP)
 from __future__ import annotations
 
 import calendar
+import contextlib
 import csv
 import io
 import re
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date
@@ -22,11 +22,9 @@ import xlsxwriter
 from sqlalchemy import DateTime, case, func, type_coerce
 
 from portal.core.errors import ServiceError
-from portal.core.mail import send_mail
 from portal.core.sql_text import text_or_empty, utc_minute
 from portal.customers.models import Customer
-from portal.customers.search import CustomerFilters, iter_customer_rows, parse_filters
-from portal.jobs.after_commit import enqueue_after_commit
+from portal.customers.search import CustomerFilters, iter_customer_rows
 from portal.merchants.models import BUILTIN_CATEGORIES, Merchant
 
 HEADERS = (
@@ -79,6 +77,7 @@ WORKBOOK_OPTIONS = {
     "strings_to_urls": False,
     "strings_to_numbers": False,
 }
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def export_rows(merchant_id: int, filters: CustomerFilters) -> Iterator[tuple[str, ...]]:
@@ -107,10 +106,17 @@ def write_xlsx(
     sheet.set_column(1, len(HEADERS) - 1, 18)
     count = 0
     write_string = sheet.write_string
-    for count, cells in enumerate(rows(merchant_id, filters), start=1):
-        for col, value in enumerate(cells):
-            if value:
-                write_string(count, col, value)
+    try:
+        for count, cells in enumerate(rows(merchant_id, filters), start=1):
+            for col, value in enumerate(cells):
+                if value:
+                    write_string(count, col, value)
+    except BaseException:
+        # A stopped export (cancelled, failed) still lets go of the sheet's temporary
+        # files; what it wrote is thrown away by the caller.
+        with contextlib.suppress(Exception):
+            workbook.close()
+        raise
     workbook.close()
     return count
 
@@ -159,55 +165,3 @@ def export_filename(merchant: Merchant, extension: str) -> str:
 def filters_to_args(filters: CustomerFilters) -> dict[str, str]:
     """Filters as plain strings, so a queued job can carry them."""
     return {**filters.as_args(), "search_in": filters.search_in, "order_by": filters.order_by}
-
-
-def email_export_job(merchant_id: int, args: dict[str, str], to: str, month: str | None) -> None:
-    """Job body: build the XLSX in a temporary file and mail it to `to`."""
-    from portal.extensions import db
-
-    merchant = db.session.get(Merchant, merchant_id)
-    if merchant is None:
-        return
-    filters = month_filters(parse_filters(args), month)
-    with tempfile.TemporaryFile() as handle:
-        count = write_xlsx(merchant_id, filters, handle)
-        handle.seek(0)
-        data = handle.read()
-    send_mail(
-        to,
-        f"{merchant.name}: customer export",
-        f"Attached are the {count} customers of {merchant.name} you asked for.",
-        attachments=[
-            (
-                export_filename(merchant, "xlsx"),
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                data,
-            )
-        ],
-    )
-
-
-def queue_export_email(
-    merchant: Merchant,
-    filters: CustomerFilters,
-    *,
-    to: str,
-    actor: str,
-    month: str | None = None,
-) -> None:
-    """Build and mail the export in the background: large lists take minutes to write.
-
-    The job starts once the request commits, so no file goes out for a rolled-back request.
-    """
-    from portal.core.audit import record_audit
-
-    month_filters(filters, month)  # refuse a bad month now, not in the job
-    if not to:
-        raise ServiceError("email_required", "There is no email address to send to.", field="to")
-    record_audit(
-        merchant_id=merchant.id,
-        actor=actor,
-        action="customers.export_emailed",
-        changes={"filters": filters_to_args(filters), "to": to, "month": month},
-    )
-    enqueue_after_commit(email_export_job, merchant.id, filters_to_args(filters), to, month)

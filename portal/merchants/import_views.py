@@ -143,5 +143,6 @@ def status_label(status: str) -> str:
         "running": gettext("Importing"),
         "done": gettext("Finished"),
         "failed": gettext("Failed"),
+        "cancelled": gettext("Cancelled"),
     }
     return labels.get(status, status)

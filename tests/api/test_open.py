@@ -225,8 +225,10 @@ def test_download_answers_documented_sentence(client, shop):
     response = client.get(f"{BASE}/download", headers=auth(overview))
     assert response.status_code == 200
     assert response.json == {
-        "response": "Success, your customer data will be sent to juragan@ngorder.id soon"
+        "response": "Success, your customer data will be sent to juragan@ngorder.id soon",
+        "job_id": response.json["job_id"],  # the export, for GET /api/open/jobs/<id>
     }
+    assert len(response.json["job_id"]) == 32
     bad = client.get(f"{BASE}/download?date=2021-13", headers=auth(overview))
     assert bad.status_code == 400
     assert bad.json["field"] == "date"

@@ -31,6 +31,7 @@ CONSOLE_PAGES = [
     ("categories", "/merchant/categories"),
     ("integrations", "/merchant/integrations"),
     ("settings", "/merchant/settings"),
+    ("jobs", "/merchant/jobs"),
     ("new-customer", "/merchant/customers/new"),
 ]
 

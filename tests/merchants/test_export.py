@@ -192,7 +192,7 @@ def test_export_email_waits_for_commit(app, shop, mail_folder):
     """The mail job starts only after the request's transaction commits; a rollback
     drops it along with its audit row (portal/jobs/after_commit.py)."""
     from portal.customers.search import CustomerFilters
-    from portal.merchants.export import queue_export_email
+    from portal.merchants.export_jobs import queue_export_email
 
     with app.test_request_context():
         queue_export_email(shop, CustomerFilters(), to="gone@toko.test", actor="test")

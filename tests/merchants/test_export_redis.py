@@ -10,7 +10,7 @@ from rq import Queue
 
 from portal.customers.search import CustomerFilters
 from portal.extensions import db
-from portal.merchants.export import queue_export_email
+from portal.merchants.export_jobs import queue_export_email
 from tests.support.outbox import MailFolder
 
 

@@ -69,6 +69,7 @@ def testing_config(database_url: str, workdir: Path, **overrides: Any) -> dict[s
         "SMS_OUTBOX": str(workdir / "sms-outbox.jsonl"),
         "MAIL_SERVER": None,
         "MAIL_DIR": str(workdir / "mail"),
+        "EXPORT_FOLDER": str(workdir / "exports"),
         "JOBS_INLINE": True,
         "WEBHOOKS_ALLOW_PRIVATE": True,  # receivers listen on 127.0.0.1
         "OTP_IN_RESPONSES": False,

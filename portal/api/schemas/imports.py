@@ -28,7 +28,7 @@ class ImportCounts(Answer):
 
 class ImportState(Answer):
     job_id: int
-    status: Literal["queued", "running", "done", "failed"]
+    status: Literal["queued", "running", "done", "failed", "cancelled"]
     progress: int
     total_rows: int
     processed_rows: int

@@ -182,6 +182,8 @@ class PerMonth(Answer):
 
 class Queued(Answer):
     response: str
+    # The export's id for GET /api/open/jobs/<id> (an addition to document 003).
+    job_id: str
 
 
 class Category(Answer):
