@@ -16,6 +16,7 @@ from portal.merchants import (
     report_views,
     settings_views,
     storefront_views,
+    team_invitation_views,
     team_views,
 )
 from portal.merchants.blueprint import bp
@@ -34,6 +35,7 @@ PAGE_MODULES = (
     report_views,
     settings_views,
     team_views,
+    team_invitation_views,
 )
 
 __all__ = ["PAGE_MODULES", "bp"]
