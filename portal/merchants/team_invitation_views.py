@@ -116,7 +116,7 @@ def team_invitation_cancel(invitation_id: int) -> Response:
     return redirect(url_for("merchants.team"), code=303)
 
 
-@bp.post("/team/<int:member_id>/role")
+@bp.post("/team/members/<int:member_id>/role")
 @owner_only
 def team_change_role(member_id: int) -> Response:
     """Give a member another role; the owner's own row is 404 (owner_and_member)."""

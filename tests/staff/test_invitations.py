@@ -260,11 +260,11 @@ def test_an_owner_changes_a_members_role_audited(client, shop, make_staff, make_
     partner = make_partner(merchant)
     sign_in(client, owner)
     assert (
-        client.post(f"/merchant/team/{member.id}/role", data={"role": "SYSTEM"}).status_code == 303
+        client.post(f"/merchant/team/members/{member.id}/role", data={"role": "SYSTEM"}).status_code == 303
     )
     db.session.refresh(member)
     assert (member.role, member.permission) == ("staff", "SYSTEM")
-    client.post(f"/merchant/team/{member.id}/role", data={"role": f"partner:{partner.id}"})
+    client.post(f"/merchant/team/members/{member.id}/role", data={"role": f"partner:{partner.id}"})
     db.session.refresh(member)
     assert (member.role, member.permission, member.partner_id) == ("assistant", None, partner.id)
     entries = db.session.scalars(
@@ -283,7 +283,7 @@ def test_the_new_role_applies_to_the_members_next_request(app, client, shop, mak
     member_client = sign_in(app.test_client(), member)
     assert member_client.get("/merchant/customers").status_code == 200
     sign_in(client, owner)
-    client.post(f"/merchant/team/{member.id}/role", data={"role": "OVERVIEW"})
+    client.post(f"/merchant/team/members/{member.id}/role", data={"role": "OVERVIEW"})
     db.session.expire_all()
     assert db.session.get(StaffUser, member.id).can_write is False
 
@@ -296,13 +296,13 @@ def test_an_owner_cannot_change_their_own_or_another_shops_role(
     stranger = make_staff(make_merchant(), role="staff", permission="OVERVIEW")
     sign_in(client, owner)
     assert (
-        client.post(f"/merchant/team/{owner.id}/role", data={"role": "OVERVIEW"}).status_code == 404
+        client.post(f"/merchant/team/members/{owner.id}/role", data={"role": "OVERVIEW"}).status_code == 404
     )
     assert (
-        client.post(f"/merchant/team/{stranger.id}/role", data={"role": "SYSTEM"}).status_code
+        client.post(f"/merchant/team/members/{stranger.id}/role", data={"role": "SYSTEM"}).status_code
         == 404
     )
-    refused = client.post(f"/merchant/team/{co_owner.id}/role", data={"role": "OVERVIEW"})
+    refused = client.post(f"/merchant/team/members/{co_owner.id}/role", data={"role": "OVERVIEW"})
     assert refused.status_code == 303
     assert "cannot be changed" in client.get("/merchant/team").get_data(as_text=True)
     db.session.expire_all()
@@ -315,7 +315,7 @@ def test_an_unknown_role_is_refused_on_the_page(client, shop, make_staff):
     merchant, owner = shop
     member = make_staff(merchant, role="staff", permission="OVERVIEW")
     sign_in(client, owner)
-    client.post(f"/merchant/team/{member.id}/role", data={"role": "owner"})
+    client.post(f"/merchant/team/members/{member.id}/role", data={"role": "owner"})
     assert "Choose a role from the list." in client.get("/merchant/team").get_data(as_text=True)
     db.session.refresh(member)
     assert (member.role, member.permission) == ("staff", "OVERVIEW")
@@ -345,7 +345,7 @@ def test_csrf_is_required(app, client, shop, make_staff, mail_folder):
     sign_in(client, owner)
     assert _invite(client, "nocsrf@example.test").status_code == 400
     assert (
-        client.post(f"/merchant/team/{member.id}/role", data={"role": "SYSTEM"}).status_code == 400
+        client.post(f"/merchant/team/members/{member.id}/role", data={"role": "SYSTEM"}).status_code == 400
     )
     assert mail_folder.messages() == []
     page = client.get("/merchant/team").get_data(as_text=True)
