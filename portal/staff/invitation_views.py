@@ -44,8 +44,10 @@ def accept(token: str) -> Any:
             show_refusal(form, err)
             status = err.status
         else:
+            done = finish_signin(user, "")
+            # After the sign-in: it starts a new session, and the notice must travel in it.
             flash(gettext("Welcome to the team of %(shop)s.", shop=user.merchant.name), "success")
-            return _private(finish_signin(user, ""))
+            return _private(done)
     elif request.method == "POST":
         status = refused_submission(form)
     page = render_template(

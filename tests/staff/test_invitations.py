@@ -49,6 +49,10 @@ def _accept(client, token, name="New Member", password=PASSWORD, confirm=None):
     )
 
 
+def _role(client, member_id, role):
+    return client.post(f"/merchant/team/members/{member_id}/role", data={"role": role})
+
+
 def _actions():
     return [entry.action for entry in db.session.scalars(select(AuditEntry))]
 
@@ -79,7 +83,10 @@ def test_invite_mails_a_link_that_signs_the_invitee_in_with_the_role(app, shop, 
     ).one()
     assert (user.merchant_id, user.role, user.permission) == (merchant.id, "staff", "SYSTEM")
     assert user.name == "New Member" and user.last_login_at is not None
-    assert invitee.get("/merchant/customers").status_code == 200
+    welcome = invitee.get("/merchant/customers")
+    assert welcome.status_code == 200 and "Welcome to the team of Toko Maju" in welcome.get_data(
+        True
+    )
     assert invitee.get("/merchant/team").status_code == 403
     assert {"team.invited", "team.invitation_accepted"} <= set(_actions())
     # The link works once.
@@ -259,9 +266,7 @@ def test_an_owner_changes_a_members_role_audited(client, shop, make_staff, make_
     member = make_staff(merchant, role="staff", permission="OVERVIEW")
     partner = make_partner(merchant)
     sign_in(client, owner)
-    assert (
-        client.post(f"/merchant/team/members/{member.id}/role", data={"role": "SYSTEM"}).status_code == 303
-    )
+    assert _role(client, member.id, "SYSTEM").status_code == 303
     db.session.refresh(member)
     assert (member.role, member.permission) == ("staff", "SYSTEM")
     client.post(f"/merchant/team/members/{member.id}/role", data={"role": f"partner:{partner.id}"})
@@ -283,7 +288,7 @@ def test_the_new_role_applies_to_the_members_next_request(app, client, shop, mak
     member_client = sign_in(app.test_client(), member)
     assert member_client.get("/merchant/customers").status_code == 200
     sign_in(client, owner)
-    client.post(f"/merchant/team/members/{member.id}/role", data={"role": "OVERVIEW"})
+    _role(client, member.id, "OVERVIEW")
     db.session.expire_all()
     assert db.session.get(StaffUser, member.id).can_write is False
 
@@ -295,14 +300,9 @@ def test_an_owner_cannot_change_their_own_or_another_shops_role(
     co_owner = make_staff(merchant, role="owner")
     stranger = make_staff(make_merchant(), role="staff", permission="OVERVIEW")
     sign_in(client, owner)
-    assert (
-        client.post(f"/merchant/team/members/{owner.id}/role", data={"role": "OVERVIEW"}).status_code == 404
-    )
-    assert (
-        client.post(f"/merchant/team/members/{stranger.id}/role", data={"role": "SYSTEM"}).status_code
-        == 404
-    )
-    refused = client.post(f"/merchant/team/members/{co_owner.id}/role", data={"role": "OVERVIEW"})
+    assert _role(client, owner.id, "OVERVIEW").status_code == 404
+    assert _role(client, stranger.id, "SYSTEM").status_code == 404
+    refused = _role(client, co_owner.id, "OVERVIEW")
     assert refused.status_code == 303
     assert "cannot be changed" in client.get("/merchant/team").get_data(as_text=True)
     db.session.expire_all()
@@ -315,7 +315,7 @@ def test_an_unknown_role_is_refused_on_the_page(client, shop, make_staff):
     merchant, owner = shop
     member = make_staff(merchant, role="staff", permission="OVERVIEW")
     sign_in(client, owner)
-    client.post(f"/merchant/team/members/{member.id}/role", data={"role": "owner"})
+    _role(client, member.id, "owner")
     assert "Choose a role from the list." in client.get("/merchant/team").get_data(as_text=True)
     db.session.refresh(member)
     assert (member.role, member.permission) == ("staff", "OVERVIEW")
@@ -344,9 +344,7 @@ def test_csrf_is_required(app, client, shop, make_staff, mail_folder):
     member = make_staff(merchant, role="staff", permission="OVERVIEW")
     sign_in(client, owner)
     assert _invite(client, "nocsrf@example.test").status_code == 400
-    assert (
-        client.post(f"/merchant/team/members/{member.id}/role", data={"role": "SYSTEM"}).status_code == 400
-    )
+    assert _role(client, member.id, "SYSTEM").status_code == 400
     assert mail_folder.messages() == []
     page = client.get("/merchant/team").get_data(as_text=True)
     csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
