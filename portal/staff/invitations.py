@@ -110,10 +110,13 @@ def pending_invitations(merchant_id: int) -> list[StaffInvitation]:
 
 def get_pending_invitation(merchant_id: int, invitation_id: int) -> StaffInvitation | None:
     """One pending invitation of this shop; another shop's id is None (the page answers 404)."""
-    for invitation in pending_invitations(merchant_id):
-        if invitation.id == invitation_id:
-            return invitation
-    return None
+    query = select(StaffInvitation).where(
+        StaffInvitation.merchant_id == merchant_id,
+        StaffInvitation.id == invitation_id,
+        StaffInvitation.accepted_at.is_(None),
+        StaffInvitation.cancelled_at.is_(None),
+    )
+    return db.session.scalar(query)
 
 
 def _check_invitee(merchant_id: int, address: str) -> None:

@@ -110,6 +110,18 @@ def test_an_assistant_invitation_ties_the_member_to_the_partner(
     assert (user.role, user.partner_id) == ("assistant", partner.id)
 
 
+def test_a_shop_that_requires_two_factor_sends_the_newcomer_to_set_it_up(app, shop, mail_folder):
+    """Joining is a sign-in like any other: the shop's two-factor rule applies at once."""
+    merchant, owner = shop
+    _invite(sign_in(app.test_client(), owner), "careful-shop@example.test", "OVERVIEW")
+    merchant.require_two_factor = True
+    db.session.flush()
+    invitee = app.test_client()
+    joined = _accept(invitee, _link(mail_folder, "careful-shop@example.test"))
+    assert joined.status_code == 303 and joined.headers["Location"].endswith("/account/two-factor")
+    assert invitee.get("/merchant/customers").status_code in (302, 303)
+
+
 def test_the_session_is_rotated_on_joining(app, shop, mail_folder):
     """A session cookie from before the invitation is replaced, not reused."""
     _merchant, owner = shop
