@@ -318,6 +318,31 @@ class StaffError(ErrorCode):
     TWO_FACTOR_NOT_ON = "two_factor_not_on", N_("Two-factor sign-in is not on.")
 
 
+class TeamError(ErrorCode):
+    """The owner's team page: invitations and roles (portal/staff/invitations.py),
+    translated."""
+
+    INVITE_EMAIL_MEMBER = (
+        "invite_email_member",
+        N_("This email already belongs to a member of your team."),
+    )
+    INVITE_EMAIL_ELSEWHERE = (
+        "invite_email_elsewhere",
+        N_("This email already has a portal account in another shop. Invite another email."),
+    )
+    INVITE_PENDING = (
+        "invite_pending",
+        N_('This email is already invited. Use "Send again" in the pending invitations.'),
+    )
+    ROLE_INVALID = "role_invalid", N_("Choose a role from the list.")
+    ROLE_OF_OWNER = "role_of_owner", N_("An owner's role cannot be changed here.")
+    INVITATION_LINK_INVALID = (
+        "invitation_link_invalid",
+        N_("This invitation has expired, was cancelled or was already used."),
+    )
+    NAME_REQUIRED = "invitee_name_required", N_("Enter your name.")
+
+
 class CustomerImportError(ErrorCode):
     """A customer file refused as a whole (portal/customers/importing.py), shown on the
     import page translated and answered by the API in English."""

@@ -291,6 +291,15 @@ CODE_SENT = {
     "assist": _l("Code sent for registration at the shop"),
 }
 
+# The owner's changes to the team (portal/staff/invitations.py), "<done> by <actor>" too.
+TEAM_EVENTS = {
+    "team.invited": _l("Team member invited by %(actor)s"),
+    "team.invitation_resent": _l("Team invitation sent again by %(actor)s"),
+    "team.invitation_cancelled": _l("Team invitation cancelled by %(actor)s"),
+    "team.invitation_accepted": _l("Team invitation accepted by %(actor)s"),
+    "team.role_changed": _l("Team member's role changed by %(actor)s"),
+}
+
 # Actions whose sentence is "<done> by <actor>".
 DONE_BY = {
     "status.accept": _l("Accepted by %(actor)s"),
@@ -310,6 +319,7 @@ DONE_BY = {
     "order.status_changed": _l("Order status changed by %(actor)s"),
     "customer.data_exported": _l("Personal data downloaded by %(actor)s"),
     "customer.erased": _l("Personal data erased by %(actor)s"),
+    **TEAM_EVENTS,
 }
 
 LINK_EVENTS = {

@@ -19,6 +19,7 @@ from portal.merchants import (
     report_views,
     settings_views,
     storefront_views,
+    team_invitation_views,
     team_views,
 )
 from portal.merchants.blueprint import bp
@@ -40,6 +41,7 @@ PAGE_MODULES = (
     partner_report_views,
     settings_views,
     team_views,
+    team_invitation_views,
 )
 
 __all__ = ["PAGE_MODULES", "bp"]

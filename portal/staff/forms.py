@@ -1,10 +1,17 @@
-"""The staff sign-in, password reset and two-factor forms."""
+"""The staff sign-in, password reset, two-factor and team forms."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Length
 
 
@@ -86,3 +93,41 @@ class TeamTwoFactorForm(FlaskForm):
     """The owner's rule for the whole team."""
 
     required = BooleanField(_l("Require two-factor sign-in for the whole team"))
+
+
+class InviteForm(FlaskForm):
+    """The owner's invitation: whom, and in which role (the choices are the view's; the
+    rules, the service's: portal/staff/invitations.py)."""
+
+    email = EmailField(
+        _l("Email"),
+        validators=[DataRequired(message=_l("Enter an email address.")), Length(max=255)],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    role = SelectField(_l("Role"), validate_choice=False)
+
+
+class RoleForm(FlaskForm):
+    """A member's new role, on their row of the team page."""
+
+    role = SelectField(_l("Role"), validate_choice=False)
+
+
+class AcceptInvitationForm(FlaskForm):
+    """The invitee's name and password, twice."""
+
+    name = StringField(
+        _l("Your name"),
+        validators=[DataRequired(message=_l("Enter your name.")), Length(max=200)],
+        render_kw={"autocomplete": "name", "autofocus": True},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(message=_l("Enter a password.")), Length(max=200)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Confirm password"),
+        validators=[DataRequired(message=_l("Enter the password again.")), Length(max=200)],
+        render_kw={"autocomplete": "new-password"},
+    )

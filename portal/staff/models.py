@@ -141,3 +141,30 @@ class StaffRecoveryCode(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (Index("ix_staff_recovery_codes_staff_user", "staff_user_id"),)
+
+
+class StaffInvitation(db.Model):
+    """An owner's invitation to join the team (portal/staff/invitations.py): the role the
+    invitee will get and the mailed link, kept only as its keyed hash. Sending it again
+    replaces the hash, so the older link stops working."""
+
+    __tablename__ = "staff_invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), nullable=False)
+    email: Mapped[str] = mapped_column(String(255), nullable=False)
+    role: Mapped[str] = mapped_column(String(16), nullable=False)
+    permission: Mapped[str | None] = mapped_column(String(16))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    invited_by: Mapped[str] = mapped_column(String(255), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    merchant: Mapped[Merchant] = relationship(lazy="joined")
+    partner: Mapped[Partner | None] = relationship(lazy="joined")
+
+    __table_args__ = (Index("ix_staff_invitations_merchant", "merchant_id"),)
