@@ -3,7 +3,17 @@
 from portal.core.idempotency import IdempotencyKey
 from portal.core.models import AuditEntry, Event, Region
 from portal.customers.import_models import CustomerImport
-from portal.customers.models import Address, Customer, EditLink, Order, OrderItem, PaymentCard
+from portal.customers.models import (
+    Address,
+    Customer,
+    CustomerNote,
+    CustomerTag,
+    EditLink,
+    Order,
+    OrderItem,
+    PaymentCard,
+    Tag,
+)
 from portal.customers.summary import CustomerCount
 from portal.merchants.models import Category, Merchant, Partner
 from portal.otp.models import OtpChallenge, OtpSend
@@ -18,6 +28,8 @@ __all__ = [
     "Customer",
     "CustomerCount",
     "CustomerImport",
+    "CustomerNote",
+    "CustomerTag",
     "EditLink",
     "Event",
     "IdempotencyKey",
@@ -31,6 +43,7 @@ __all__ = [
     "Region",
     "StaffPasswordReset",
     "StaffUser",
+    "Tag",
     "WebhookDelivery",
     "WebhookEndpoint",
 ]
