@@ -36,6 +36,7 @@ def keep_private(response: Response) -> Response:
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
+
 DONE_PURPOSES = ("billing", "shipping", "card")
 
 
