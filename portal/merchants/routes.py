@@ -12,6 +12,7 @@ from portal.merchants import (
     customer_views,
     edit_link_views,
     import_views,
+    notes_tags_views,
     personal_data_views,
     report_views,
     settings_views,
@@ -34,6 +35,7 @@ PAGE_MODULES = (
     report_views,
     settings_views,
     team_views,
+    notes_tags_views,
 )
 
 __all__ = ["PAGE_MODULES", "bp"]
