@@ -121,12 +121,12 @@ def edit_note(
 def delete_note(note: CustomerNote, *, staff_id: int, is_owner: bool, actor: str) -> None:
     """Delete a note (its author or an owner); the trail keeps that it was deleted."""
     _check_may_change(note, staff_id=staff_id, is_owner=is_owner)
-    note_id = note.id
+    note_id, merchant_id, customer_id = note.id, note.merchant_id, note.customer_id
     db.session.delete(note)
     db.session.flush()
     record_change(
-        note.merchant_id,
-        note.customer_id,
+        merchant_id,
+        customer_id,
         actor=actor,
         action="note.deleted",
         payload={"note_id": note_id},

@@ -18,6 +18,7 @@ from portal.core.phone import phone_search_prefix
 from portal.customers.models import Customer
 from portal.customers.phone_suffix import suffix_condition, suffix_digits
 from portal.customers.search_filters import CustomerFilters
+from portal.customers.tags import has_tag_condition
 from portal.customers.trigram_pieces import piece_conditions, samples
 from portal.extensions import db
 from portal.merchants.models import Merchant
@@ -124,4 +125,6 @@ def filter_conditions(
         conditions.append(Customer.category_code == filters.category)
     if filters.status:
         conditions.append(Customer.registration_status == filters.status)
+    if filters.tag:
+        conditions.append(has_tag_condition(merchant_id, filters.tag))
     return conditions

@@ -198,3 +198,27 @@ def set_tags(customer: Customer, names: Iterable[object], *, actor: str) -> list
         if tag_key(name) not in kept:
             add_tag(customer, name, actor=actor)
     return [tag.name for tag in customer_tags(customer)]
+
+
+def tag_counts(customer_ids: Collection[int]) -> dict[int, int]:
+    """customer id -> how many tags they carry, for a selection, in one query."""
+    if not customer_ids:
+        return {}
+    rows = db.session.execute(
+        select(CustomerTag.customer_id, func.count())
+        .where(CustomerTag.customer_id.in_(list(customer_ids)))
+        .group_by(CustomerTag.customer_id)
+    )
+    return {customer_id: count for customer_id, count in rows}
+
+
+def carrying(tag: Tag | None, customer_ids: Collection[int]) -> set[int]:
+    """Which of these customers carry the tag (none when the tag does not exist yet)."""
+    if tag is None or not customer_ids:
+        return set()
+    rows = db.session.scalars(
+        select(CustomerTag.customer_id).where(
+            CustomerTag.tag_id == tag.id, CustomerTag.customer_id.in_(list(customer_ids))
+        )
+    )
+    return set(rows)
