@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from portal.customers import search_counts
-from portal.customers.models import CustomerNote
+from portal.customers.models import Customer, CustomerNote
 from portal.customers.notes import add_note
 from portal.customers.search import parse_filters, search_customers
+from portal.customers.search_conditions import filter_conditions
 from portal.customers.tags import MAX_TAGS, add_tag, customer_tags, find_tag, set_tags
 from portal.extensions import db
 from portal.staff.models import Permission, Role
@@ -353,9 +354,6 @@ def test_tag_filter_uses_the_link_tables_index(app, make_merchant, make_customer
     """The filter is an EXISTS on customer_tags by tag: the plan reads its index, not a scan."""
     merchant = make_merchant()
     add_tag(make_customer(merchant), "VIP", actor="a")
-    from portal.customers.search_conditions import filter_conditions
-    from portal.customers.models import Customer
-
     where = filter_conditions(merchant.id, parse_filters({"tag": "VIP", "order_by": order_by}))
     sql = str(
         select(Customer.id)
