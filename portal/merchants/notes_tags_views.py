@@ -31,12 +31,6 @@ from portal.merchants.customer_views import (
 from portal.staff.access import console_writer
 
 
-def _flash_refusal(err: ServiceError) -> None:
-    refused(err)
-    for message in service_errors(err).values():
-        flash(message, "error")
-
-
 @bp.post("/customers/<int:customer_id>/tags")
 @console_writer
 def add_customer_tag(customer_id: int) -> Response:
@@ -48,7 +42,9 @@ def add_customer_tag(customer_id: int) -> Response:
     try:
         tag = add_tag(found, form.tag.data or "", actor=current_actor())
     except ServiceError as err:
-        _flash_refusal(err)
+        refused(err)
+        for message in service_errors(err).values():
+            flash(message, "error")
         return redirect_after_post(customer_url(found))
     if tag is None:
         flash(gettext("%(name)s already has this tag.", name=display_name(found)), "info")
