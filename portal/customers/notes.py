@@ -33,8 +33,9 @@ def clean_body(raw: object) -> str:
     return body
 
 
-def customer_notes(customer: Customer, *, limit: int = NOTES_SHOWN) -> list[CustomerNote]:
-    """The customer's notes, newest first, their authors loaded with them."""
+def customer_notes(customer: Customer, *, limit: int | None = NOTES_SHOWN) -> list[CustomerNote]:
+    """The customer's notes, newest first, their authors loaded with them (all of them
+    with `limit=None`)."""
     return list(
         db.session.scalars(
             select(CustomerNote)

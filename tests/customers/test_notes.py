@@ -97,3 +97,24 @@ def test_get_note_finds_only_this_customers_note(app, make_merchant, make_staff,
     with pytest.raises(ServiceError):
         get_note(ani, "x")
     assert customer_notes(ani) == [second, first]
+
+
+def test_export_carries_notes_and_tags_and_erasure_removes_them(
+    app, make_merchant, make_staff, make_customer
+):
+    """The data export lists the notes and tags; an erasure deletes both from the customer."""
+    from portal.customers.personal_data import erase_customer, export_customer
+    from portal.customers.tags import add_tag, customer_tags
+
+    merchant = make_merchant()
+    author = make_staff(merchant, email="rina@shop.test")
+    customer = make_customer(merchant)
+    add_note(customer, "Allergic to nuts", author_id=author.id, actor=author.email)
+    add_tag(customer, "VIP", actor=author.email)
+    data = export_customer(customer)
+    assert data["tags"] == ["VIP"]
+    assert [(n["body"], n["author"]) for n in data["notes"]] == [
+        ("Allergic to nuts", "rina@shop.test")
+    ]
+    erase_customer(customer, actor=author.email)
+    assert customer_notes(customer) == [] and customer_tags(customer) == []
