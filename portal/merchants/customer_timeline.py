@@ -61,9 +61,12 @@ def note_lines(
 
 
 def timeline(trail: Sequence[TrailLine], notes: Sequence[NoteLine]) -> list[TimelineItem]:
-    """Notes and audit lines merged, newest first (a note before the audit line of the
-    same moment, which records its writing)."""
+    """Notes and audit lines merged, newest first. Within one second a note comes first:
+    its "Note added" audit line is written a moment after the note itself."""
     items = [TimelineItem(n.created_at, note=n) for n in notes]
     items += [TimelineItem(line.created_at, audit=line) for line in trail]
-    items.sort(key=lambda item: (item.created_at, item.note is not None), reverse=True)
+    items.sort(
+        key=lambda item: (item.created_at.replace(microsecond=0), item.note is not None),
+        reverse=True,
+    )
     return items

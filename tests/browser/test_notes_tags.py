@@ -7,6 +7,7 @@ import random
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import ARTIFACTS
 from tests.browser.helpers import sign_in_console
 
 
@@ -69,6 +70,11 @@ def test_owner_writes_a_note_that_shows_in_the_timeline(
     expect(note).to_contain_text("<b>Prefers</b> calls after 5pm")
     expect(note.locator("b")).to_have_count(0)
     expect(note).to_contain_text("Note by")
+    page.get_by_label("Tag", exact=True).fill("Wholesale")
+    page.get_by_role("button", name="Add tag").click()
+    expect(page.locator(".tag-list")).to_contain_text("Wholesale")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "customer-notes-tags.png"), full_page=True)
 
     note.get_by_role("link", name="Delete note").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Delete this note?")

@@ -375,3 +375,18 @@ def test_tag_filter_uses_the_link_tables_index(app, make_merchant, make_customer
     )
     text = " ".join(str(row) for row in plan)
     assert "customer_tags" in text or "pk_customer_tags" in text or "ix_customer_tags" in text
+
+
+def test_timeline_puts_a_note_above_its_own_audit_line():
+    """The note, written a moment before its "Note added" line, still reads first; older
+    lines follow, newest first."""
+    from portal.merchants.audit_sentences import TrailLine
+    from portal.merchants.customer_timeline import NoteLine, timeline
+
+    at = datetime(2026, 12, 1, 18, 18, 5, 100, tzinfo=UTC)
+    note = NoteLine(1, at, "Rina", "hello", None, True)
+    added = TrailLine(at.replace(microsecond=900), ["Note added by Rina"], [])
+    older = TrailLine(datetime(2026, 12, 1, 9, 0, tzinfo=UTC), ["Blocked by Rina"], [])
+    items = timeline([older, added], [note])
+    assert [item.note is not None for item in items] == [True, False, False]
+    assert items[1].audit is added and items[2].audit is older
