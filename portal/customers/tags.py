@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ColumnElement, exists, func, literal, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.core.audit import record_change
@@ -124,15 +125,36 @@ def tags_by_customer(merchant_id: int, customer_ids: Collection[int]) -> dict[in
     return found
 
 
-def has_tag_condition(merchant_id: int, name: str) -> ColumnElement[bool]:
-    """The list filter: customers carrying this tag, as an EXISTS on the link table's
-    (tag_id, customer_id) index; the tag's id is a subquery the planner reads once."""
-    tag_id = (
-        select(Tag.id)
-        .where(Tag.merchant_id == merchant_id, Tag.name_key == tag_key(name))
-        .scalar_subquery()
+@dataclass(frozen=True)
+class TagFilter:
+    """The list's "Tag" filter, read for the planner: which customers carry the tag, and
+    whether they are few enough (`rare`) to read from the link table rather than walking
+    the merchant's list in order and checking each row."""
+
+    condition: ColumnElement[bool]
+    rare: bool
+
+
+# Up to this many customers a tag is read from its (tag_id, customer_id) index and
+# sorted; above it, matches are dense enough that the list's own index finds a page fast.
+RARE_TAG_MAX = 5000
+
+
+def tag_filter(merchant_id: int, name: str) -> TagFilter:
+    """The list filter for customers carrying the tag `name` (any case). The tag's id is
+    looked up first (an unknown tag matches nothing at once), then its size, counted no
+    further than RARE_TAG_MAX + 1 on the link table's index (see benchmarks/README.md)."""
+    found = find_tag(merchant_id, name)
+    if found is None:
+        return TagFilter(literal(False), rare=True)
+    members = select(CustomerTag.customer_id).where(CustomerTag.tag_id == found.id)
+    size = db.session.scalar(
+        select(func.count()).select_from(members.limit(RARE_TAG_MAX + 1).subquery())
     )
-    return exists().where(CustomerTag.tag_id == tag_id, CustomerTag.customer_id == Customer.id)
+    if (size or 0) <= RARE_TAG_MAX:
+        return TagFilter(Customer.id.in_(members), rare=True)
+    linked = exists().where(CustomerTag.tag_id == found.id, CustomerTag.customer_id == Customer.id)
+    return TagFilter(linked, rare=False)
 
 
 def _count(customer: Customer) -> int:

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.customers import search_counts
+from portal.customers import tags as tags_module
 from portal.customers.models import Customer, CustomerNote
 from portal.customers.notes import add_note
 from portal.customers.search import parse_filters, search_customers
@@ -349,32 +350,44 @@ def test_tag_filter_keeps_the_count_cap(app, monkeypatch, make_merchant, make_cu
     assert len(seen) == 6 and not third.has_next
 
 
+@pytest.mark.parametrize("rare", [True, False], ids=["rare", "common"])
 @pytest.mark.parametrize("order_by", ["LATEST_CUSTOMER", "LAST_ORDER"])
-def test_tag_filter_uses_the_link_tables_index(app, make_merchant, make_customer, order_by):
-    """The filter is an EXISTS on customer_tags by tag: the plan reads its index, not a scan."""
+def test_tag_filter_reads_the_link_tables_index(
+    app, monkeypatch, make_merchant, make_customer, order_by, rare
+):
+    """A rare tag is read from customer_tags (the merchant's index hidden, so the planner
+    starts there); a common one is an EXISTS on it beside the list's own index. Both
+    find the same customers, on both backends."""
+    monkeypatch.setattr(tags_module, "RARE_TAG_MAX", 5 if rare else 0)
     merchant = make_merchant()
-    add_tag(make_customer(merchant), "VIP", actor="a")
-    where = filter_conditions(merchant.id, parse_filters({"tag": "VIP", "order_by": order_by}))
+    tagged = [make_customer(merchant) for _ in range(2)]
+    for customer in tagged:
+        add_tag(customer, "VIP", actor="a")
+    make_customer(merchant)
+    filters = parse_filters({"tag": "VIP", "order_by": order_by})
+    where = filter_conditions(merchant.id, filters)
+    dialect = db.session.get_bind().dialect
     sql = str(
         select(Customer.id)
         .where(*where)
-        .compile(dialect=db.session.get_bind().dialect, compile_kwargs={"literal_binds": True})
+        .compile(dialect=dialect, compile_kwargs={"literal_binds": True})
     )
-    assert "EXISTS" in sql and "customer_tags.tag_id" in sql
-    plan = (
-        db.session.connection()
-        .exec_driver_sql(
-            (
-                "EXPLAIN QUERY PLAN "
-                if db.session.get_bind().dialect.name == "sqlite"
-                else "EXPLAIN "
-            )
-            + sql
-        )
-        .all()
-    )
-    text = " ".join(str(row) for row in plan)
-    assert "customer_tags" in text or "pk_customer_tags" in text or "ix_customer_tags" in text
+    assert "customer_tags.tag_id" in sql
+    assert ("EXISTS" not in sql) if rare else ("EXISTS" in sql)
+    assert ("customers.merchant_id + 0" in sql) == rare
+    explain = "EXPLAIN QUERY PLAN " if dialect.name == "sqlite" else "EXPLAIN "
+    plan = " ".join(str(row) for row in db.session.connection().exec_driver_sql(explain + sql))
+    assert "customer_tags" in plan or "ix_customer_tags" in plan
+    found = search_customers(merchant.id, filters)
+    assert {c.id for c in found.items} == {c.id for c in tagged}
+
+
+def test_an_unknown_tag_matches_nothing_without_reading_the_list(app, make_merchant):
+    """A tag the merchant does not have is a plain false term."""
+    merchant = make_merchant()
+    where = filter_conditions(merchant.id, parse_filters({"tag": "nobody"}))
+    sql = str(select(Customer.id).where(*where).compile(compile_kwargs={"literal_binds": True}))
+    assert "customer_tags" not in sql
 
 
 def test_timeline_puts_a_note_above_its_own_audit_line():
