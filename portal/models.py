@@ -3,7 +3,17 @@
 from portal.core.idempotency import IdempotencyKey
 from portal.core.models import AuditEntry, Event, Region
 from portal.customers.import_models import CustomerImport
-from portal.customers.models import Address, Customer, EditLink, Order, OrderItem, PaymentCard
+from portal.customers.models import (
+    Address,
+    Customer,
+    CustomerNote,
+    CustomerTag,
+    EditLink,
+    Order,
+    OrderItem,
+    PaymentCard,
+    Tag,
+)
 from portal.customers.summary import CustomerCount
 from portal.merchants.export_models import ExportJob
 from portal.merchants.models import Category, Merchant, Partner
@@ -19,6 +29,8 @@ __all__ = [
     "Customer",
     "CustomerCount",
     "CustomerImport",
+    "CustomerNote",
+    "CustomerTag",
     "EditLink",
     "Event",
     "ExportJob",
@@ -33,6 +45,7 @@ __all__ = [
     "Region",
     "StaffPasswordReset",
     "StaffUser",
+    "Tag",
     "WebhookDelivery",
     "WebhookEndpoint",
 ]

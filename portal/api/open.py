@@ -31,6 +31,7 @@ from portal.customers.services import create_customer, get_customer, update_cust
 from portal.customers.status import apply_action
 from portal.customers.storefront import set_storefront_access
 from portal.customers.summary import summary_total
+from portal.customers.tags import clean_tags, customer_tags, set_tags, tags_by_customer
 from portal.extensions import db
 from portal.staff.models import Permission
 
@@ -68,7 +69,9 @@ RENAMES = DOCUMENT_003_RENAMES
 
 def _portal_fields(data: shapes.CustomerFields) -> dict[str, Any]:
     """Document 003's field names mapped onto the customer record's."""
-    given = data.model_dump(exclude_unset=True, exclude={"customer_id", "is_active", "name"})
+    given = data.model_dump(
+        exclude_unset=True, exclude={"customer_id", "is_active", "name", "tags"}
+    )
     out: dict[str, Any] = {}
     if data.name is not None:
         out |= split_name(data.name)
@@ -84,8 +87,9 @@ def _customer(ident: int | str) -> Customer:
 
 
 def _named(customer: Customer) -> Response:
-    """Create and Update Customer answer the id and the name."""
-    return success(data={"customer_id": customer.id, "name": customer.full_name})
+    """Create and Update Customer answer the id, the name and the tags."""
+    tags = [tag.name for tag in customer_tags(customer)]
+    return success(data={"customer_id": customer.id, "name": customer.full_name, "tags": tags})
 
 
 def _address_line(customer: Customer) -> str | None:
@@ -98,8 +102,10 @@ def _address_line(customer: Customer) -> str | None:
     return text or None
 
 
-def customer_row(customer: Customer, category_names: dict[str, str]) -> dict[str, Any]:
-    """One customer in document 003's list shape."""
+def customer_row(
+    customer: Customer, category_names: dict[str, str], tags: list[str]
+) -> dict[str, Any]:
+    """One customer in document 003's list shape, with its tags."""
     region = customer.region
     return {
         "id": customer.id,
@@ -116,6 +122,7 @@ def customer_row(customer: Customer, category_names: dict[str, str]) -> dict[str
         "other": customer.other_contact,
         "category_code": customer.category_code,
         "category": category_names.get(customer.category_code, customer.category_code),
+        "tags": tags,
     }
 
 
@@ -193,6 +200,7 @@ def list_customers(query: shapes.CustomerFilters) -> Response:
         known = summary_total(merchant_id, filters)
         total, exact = (known, True) if known is not None else (total, False)
     names = _category_names(merchant_id)
+    tags = tags_by_customer(merchant_id, [c.id for c in found.items])  # one query a page
     meta = pagination(
         total,
         len(found.items),
@@ -201,7 +209,8 @@ def list_customers(query: shapes.CustomerFilters) -> Response:
         cursor=found.next_cursor,
         exact=exact,
     )
-    return jsonify(data=[customer_row(c, names) for c in found.items], meta=meta)
+    rows = [customer_row(c, names, tags.get(c.id, [])) for c in found.items]
+    return jsonify(data=rows, meta=meta)
 
 
 @bp.post("/customer/create")
@@ -209,8 +218,9 @@ def list_customers(query: shapes.CustomerFilters) -> Response:
 @idempotent
 @validate(shapes.Named, headers=IdempotencyHeaders)
 def create(json: shapes.CustomerCreate) -> Response:
-    """Create Customer."""
+    """Create Customer, with its tags."""
     status, active_state, confirmed = IS_ACTIVE[json.is_active or "Y"]
+    tags = clean_tags(json.tags or [])  # refused before anything is written
     customer = create_customer(
         current_token().merchant,
         _portal_fields(json),
@@ -219,6 +229,8 @@ def create(json: shapes.CustomerCreate) -> Response:
         registration_status=status,
         active_state=active_state,
     )
+    if tags:
+        set_tags(customer, tags, actor=actor())
     return _named(customer)
 
 
@@ -231,6 +243,8 @@ def update(json: shapes.CustomerUpdate) -> Response:
     if json.is_active is not None and json.is_active != customer.active_state:
         raise ServiceError(ApiError.USE_ACTIVATION_STATUS, field="is_active")
     update_customer(customer, _portal_fields(json), actor=actor())
+    if json.tags is not None:
+        set_tags(customer, json.tags, actor=actor())
     return _named(customer)
 
 

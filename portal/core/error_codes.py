@@ -365,3 +365,18 @@ class JobError(ErrorCode):
 
     NOT_FOUND = "job_not_found", N_("Unable to find this job.")
     NOT_CANCELLABLE = "job_not_cancellable", N_("This job has already ended.")
+class NotesTagsError(ErrorCode):
+    """Tags and notes on customers (portal/customers/tags.py, notes.py), shown on the
+    customer page translated and answered by the API in English."""
+
+    TAG_REQUIRED = "tag_required", N_("Enter a tag.")
+    TAG_TOO_LONG = "tag_too_long", N_("A tag can be at most %(max)s characters.")
+    TOO_MANY_TAGS = "too_many_tags", N_("A customer can have at most %(max)s tags.")
+    TAG_NOT_FOUND = "tag_not_found", N_("Unable to find this tag.")
+    NOTE_REQUIRED = "note_required", N_("Write the note first.")
+    NOTE_TOO_LONG = "note_too_long", N_("A note can be at most %(max)s characters.")
+    NOTE_NOT_FOUND = "note_not_found", N_("Unable to find this note.")
+    NOTE_NOT_YOURS = (
+        "note_not_yours",
+        N_("Only the note's author or an owner can change it."),
+    )

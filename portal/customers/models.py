@@ -6,7 +6,16 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.models import (
@@ -20,6 +29,7 @@ from portal.core.models import (
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.merchants.models import Merchant, Partner
+from portal.staff.models import StaffUser
 
 
 class RegistrationStatus(StrEnum):
@@ -277,3 +287,55 @@ class EditLink(IdMixin, MerchantIdMixin, CreatedAtMixin, db.Model):
     customer: Mapped[Customer] = relationship()
 
     __table_args__ = (Index("ix_edit_links_customer", "customer_id", "purpose"),)
+
+
+# --- notes and tags (migration 0020) -----------------------------------------------------
+
+TAG_NAME_MAX = 40
+# A tag's lower-cased name can be longer than the name itself ("İ" lowers to two characters).
+TAG_KEY_MAX = 3 * TAG_NAME_MAX
+
+
+class Tag(IdMixin, MerchantIdMixin, CreatedAtMixin, db.Model):
+    """A label a merchant puts on customers, created the first time it is used."""
+
+    __tablename__ = "tags"
+
+    name: Mapped[str] = mapped_column(String(TAG_NAME_MAX), nullable=False)
+    # The name lower-cased: "VIP" and "vip" are one tag of the merchant.
+    name_key: Mapped[str] = mapped_column(String(TAG_KEY_MAX), nullable=False)
+
+    __table_args__ = (UniqueConstraint("merchant_id", "name_key"),)
+
+
+class CustomerTag(db.Model):
+    """A tag on a customer; indexed both ways: a customer's tags and a tag's customers
+    (the list's "Tag" filter is an EXISTS on the second)."""
+
+    __tablename__ = "customer_tags"
+
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), primary_key=True)
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    tag: Mapped[Tag] = relationship(lazy="joined")
+
+    __table_args__ = (Index("ix_customer_tags_tag_customer", "tag_id", "customer_id"),)
+
+
+class CustomerNote(IdMixin, MerchantIdMixin, db.Model):
+    """A staff member's note on a customer, shown in the customer's timeline."""
+
+    __tablename__ = "customer_notes"
+
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), nullable=False)
+    author_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False
+    )
+
+    author: Mapped[StaffUser] = relationship(lazy="joined")
+
+    __table_args__ = (Index("ix_customer_notes_customer", "customer_id", "created_at"),)

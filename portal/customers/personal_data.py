@@ -22,8 +22,18 @@ from portal.core.errors import ServiceError
 from portal.core.models import AuditEntry, Event
 from portal.core.phone import normalise_phone
 from portal.core.time import utcnow
-from portal.customers.models import Address, Customer, EditLink, Order, PaymentCard
+from portal.customers.models import (
+    Address,
+    Customer,
+    CustomerNote,
+    CustomerTag,
+    EditLink,
+    Order,
+    PaymentCard,
+)
+from portal.customers.notes import customer_notes
 from portal.customers.services import end_sessions, mark_modified
+from portal.customers.tags import customer_tags
 from portal.extensions import db
 from portal.otp.models import OtpChallenge, OtpSend
 
@@ -262,6 +272,19 @@ def _audit(customer: Customer) -> list[dict[str, Any]]:
     ]
 
 
+def _notes(customer: Customer) -> list[dict[str, Any]]:
+    """The staff's notes on the customer, oldest first, with who wrote them."""
+    return [
+        {
+            "body": note.body,
+            "author": note.author.email if note.author else None,
+            "created_at": _iso(note.created_at),
+            "updated_at": _iso(note.updated_at),
+        }
+        for note in reversed(customer_notes(customer, limit=None))
+    ]
+
+
 def export_customer(customer: Customer, *, actor: str | None = None) -> dict[str, Any]:
     """Everything held about one customer, as JSON-ready data. With `actor`, the export
     itself is recorded in the audit trail (after the entries it lists)."""
@@ -275,6 +298,8 @@ def export_customer(customer: Customer, *, actor: str | None = None) -> dict[str
         "orders": _orders(customer),
         "edit_links": _edit_links(customer),
         "verifications": _verifications(customer),
+        "tags": [tag.name for tag in customer_tags(customer)],
+        "notes": _notes(customer),
         "audit": _audit(customer),
     }
     if actor is not None:
@@ -364,8 +389,9 @@ def _end_access(customer: Customer, now: datetime) -> None:
 
 
 def _delete_records(customer: Customer) -> None:
-    """The address records and the stored card: personal through and through."""
-    for model in (Address, PaymentCard):
+    """The address records, the stored card, the staff's notes and the tags on the
+    customer: personal through and through (the merchant's tags themselves stay)."""
+    for model in (Address, PaymentCard, CustomerNote, CustomerTag):
         db.session.execute(
             delete(model)
             .where(model.customer_id == customer.id)

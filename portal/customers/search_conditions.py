@@ -18,6 +18,7 @@ from portal.core.phone import phone_search_prefix
 from portal.customers.models import Customer
 from portal.customers.phone_suffix import suffix_condition, suffix_digits
 from portal.customers.search_filters import CustomerFilters
+from portal.customers.tags import tag_filter
 from portal.customers.trigram_pieces import piece_conditions, samples
 from portal.extensions import db
 from portal.merchants.models import Merchant
@@ -106,6 +107,10 @@ def filter_conditions(
 ) -> list[ColumnElement[bool]]:
     """The WHERE terms; `unindexed` writes the merchant term so SQLite will not walk an
     index with it (a full scan beats index order when few rows match)."""
+    tagged = tag_filter(merchant_id, filters.tag) if filters.tag else None
+    # A rare tag's few customers are read from the link table and sorted: the merchant's
+    # index, walked in list order, would check most of the list to find them.
+    unindexed = unindexed or (tagged is not None and tagged.rare)
     merchant_column = Customer.merchant_id + 0 if unindexed else Customer.merchant_id
     conditions: list[ColumnElement[bool]] = [
         merchant_column == merchant_id,
@@ -124,4 +129,6 @@ def filter_conditions(
         conditions.append(Customer.category_code == filters.category)
     if filters.status:
         conditions.append(Customer.registration_status == filters.status)
+    if tagged is not None:
+        conditions.append(tagged.condition)
     return conditions

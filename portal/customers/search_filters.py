@@ -13,9 +13,10 @@ from datetime import date
 from typing import Any
 
 from portal.core.dates import day_range
+from portal.core.error_codes import NotesTagsError
 from portal.core.errors import ServiceError
 from portal.customers.fields import ValidationFailed
-from portal.customers.models import RegistrationStatus
+from portal.customers.models import TAG_NAME_MAX, RegistrationStatus
 
 SEARCH_IN = ("NAME", "EMAIL", "PHONE", "ADDRESS")
 ORDER_BY = ("LATEST_CUSTOMER", "LAST_ORDER")
@@ -33,6 +34,7 @@ ARG_NAMES = {
     "category": ("category",),
     "status": ("status", "registration_status"),
     "order_by": ("order_by",),
+    "tag": ("tag",),
 }
 
 
@@ -47,12 +49,19 @@ class CustomerFilters:
     category: str | None = None
     status: str | None = None
     order_by: str = "LATEST_CUSTOMER"
+    # A tag's name as typed (any case): customers carrying it.
+    tag: str | None = None
 
     @property
     def is_filtered(self) -> bool:
         """True when anything narrows the list (the sort order does not)."""
         return bool(
-            self.keyword or self.created_from or self.created_to or self.category or self.status
+            self.keyword
+            or self.created_from
+            or self.created_to
+            or self.category
+            or self.status
+            or self.tag
         )
 
     def as_args(self) -> dict[str, str]:
@@ -65,6 +74,7 @@ class CustomerFilters:
             "category": self.category or "",
             "status": self.status or "",
             "order_by": self.order_by if self.order_by != "LATEST_CUSTOMER" else "",
+            "tag": self.tag or "",
         }
         return {key: value for key, value in args.items() if value}
 
@@ -108,6 +118,9 @@ def parse_filters(args: Mapping[str, Any]) -> CustomerFilters:
     order_by = (_first(args, "order_by") or "LATEST_CUSTOMER").upper()
     if order_by not in ORDER_BY:
         errors["order_by"] = "Sort by latest customer or last order."
+    tag = " ".join(_first(args, "tag").split())
+    if len(tag) > TAG_NAME_MAX:
+        errors["tag"] = ServiceError(NotesTagsError.TAG_TOO_LONG, field="tag", max=TAG_NAME_MAX)
     if errors:
         raise ValidationFailed(errors)
     return CustomerFilters(
@@ -118,6 +131,7 @@ def parse_filters(args: Mapping[str, Any]) -> CustomerFilters:
         category=category or None,
         status=status or None,
         order_by=order_by,
+        tag=tag or None,
     )
 
 

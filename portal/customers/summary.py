@@ -101,9 +101,10 @@ def _whole_months(filters: CustomerFilters) -> tuple[str | None, str | None] | N
 
 
 def summary_total(merchant_id: int, filters: CustomerFilters) -> int | None:
-    """The exact total of a list the summary can answer (no keyword, dates in whole
-    months); None for any other, whose total has to be counted."""
-    months = None if filters.keyword else _whole_months(filters)
+    """The exact total of a list the summary can answer (no keyword or tag, dates in
+    whole months); None for any other, whose total has to be counted."""
+    # The summary counts by category, status and month: a keyword or a tag it cannot answer.
+    months = None if filters.keyword or filters.tag else _whole_months(filters)
     if months is None:
         return None
     return live_total(

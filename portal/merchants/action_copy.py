@@ -118,3 +118,52 @@ def not_possible(action: str, status: str) -> str:
         ),
     }
     return refusals[action]()
+
+
+def bulk_tag_question(adding: bool, tag: str, count: int) -> str:
+    """The bulk tag confirmation's title, e.g. "Add the tag “VIP” to 3 selected customers?"."""
+    if adding:
+        return ngettext(
+            "Add the tag “%(tag)s” to %(num)d selected customer?",
+            "Add the tag “%(tag)s” to %(num)d selected customers?",
+            count,
+            tag=tag,
+        )
+    return ngettext(
+        "Remove the tag “%(tag)s” from %(num)d selected customer?",
+        "Remove the tag “%(tag)s” from %(num)d selected customers?",
+        count,
+        tag=tag,
+    )
+
+
+def bulk_tag_done(adding: bool, tag: str, count: int) -> str:
+    """The flash after a bulk tag change, e.g. "Tag “VIP” added to 3 customers."."""
+    if adding:
+        return ngettext(
+            "Tag “%(tag)s” added to %(num)d customer.",
+            "Tag “%(tag)s” added to %(num)d customers.",
+            count,
+            tag=tag,
+        )
+    return ngettext(
+        "Tag “%(tag)s” removed from %(num)d customer.",
+        "Tag “%(tag)s” removed from %(num)d customers.",
+        count,
+        tag=tag,
+    )
+
+
+def bulk_tag_skipped(adding: bool, count: int) -> str:
+    """The warning for selected customers a bulk tag change did not fit."""
+    if adding:
+        return ngettext(
+            "%(num)d customer skipped: they already have this tag or 50 tags.",
+            "%(num)d customers skipped: they already have this tag or 50 tags.",
+            count,
+        )
+    return ngettext(
+        "%(num)d customer skipped: they do not have this tag.",
+        "%(num)d customers skipped: they do not have this tag.",
+        count,
+    )

@@ -320,6 +320,15 @@ DONE_BY = {
     "customer.data_exported": _l("Personal data downloaded by %(actor)s"),
     "customer.erased": _l("Personal data erased by %(actor)s"),
     **TEAM_EVENTS,
+    "note.added": _l("Note added by %(actor)s"),
+    "note.edited": _l("Note edited by %(actor)s"),
+    "note.deleted": _l("Note deleted by %(actor)s"),
+}
+
+# Tags: the entry's note holds the tag's name (portal/customers/tags.py).
+TAG_EVENTS = {
+    "tag.added": _l("Tag “%(tag)s” added by %(actor)s"),
+    "tag.removed": _l("Tag “%(tag)s” removed by %(actor)s"),
 }
 
 LINK_EVENTS = {
@@ -334,6 +343,7 @@ KNOWN_ACTIONS = frozenset(
     {"customer.created", "customer.updated", "verification.sent", "verification.confirmed"}
     | set(DONE_BY)
     | set(LINK_EVENTS)
+    | set(TAG_EVENTS)
 )
 # Actions whose changes are shown under the sentence; a creation lists every field it set,
 # and address and card changes name fields of another record, so those show none.
@@ -367,6 +377,8 @@ def _headline(entry: AuditEntry, actors: Actors) -> str:
         return gettext("Phone confirmed by %(actor)s", actor=actor)
     if action in DONE_BY:
         return str(DONE_BY[action]) % {"actor": actor}
+    if action in TAG_EVENTS:
+        return str(TAG_EVENTS[action]) % {"actor": actor, "tag": entry.note or ""}
     if action in LINK_EVENTS:
         purpose = PURPOSE_NAMES.get(entry.note or "")
         if purpose is None:

@@ -1,4 +1,4 @@
-"""Bulk activation actions on customers selected in the console list."""
+"""Bulk actions on customers selected in the console list: activation actions and tags."""
 
 from __future__ import annotations
 
@@ -12,6 +12,15 @@ from portal.core.errors import ServiceError
 from portal.core.inputs import parse_id
 from portal.customers.models import Customer
 from portal.customers.status import Action, apply_action, find_action
+from portal.customers.tags import (
+    MAX_TAGS,
+    add_tag,
+    carrying,
+    clean_tag,
+    find_tag,
+    remove_tag,
+    tag_counts,
+)
 from portal.extensions import db
 
 MAX_BULK = 100
@@ -74,3 +83,45 @@ def apply_bulk_action(
     for customer in plan.done:
         apply_action(customer, action.code, actor=actor)
     return plan
+
+
+@dataclass
+class TagPlan:
+    """A bulk "Add tag" or "Remove tag": whom it changes, and whom it skips (they already
+    carry the tag or 50 tags, or do not carry the tag to remove)."""
+
+    adding: bool
+    tag: str
+    done: list[Customer] = field(default_factory=list)
+    skipped: list[Customer] = field(default_factory=list)
+
+
+def plan_bulk_tag(
+    merchant_id: int, customers: list[Customer], name: str, *, adding: bool
+) -> TagPlan:
+    """Sort the selected customers by whether the tag change applies to them (the tag's
+    name is checked first: ServiceError on field `tag`)."""
+    clean = clean_tag(name)
+    tag = find_tag(merchant_id, clean)
+    plan = TagPlan(adding=adding, tag=tag.name if tag else clean)
+    ids = [c.id for c in customers]
+    have = carrying(tag, ids)
+    counts = tag_counts(ids) if adding else {}
+    for customer in customers:
+        if adding:
+            fits = customer.id not in have and counts.get(customer.id, 0) < MAX_TAGS
+        else:
+            fits = customer.id in have
+        (plan.done if fits else plan.skipped).append(customer)
+    return plan
+
+
+def apply_bulk_tag(plan: TagPlan, *, actor: str) -> None:
+    """Carry a tag plan out, customer by customer (each change gets its audit entry)."""
+    if plan.adding:
+        for customer in plan.done:
+            add_tag(customer, plan.tag, actor=actor)
+        return
+    tag = find_tag(plan.done[0].merchant_id, plan.tag) if plan.done else None
+    for customer in plan.done if tag is not None else []:
+        remove_tag(customer, tag, actor=actor)

@@ -12,13 +12,38 @@ from werkzeug.wrappers import Response
 
 from portal.boundary import refused
 from portal.core.errors import ServiceError
+from portal.customers.models import Customer
 from portal.customers.status import apply_action, find_action, status_label
+from portal.customers.tags import merchant_tags
+from portal.form_errors import add_error
 from portal.htmx import redirect_after_post
-from portal.merchants.action_copy import bulk_done, bulk_question, bulk_skipped, confirm_button
+from portal.i18n.messages import translated
+from portal.merchants.action_copy import (
+    bulk_done,
+    bulk_question,
+    bulk_skipped,
+    bulk_tag_done,
+    bulk_tag_question,
+    bulk_tag_skipped,
+    confirm_button,
+)
 from portal.merchants.blueprint import bp
-from portal.merchants.bulk import BulkResult, parse_ids, selected_customers, split_by_fit
-from portal.merchants.customer_forms import ConfirmForm
-from portal.merchants.customer_views import action_label, list_url, signed_in_staff
+from portal.merchants.bulk import (
+    BulkResult,
+    TagPlan,
+    apply_bulk_tag,
+    parse_ids,
+    plan_bulk_tag,
+    selected_customers,
+    split_by_fit,
+)
+from portal.merchants.customer_forms import ConfirmForm, TagForm
+from portal.merchants.customer_views import (
+    action_label,
+    current_actor,
+    list_url,
+    signed_in_staff,
+)
 from portal.redirects import safe_next
 from portal.staff.access import console_writer, staff_actor
 
@@ -51,6 +76,55 @@ def _flash_outcome(plan: BulkResult) -> None:
         flash(bulk_skipped(len(plan.skipped)), "warning")
 
 
+TAG_ACTIONS = ("add_tag", "remove_tag")
+
+
+def _tag_page(
+    customers: list[Customer], plan: TagPlan | None, back: str, form: TagForm, adding: bool
+) -> Response:
+    """The bulk tag confirmation: whom it changes and skips; without a valid tag, the
+    "Tag" field to name it (shown with its error)."""
+    html = render_template(
+        "merchants/confirm_bulk_tag.html",
+        customers=customers,
+        plan=plan,
+        adding=adding,
+        action="add_tag" if adding else "remove_tag",
+        question=bulk_tag_question(adding, plan.tag, len(plan.done)) if plan else "",
+        back=back,
+        form=form,
+        tag_suggestions=merchant_tags(signed_in_staff().merchant_id),
+    )
+    return Response(html, status=422 if form.errors else 200, mimetype="text/html")
+
+
+def _bulk_tag(merchant_id: int, ids: list[int], back: str) -> Response:
+    """ "Add tag" or "Remove tag" on the selection: confirm, then apply to whom it fits."""
+    adding = request.form.get("action") == "add_tag"
+    try:
+        customers = selected_customers(merchant_id, ids)
+    except ServiceError as err:
+        refused(err)
+        flash(gettext("Choose an action and at most 100 customers."), "error")
+        return redirect_after_post(back)
+    if not customers:
+        abort(404)
+    form = TagForm()
+    try:
+        plan = plan_bulk_tag(merchant_id, customers, form.tag.data or "", adding=adding)
+    except ServiceError as err:
+        refused(err)
+        add_error(form, "tag", translated(err))
+        return _tag_page(customers, None, back, form, adding)
+    if request.form.get("confirm") != "1" or not form.validate_on_submit() or not plan.done:
+        return _tag_page(customers, plan, back, form, adding)
+    apply_bulk_tag(plan, actor=current_actor())
+    flash(bulk_tag_done(adding, plan.tag, len(plan.done)), "success")
+    if plan.skipped:
+        flash(bulk_tag_skipped(adding, len(plan.skipped)), "warning")
+    return redirect_after_post(back)
+
+
 @bp.post("/customers/bulk")
 @console_writer
 def bulk_action() -> Response:
@@ -61,6 +135,8 @@ def bulk_action() -> Response:
     if not ids:
         flash(gettext("Select at least one customer."), "error")
         return redirect_after_post(back)
+    if request.form.get("action") in TAG_ACTIONS:
+        return _bulk_tag(user.merchant_id, ids, back)
     try:
         chosen = find_action(request.form.get("action", ""))
         customers = selected_customers(user.merchant_id, ids)

@@ -100,6 +100,21 @@ class ConfirmForm(FlaskForm):
     category = SelectField(_l("Category"), choices=[], validate_choice=False)
 
 
+class TagForm(FlaskForm):
+    """Add a tag on the customer page or to the selected customers; the merchant's tags
+    are offered by the datalist `merchant-tags`. Rules live in portal/customers/tags.py."""
+
+    tag = StringField(
+        _l("Tag"), render_kw={"maxlength": 40, "list": "merchant-tags", "autocomplete": "off"}
+    )
+
+
+class NoteForm(FlaskForm):
+    """Write or edit a note; rules live in portal/customers/notes.py."""
+
+    body = TextAreaField(_l("Note"), render_kw={"maxlength": 5000, "rows": 4})
+
+
 class LinkForm(FlaskForm):
     purpose = HiddenField()
 

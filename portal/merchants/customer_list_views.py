@@ -25,6 +25,7 @@ from portal.customers.search import (
     parse_filters,
     search_customers,
 )
+from portal.customers.tags import merchant_tags
 from portal.extensions import limiter
 from portal.htmx import is_htmx, redirect_after_post, render_page_or_partial
 from portal.i18n.messages import field_errors, translated
@@ -100,6 +101,7 @@ def customers() -> Response:
         row_labels=_cell_labels(categories, user.merchant.country_code, user.merchant.time_zone),
         can_write=user.can_write,
         bulk_enabled=user.can_write,
+        tag_suggestions=[] if is_htmx() else merchant_tags(merchant_id),
     )
 
 

@@ -7,6 +7,8 @@ live beside the page they lead back to; those modules import this one, never the
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response
@@ -16,16 +18,19 @@ from portal.core.phone import format_phone
 from portal.customers.fields import ValidationFailed
 from portal.customers.masking import may_see_documents
 from portal.customers.models import Customer
+from portal.customers.notes import customer_notes
 from portal.customers.services import get_customer
 from portal.customers.status import Action, allowed_actions
+from portal.customers.tags import customer_tags, merchant_tags
 from portal.htmx import is_htmx, render_page_or_partial
 from portal.i18n.messages import field_errors, translated
 from portal.merchants.blueprint import bp
 from portal.merchants.categories import category_name
-from portal.merchants.customer_forms import LinkForm, StorefrontForm
+from portal.merchants.customer_forms import LinkForm, NoteForm, StorefrontForm, TagForm
 from portal.merchants.customer_history import TRAIL_LIMIT, audit_trail, status_history
 from portal.merchants.customer_order_views import order_context
-from portal.merchants.customer_presenter import present_customer, shop_clock
+from portal.merchants.customer_presenter import CustomerPage, present_customer, shop_clock
+from portal.merchants.customer_timeline import note_lines, timeline
 from portal.sessions import current_staff
 from portal.staff.access import console_reader, staff_actor
 from portal.staff.models import StaffUser
@@ -103,6 +108,23 @@ def _is_owner(user: StaffUser) -> bool:
     return user.role == "owner"
 
 
+def _notes_and_tags(user: StaffUser, found: Customer, view: CustomerPage) -> dict[str, Any]:
+    """The customer's tags and the timeline of notes and audit lines, with their forms."""
+    notes = note_lines(
+        customer_notes(found),
+        staff_id=user.id,
+        is_owner=_is_owner(user),
+        can_write=user.can_write,
+    )
+    return {
+        "tags": customer_tags(found),
+        "tag_suggestions": merchant_tags(user.merchant_id) if user.can_write else [],
+        "tag_form": TagForm(formdata=None),
+        "note_form": NoteForm(formdata=None),
+        "timeline": timeline(view.trail, notes),
+    }
+
+
 @bp.get("/customers/<int:customer_id>")
 @console_reader
 def customer(customer_id: int) -> Response:
@@ -153,5 +175,6 @@ def customer(customer_id: int) -> Response:
         "link_status": edit_links.link_status if edit_links else None,
         "orders_partial": False,
         **orders,
+        **_notes_and_tags(user, found, view),
     }
     return render_page_or_partial("merchants/customer.html", "merchants/_orders.html", **context)

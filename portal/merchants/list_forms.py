@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SearchField, SelectChoice, SelectField
+from wtforms import DateField, SearchField, SelectChoice, SelectField, StringField
 
 from portal.customers.search import COUNT_CAP, PER_PAGE_MAX
 
@@ -65,6 +65,10 @@ class CustomerFilterForm(FlaskForm):
     created_to = DateField(_l("Created to"))
     category = SelectField(_l("Category"), choices=[], default="")
     status = SelectField(_l("Status"), choices=STATUS_CHOICES, default="")
+    # The merchant's tags are offered by the page's datalist (kept out of this cached form).
+    tag = StringField(
+        _l("Tag"), render_kw={"maxlength": 40, "list": "merchant-tags", "autocomplete": "off"}
+    )
     order_by = SelectField(_l("Sort by"), choices=ORDER_CHOICES, default="LATEST_CUSTOMER")
     per_page = SelectField(
         _l("Rows per page"),
@@ -89,7 +93,15 @@ class CustomerFilterForm(FlaskForm):
 
 
 # The filters the list folds under "Filters"; search stays in view.
-FOLDED_FILTERS = ("created_from", "created_to", "category", "status", "order_by", "per_page")
+FOLDED_FILTERS = (
+    "created_from",
+    "created_to",
+    "category",
+    "status",
+    "tag",
+    "order_by",
+    "per_page",
+)
 
 
 def filter_form(args: Any, categories: Sequence[tuple[str, str]]) -> CustomerFilterForm:

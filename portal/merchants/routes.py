@@ -15,6 +15,7 @@ from portal.merchants import (
     job_views,
     order_import_views,
     partner_report_views,
+    notes_tags_views,
     personal_data_views,
     report_views,
     settings_views,
@@ -42,6 +43,7 @@ PAGE_MODULES = (
     settings_views,
     team_views,
     team_invitation_views,
+    notes_tags_views,
 )
 
 __all__ = ["PAGE_MODULES", "bp"]

@@ -132,7 +132,7 @@ def test_update_customer_example(client, shop, make_customer):
     body = {"customer_id": customer.id, "name": "Budi Santoso", "email": "budi@example.test"}
     response = client.patch(f"{BASE}/update", json=body, headers=auth(system))
     assert response.status_code == 200
-    assert response.json["data"] == {"customer_id": customer.id, "name": "Budi Santoso"}
+    assert response.json["data"] == {"customer_id": customer.id, "name": "Budi Santoso", "tags": []}
     unknown = client.patch(
         f"{BASE}/update", json={"customer_id": customer.id, "nickname": "B"}, headers=auth(system)
     )

@@ -55,7 +55,7 @@ def test_filters_in_use_are_counted_on_the_closed_disclosure(phone_page: Page) -
 
 
 def test_select_all_counts_and_the_bar_stays_in_reach(phone_page: Page) -> None:
-    """"Select all on this page" ticks every row, the count follows each tick, and the
+    """ "Select all on this page" ticks every row, the count follows each tick, and the
     sticky bulk bar is on screen at the top of a long list."""
     sign_in_console(phone_page)
     wait_for_htmx(phone_page)

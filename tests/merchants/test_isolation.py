@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from portal.customers.models import RegistrationStatus
+from portal.customers.notes import add_note, customer_notes
+from portal.customers.tags import add_tag, customer_tags
 from portal.extensions import db
 from tests.merchants.page_helpers import sign_in
 
@@ -32,6 +34,11 @@ def test_console_has_customer_routes_to_check(app):
         "merchants.storefront",
         "merchants.restore",
         "merchants.issue_edit_link",
+        "merchants.add_customer_tag",
+        "merchants.remove_customer_tag",
+        "merchants.add_customer_note",
+        "merchants.edit_customer_note",
+        "merchants.delete_customer_note",
     } <= endpoints
 
 
@@ -43,6 +50,11 @@ def test_every_customer_url_of_another_merchant_is_not_found(
     mine = make_merchant()
     theirs = make_merchant()
     victim = make_customer(theirs, first_name="Victim")
+    # The victim's own tag and note: their real ids must not open them either.
+    tag = add_tag(victim, "Victim tag", actor="tests")
+    note = add_note(victim, "Victim note", author_id=make_staff(theirs).id, actor="tests")
+    assert tag is not None
+    values = SAMPLE_VALUES | {"tag_id": tag.id, "note_id": note.id}
     if role == "owner":
         user = make_staff(mine)
     else:
@@ -52,17 +64,20 @@ def test_every_customer_url_of_another_merchant_is_not_found(
         from flask import url_for
 
         urls = [
-            (method, url_for(endpoint, customer_id=victim.id, **SAMPLE_VALUES))
+            (method, url_for(endpoint, customer_id=victim.id, **values))
             for endpoint, method, _ in customer_routes(app)
         ]
     for method, url in urls:
-        response = client.open(url, method=method, data={"purpose": "billing", "active": "1"})
+        data = {"purpose": "billing", "active": "1", "tag": "x", "body": "x"}
+        response = client.open(url, method=method, data=data)
         expected = {404} if role == "owner" else {403, 404}
         assert response.status_code in expected, (method, url, response.status_code)
         assert "Victim" not in response.get_data(as_text=True)
     db.session.refresh(victim)
     assert victim.registration_status == RegistrationStatus.REGISTERED
     assert victim.storefront_active is False
+    assert [t.name for t in customer_tags(victim)] == ["Victim tag"]
+    assert [n.body for n in customer_notes(victim)] == ["Victim note"]
 
 
 def test_order_history_of_another_merchant_is_not_found(

@@ -12,9 +12,16 @@ from pydantic import Field
 
 from portal.api.schemas.base import Answer, Body, Query
 from portal.api.schemas.common import Bool, IdOrText, Meta, Numeric, PageNumber, PerPage, Text
+from portal.customers.models import TAG_NAME_MAX
 from portal.customers.search import KEYWORD_MAX, ORDER_BY, SEARCH_IN, STATUSES
+from portal.customers.tags import MAX_TAGS
 
 Keyword = Annotated[str, Field(max_length=KEYWORD_MAX)]
+# Each tag's length (1..40 once trimmed) is the tags service's rule, named `tags[i]`.
+Tags = Annotated[
+    list[Text],
+    Field(max_length=MAX_TAGS, description="The customer's tags; on update, the whole set"),
+]
 # The shape is checked here, the calendar (and the range) by portal/core/dates.py.
 Day = Annotated[
     str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", json_schema_extra={"format": "date"})
@@ -34,6 +41,9 @@ class CustomerFilters(Paged):
     category: str | None = None
     registration_status: Literal[STATUSES] | None = None
     order_by: Literal[ORDER_BY] | None = None
+    tag: Annotated[str, Field(max_length=TAG_NAME_MAX)] | None = Field(
+        None, description="Customers carrying this tag (any case)"
+    )
     cursor: str | None = Field(
         None, max_length=200, description="Set by links.next: where the next page starts"
     )
@@ -71,6 +81,7 @@ class CustomerFields(Body):
     email: Text | None = None
     other: Text | None = None
     is_active: Literal["Y", "N", "R", "T"] | None = None
+    tags: Tags | None = None
 
 
 class CustomerCreate(CustomerFields):
@@ -111,6 +122,7 @@ class OpenCustomer(Answer):
     other: str | None
     category_code: str
     category: str
+    tags: list[str]
 
 
 class CustomerPage(Answer):
@@ -121,6 +133,7 @@ class CustomerPage(Answer):
 class NameData(Answer):
     customer_id: int
     name: str
+    tags: list[str]
 
 
 class Named(Answer):

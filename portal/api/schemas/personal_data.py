@@ -32,6 +32,8 @@ class CustomerData(Answer):
     orders: list[dict[str, Any]]
     edit_links: list[dict[str, Any]]
     verifications: Verifications
+    tags: list[str]
+    notes: list[dict[str, Any]]
     audit: list[dict[str, Any]]
 
 
