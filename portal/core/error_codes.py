@@ -175,6 +175,14 @@ class MerchantError(ErrorCode):
     from the console): error codes and their messages."""
 
     CATEGORY_NOT_FOUND = "category_not_found", N_("Unable to find this category.")
+    REASON_TOO_LONG = "reason_too_long", N_("The reason can be at most %(max)s characters.")
+    REASON_NEEDED_FOR_SMS = (
+        "reason_needed_for_sms",
+        N_("Write the reason to text it to the customer."),
+    )
+    DECISION_INVALID = "decision_invalid", N_("Choose Accept or Refuse.")
+    UNDO_EXPIRED = "undo_expired", N_("This can no longer be undone: 10 minutes have passed.")
+    UNDO_INVALID = "undo_invalid", N_("This undo link is not valid.")
     RANGE_REVERSED = "range_reversed", N_("The first day must not be after the last day.")
     RANGE_TOO_LONG = "range_too_long", N_("Choose at most %(days)s days.")
     CATEGORY_IN_USE = (

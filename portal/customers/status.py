@@ -73,8 +73,10 @@ def apply_action(
     *,
     actor: str,
     category: str | None = None,
+    note: str | None = None,
 ) -> str:
-    """Run one activation action; returns the message, e.g. "Budi has been blocked"."""
+    """Run one activation action; returns the message, e.g. "Budi has been blocked".
+    `note` (a reason the merchant gave) goes into the audit entry."""
     from portal.customers.services import update_customer
 
     action = find_action(value)
@@ -100,6 +102,7 @@ def apply_action(
         action=f"status.{action.name}",
         payload={"registration_status": customer.registration_status},
         changes={field: [before[field], now] for field, now in _state(customer).items()},
+        note=note,
     )
     return f"{customer.full_name or 'Customer'} has been {action.past}"
 

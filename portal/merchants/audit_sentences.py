@@ -309,6 +309,7 @@ DONE_BY = {
     "status.unblock": _l("Unblocked by %(actor)s"),
     "status.delete": _l("Deleted by %(actor)s"),
     "status.restore": _l("Restored by %(actor)s"),
+    "status.undo": _l("Decision undone by %(actor)s: waiting for approval again"),
     "storefront.activated": _l("Storefront account activated by %(actor)s"),
     "storefront.deactivated": _l("Storefront account deactivated by %(actor)s"),
     "address.billing.updated": _l("Billing address updated by %(actor)s"),

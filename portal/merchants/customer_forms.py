@@ -168,3 +168,16 @@ class OrderFileForm(FlaskForm):
         _l("Order file (CSV or XLSX)"),
         render_kw={"accept": ".csv,.xlsx,text/csv", "required": True},
     )
+
+
+class ApprovalForm(FlaskForm):
+    """A decision on waiting customers: the optional reason and whether to text it; the
+    customers (`ids`) and the decision (the pressed button) travel beside it."""
+
+    reason = TextAreaField(_l("Reason (optional)"), render_kw={"maxlength": 300, "rows": 2})
+    notify = BooleanField(_l("Text the reason to the customer"))
+    confirmed = HiddenField()
+
+
+class UndoForm(FlaskForm):
+    """Undo the last decision (its token is in the session)."""

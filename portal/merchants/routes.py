@@ -4,6 +4,7 @@ their routes on the blueprint, which create_app registers on the app."""
 from __future__ import annotations
 
 from portal.merchants import (
+    approval_views,
     bulk_views,
     category_views,
     customer_action_views,
@@ -26,6 +27,7 @@ from portal.merchants import (
 from portal.merchants.blueprint import bp
 
 PAGE_MODULES = (
+    approval_views,
     category_views,
     customer_list_views,
     customer_views,
