@@ -289,7 +289,7 @@ class EditLink(IdMixin, MerchantIdMixin, CreatedAtMixin, db.Model):
     __table_args__ = (Index("ix_edit_links_customer", "customer_id", "purpose"),)
 
 
-# --- notes and tags (migration 0020) -----------------------------------------------------
+# --- notes and tags (migration 0022) -----------------------------------------------------
 
 TAG_NAME_MAX = 40
 # A tag's lower-cased name can be longer than the name itself ("İ" lowers to two characters).

@@ -163,18 +163,25 @@ def customer(customer_id: int) -> Response:
         "destructive_actions": [a for a in actions if a.destructive],
         "action_label": action_label,
         "trail_limit": TRAIL_LIMIT,
+        "storefront_form": StorefrontForm(email=found.email),
+        "orders_partial": False,
+        **orders,
+        **_link_context(found),
+        **_notes_and_tags(user, found, view),
+    }
+    return render_page_or_partial("merchants/customer.html", "merchants/_orders.html", **context)
+
+
+def _link_context(found: Customer) -> dict:
+    """The edit links part of the customer page: purposes, the form, the recent links."""
+    return {
         "link_purposes": edit_links.PURPOSES if edit_links else (),
         "purpose_labels": {
             "billing": gettext("Billing address"),
             "shipping": gettext("Shipping address"),
             "card": gettext("Payment card"),
         },
-        "storefront_form": StorefrontForm(email=found.email),
         "link_form": LinkForm(),
         "links": edit_links.recent_links(found) if edit_links else [],
         "link_status": edit_links.link_status if edit_links else None,
-        "orders_partial": False,
-        **orders,
-        **_notes_and_tags(user, found, view),
     }
-    return render_page_or_partial("merchants/customer.html", "merchants/_orders.html", **context)

@@ -32,7 +32,7 @@ class Merchant(IdMixin, CreatedAtMixin, db.Model):
     sms_countries: Mapped[str | None] = mapped_column(String(200))
     # The IANA zone its times are shown in (migration 0011); empty: its country's zone.
     time_zone: Mapped[str | None] = mapped_column(String(64))
-    # Every member signs in with a second factor (migration 0021). Only a server default:
+    # Every member signs in with a second factor (migration 0019). Only a server default:
     # inserts written for older schemas (migration tests) must not name the column.
     require_two_factor: Mapped[bool] = mapped_column(
         Boolean, nullable=False, server_default=false()

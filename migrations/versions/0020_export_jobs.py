@@ -1,15 +1,15 @@
 """export jobs: the mailed customer exports, kept 24 hours for /merchant/jobs
 
-Revision ID: 0019
-Revises: 0021
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-03 05:40:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0019"
-down_revision = "0021"
+revision = "0020"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 

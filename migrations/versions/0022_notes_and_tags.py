@@ -1,15 +1,15 @@
 """notes and tags: a merchant's tags, the tags on each customer, and staff notes
 
-Revision ID: 0020
-Revises: 0013
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-03 05:40:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0020"
-down_revision = "0013"
+revision = "0022"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 

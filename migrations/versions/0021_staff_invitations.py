@@ -1,16 +1,16 @@
 """staff invitations: the owner's invitations to join the team, with the role to give and
 the mailed link kept only as a keyed hash
 
-Revision ID: 0013
-Revises: 0019
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-03 06:15:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
-down_revision = "0019"
+revision = "0021"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 

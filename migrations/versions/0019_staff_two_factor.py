@@ -1,7 +1,7 @@
 """staff two-factor sign-in: each member's sealed authenticator key and recovery codes,
 and the owner's "require two-factor sign-in for the whole team"
 
-Revision ID: 0021
+Revision ID: 0019
 Revises: 0018
 Create Date: 2026-12-03 06:00:00
 """
@@ -9,7 +9,7 @@ Create Date: 2026-12-03 06:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021"
+revision = "0019"
 down_revision = "0018"
 branch_labels = None
 depends_on = None
