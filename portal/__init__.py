@@ -86,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.links.views import bp as links_bp
     from portal.merchants.routes import bp as merchants_bp
     from portal.site.views import bp as site_bp
+    from portal.staff.registration_views import bp as registration_bp
     from portal.staff.two_factor_views import bp as two_factor_bp
     from portal.staff.views import bp as staff_bp
     from portal.webhooks.views import bp as webhooks_bp
@@ -93,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     for bp in (
         site_bp,
         staff_bp,
+        registration_bp,
         two_factor_bp,
         customers_bp,
         profile_bp,

@@ -8,6 +8,7 @@ from portal.customers.summary import CustomerCount
 from portal.merchants.models import Category, Merchant, Partner
 from portal.otp.models import OtpChallenge, OtpSend
 from portal.staff.models import ApiToken, StaffPasswordReset, StaffUser
+from portal.staff.registration_models import ShopRegistration
 from portal.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "Partner",
     "PaymentCard",
     "Region",
+    "ShopRegistration",
     "StaffPasswordReset",
     "StaffUser",
     "WebhookDelivery",

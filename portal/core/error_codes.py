@@ -325,3 +325,20 @@ class CustomerImportError(ErrorCode):
     NO_HEADER = "import_no_header", N_("The file's first row must name the columns.")
     FILE_REQUIRED = "import_file_required", N_("Choose a file to import.")
     NOT_FOUND = "import_not_found", N_("Unable to find this import.")
+
+
+class RegistrationError(ErrorCode):
+    """ "Create your shop" (portal/staff/registration.py), shown on its pages translated."""
+
+    SHOP_NAME_REQUIRED = "shop_name_required", N_("Enter the name of your shop.")
+    SHOP_NAME_TOO_LONG = "shop_name_too_long", N_("Use at most %(max)s characters.")
+    EMAIL_REQUIRED = "registration_email_required", N_("Enter your email address.")
+    COUNTRY_REQUIRED = "registration_country_required", N_("Choose the country of your shop.")
+    LINK_INVALID = (
+        "registration_link_invalid",
+        N_("This confirmation link has expired or was already used."),
+    )
+    EMAIL_TAKEN = (
+        "registration_email_taken",
+        N_("This email already has an account. Sign in instead."),
+    )

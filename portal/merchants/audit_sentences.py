@@ -302,6 +302,9 @@ DONE_BY = {
     "order.status_changed": _l("Order status changed by %(actor)s"),
     "customer.data_exported": _l("Personal data downloaded by %(actor)s"),
     "customer.erased": _l("Personal data erased by %(actor)s"),
+    # The shop's own beginning ("Create your shop", portal/staff/registration.py).
+    "shop.created": _l("Shop created by %(actor)s"),
+    "shop.email_confirmed": _l("Owner's email confirmed by %(actor)s"),
 }
 
 LINK_EVENTS = {

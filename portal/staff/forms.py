@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Length
 
 
@@ -86,3 +93,44 @@ class TeamTwoFactorForm(FlaskForm):
     """The owner's rule for the whole team."""
 
     required = BooleanField(_l("Require two-factor sign-in for the whole team"))
+
+
+class RegisterForm(FlaskForm):
+    """ "Create your shop"; its rules live in portal/staff/registration.py."""
+
+    shop_name = StringField(
+        _l("Shop name"),
+        # The length is the service's rule (portal/staff/registration.py), said in its words.
+        validators=[DataRequired(message=_l("Enter the name of your shop."))],
+        render_kw={"autocomplete": "organization", "autofocus": True, "maxlength": "200"},
+    )
+    email = EmailField(
+        _l("Your email"),
+        validators=[DataRequired(message=_l("Enter your email address.")), Length(max=255)],
+        render_kw={"autocomplete": "email"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(message=_l("Enter a password.")), Length(max=200)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Confirm password"),
+        validators=[DataRequired(message=_l("Enter the password again.")), Length(max=200)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    country = SelectField(
+        _l("Country of your shop"),
+        choices=[],
+        validate_choice=False,  # the service checks the code and says so beside the field
+        render_kw={"autocomplete": "country"},
+    )
+
+
+class ConfirmShopForm(FlaskForm):
+    """Only the CSRF token: the button that uses the mailed link (a mail scanner that
+    opens the link does not confirm anything)."""
+
+
+class ResendLinkForm(FlaskForm):
+    """Only the CSRF token: "Send the link again" for the sign-up the sign-in found."""
