@@ -6,6 +6,7 @@ from __future__ import annotations
 from portal.merchants import (
     bulk_views,
     category_views,
+    checklist_views,
     customer_action_views,
     customer_edit_views,
     customer_list_views,
@@ -34,6 +35,7 @@ PAGE_MODULES = (
     report_views,
     settings_views,
     team_views,
+    checklist_views,
 )
 
 __all__ = ["PAGE_MODULES", "bp"]
