@@ -111,8 +111,10 @@ def start_registration(
     digest = hash_registration_token(plain)
     password_hash = hash_password(request.password)  # the same slow work either way
     language = shop_language(country)
-    if _account_for(address) is not None:
-        enqueue_after_commit(mail_already_registered, address, signin_url, language)
+    account = _account_for(address)
+    if account is not None:  # the note speaks the account's language, not the form's
+        known = account.language or account.merchant.default_language or "en"
+        enqueue_after_commit(mail_already_registered, address, signin_url, known)
         return
     now = utcnow()
     db.session.add(
