@@ -2,7 +2,7 @@
 confirmed (kept as hashes), and when the owner hid the getting-started checklist
 
 Revision ID: 0017
-Revises: 0012
+Revises: 0021
 Create Date: 2026-12-03 01:40:00
 """
 
@@ -37,6 +37,9 @@ def upgrade():
         batch.add_column(
             sa.Column("checklist_dismissed_at", sa.DateTime(timezone=True), nullable=True)
         )
+    # Shops that exist already are not new: the getting-started checklist stays hidden.
+    merchants = sa.table("merchants", sa.column("checklist_dismissed_at", sa.DateTime(timezone=True)))
+    op.execute(merchants.update().values(checklist_dismissed_at=sa.func.current_timestamp()))
 
 
 def downgrade():
