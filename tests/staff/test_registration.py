@@ -332,3 +332,16 @@ def test_an_existing_owner_still_signs_in(client, make_merchant, make_staff):
     user = make_staff(make_merchant())
     signin = client.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD})
     assert signin.status_code == 303 and "/register" not in signin.headers["Location"]
+
+
+def test_the_unconfirmed_check_takes_the_same_time_without_a_signup(client, monkeypatch):
+    """A sign-in of an unknown email also checks a password hash for a sign-up (a dummy
+    one), so timing tells nothing about sign-ups either."""
+    checked = []
+    real = registration.check_password_hash
+    monkeypatch.setattr(
+        registration, "check_password_hash", lambda h, p: checked.append(h) or real(h, p)
+    )
+    refused = client.post("/login", data={"email": "nobody@example.test", "password": "x" * 9})
+    assert refused.status_code == 401
+    assert len(checked) == 1
