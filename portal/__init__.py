@@ -87,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.merchants.routes import bp as merchants_bp
     from portal.site.views import bp as site_bp
     from portal.staff.invitation_views import bp as invitations_bp
+    from portal.staff.registration_views import bp as registration_bp
     from portal.staff.two_factor_views import bp as two_factor_bp
     from portal.staff.views import bp as staff_bp
     from portal.webhooks.views import bp as webhooks_bp
@@ -94,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     for bp in (
         site_bp,
         staff_bp,
+        registration_bp,
         two_factor_bp,
         invitations_bp,
         customers_bp,

@@ -19,6 +19,7 @@ from portal.merchants.export_models import ExportJob
 from portal.merchants.models import Category, Merchant, Partner
 from portal.otp.models import OtpChallenge, OtpSend
 from portal.staff.models import ApiToken, StaffPasswordReset, StaffUser
+from portal.staff.registration_models import ShopRegistration
 from portal.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "Partner",
     "PaymentCard",
     "Region",
+    "ShopRegistration",
     "StaffPasswordReset",
     "StaffUser",
     "Tag",

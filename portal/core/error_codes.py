@@ -373,6 +373,8 @@ class JobError(ErrorCode):
 
     NOT_FOUND = "job_not_found", N_("Unable to find this job.")
     NOT_CANCELLABLE = "job_not_cancellable", N_("This job has already ended.")
+
+
 class NotesTagsError(ErrorCode):
     """Tags and notes on customers (portal/customers/tags.py, notes.py), shown on the
     customer page translated and answered by the API in English."""
@@ -387,4 +389,21 @@ class NotesTagsError(ErrorCode):
     NOTE_NOT_YOURS = (
         "note_not_yours",
         N_("Only the note's author or an owner can change it."),
+    )
+
+
+class RegistrationError(ErrorCode):
+    """ "Create your shop" (portal/staff/registration.py), shown on its pages translated."""
+
+    SHOP_NAME_REQUIRED = "shop_name_required", N_("Enter the name of your shop.")
+    SHOP_NAME_TOO_LONG = "shop_name_too_long", N_("Use at most %(max)s characters.")
+    EMAIL_REQUIRED = "registration_email_required", N_("Enter your email address.")
+    COUNTRY_REQUIRED = "registration_country_required", N_("Choose the country of your shop.")
+    LINK_INVALID = (
+        "registration_link_invalid",
+        N_("This confirmation link has expired or was already used."),
+    )
+    EMAIL_TAKEN = (
+        "registration_email_taken",
+        N_("This email already has an account. Sign in instead."),
     )

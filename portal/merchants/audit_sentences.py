@@ -324,6 +324,9 @@ DONE_BY = {
     "note.added": _l("Note added by %(actor)s"),
     "note.edited": _l("Note edited by %(actor)s"),
     "note.deleted": _l("Note deleted by %(actor)s"),
+    # The shop's own beginning ("Create your shop", portal/staff/registration.py).
+    "shop.created": _l("Shop created by %(actor)s"),
+    "shop.email_confirmed": _l("Owner's email confirmed by %(actor)s"),
 }
 
 # Tags: the entry's note holds the tag's name (portal/customers/tags.py).

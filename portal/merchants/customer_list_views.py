@@ -31,6 +31,7 @@ from portal.htmx import is_htmx, redirect_after_post, render_page_or_partial
 from portal.i18n.messages import field_errors, translated
 from portal.merchants.blueprint import bp
 from portal.merchants.category_cache import list_category_choices
+from portal.merchants.checklist import getting_started
 from portal.merchants.export import XLSX_MIME, export_filename, stream_csv, write_xlsx
 from portal.merchants.export_jobs import queue_export_email
 from portal.merchants.list_forms import DEFAULT_PER_PAGE, parse_page, parse_per_page, row_labels
@@ -102,7 +103,15 @@ def customers() -> Response:
         can_write=user.can_write,
         bulk_enabled=user.can_write,
         tag_suggestions=[] if is_htmx() else merchant_tags(merchant_id),
+        checklist=_checklist(user),
     )
+
+
+def _checklist(user: StaffUser) -> Any:
+    """The getting-started steps for the owner's whole page (htmx swaps only the table)."""
+    if user.role != "owner" or is_htmx():
+        return None
+    return getting_started(user.merchant)
 
 
 def _list_page(

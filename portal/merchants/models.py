@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Boolean, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.errors import N_
-from portal.core.models import CreatedAtMixin, IdMixin, MerchantIdMixin
+from portal.core.models import CreatedAtMixin, IdMixin, MerchantIdMixin, UTCDateTime
 from portal.extensions import db
 
 # Document 003's built-in categories; custom ones live in the categories table.
@@ -37,6 +39,8 @@ class Merchant(IdMixin, CreatedAtMixin, db.Model):
     require_two_factor: Mapped[bool] = mapped_column(
         Boolean, nullable=False, server_default=false()
     )
+    # When the owner hid the console's getting-started checklist (migration 0023).
+    checklist_dismissed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Partner(IdMixin, MerchantIdMixin, CreatedAtMixin, db.Model):

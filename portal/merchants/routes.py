@@ -7,6 +7,7 @@ from portal.merchants import (
     approval_views,
     bulk_views,
     category_views,
+    checklist_views,
     customer_action_views,
     customer_edit_views,
     customer_list_views,
@@ -46,6 +47,7 @@ PAGE_MODULES = (
     team_views,
     team_invitation_views,
     notes_tags_views,
+    checklist_views,
 )
 
 __all__ = ["PAGE_MODULES", "bp"]

@@ -54,17 +54,20 @@ def create_staff(
     merchant: Merchant,
     *,
     email: str,
-    password: str,
+    password: str | None,
     role: str,
     actor: str,
     permission: str | None = None,
     partner: Partner | None = None,
     name: str | None = None,
+    password_hash: str | None = None,
 ) -> StaffUser:
+    """A staff account; `password_hash` instead of `password` when only the hash was kept
+    (a confirmed "Create your shop" sign-up, portal/staff/registration.py)."""
     address = clean_email(email)
     if not address:
         raise ServiceError("email_required", "Enter an email address.", field="email")
-    if len(password or "") < MIN_PASSWORD:
+    if password_hash is None and len(password or "") < MIN_PASSWORD:
         raise ServiceError(
             "password_short",
             f"Use a password of at least {MIN_PASSWORD} characters.",
@@ -81,7 +84,7 @@ def create_staff(
         merchant_id=merchant.id,
         email=address.lower(),
         name=name,
-        password_hash=hash_password(password),
+        password_hash=password_hash or hash_password(password or ""),
         role=role,
         permission=permission,
         partner_id=partner.id if partner else None,

@@ -1,4 +1,4 @@
-"""The staff sign-in, password reset, two-factor and team forms."""
+"""The staff sign-in, password reset, two-factor, team and shop sign-up forms."""
 
 from __future__ import annotations
 
@@ -131,3 +131,44 @@ class AcceptInvitationForm(FlaskForm):
         validators=[DataRequired(message=_l("Enter the password again.")), Length(max=200)],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class RegisterForm(FlaskForm):
+    """ "Create your shop"; its rules live in portal/staff/registration.py."""
+
+    shop_name = StringField(
+        _l("Shop name"),
+        # The length is the service's rule (portal/staff/registration.py), said in its words.
+        validators=[DataRequired(message=_l("Enter the name of your shop."))],
+        render_kw={"autocomplete": "organization", "autofocus": True, "maxlength": "200"},
+    )
+    email = EmailField(
+        _l("Your email"),
+        validators=[DataRequired(message=_l("Enter your email address.")), Length(max=255)],
+        render_kw={"autocomplete": "email"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(message=_l("Enter a password.")), Length(max=200)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Confirm password"),
+        validators=[DataRequired(message=_l("Enter the password again.")), Length(max=200)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    country = SelectField(
+        _l("Country of your shop"),
+        choices=[],
+        validate_choice=False,  # the service checks the code and says so beside the field
+        render_kw={"autocomplete": "country"},
+    )
+
+
+class ConfirmShopForm(FlaskForm):
+    """Only the CSRF token: the button that uses the mailed link (a mail scanner that
+    opens the link does not confirm anything)."""
+
+
+class ResendLinkForm(FlaskForm):
+    """Only the CSRF token: "Send the link again" for the sign-up the sign-in found."""

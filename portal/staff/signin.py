@@ -51,6 +51,12 @@ def _dummy_hash() -> str:
     return _DUMMY_HASH
 
 
+def dummy_hash() -> str:
+    """A real scrypt hash to check a password against when there is no account (the same
+    time as a real check); portal/staff/registration.py uses it too."""
+    return _dummy_hash()
+
+
 def _refusal(*, persist: bool = False) -> ServiceError:
     return ServiceError("bad_credentials", BAD_CREDENTIALS, status=401, persist=persist)
 

@@ -14,6 +14,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext
@@ -31,6 +32,7 @@ from portal.staff.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm
 from portal.staff.models import StaffUser
 from portal.staff.password_reset import find_reset, request_reset, reset_password
 from portal.staff.pending_signin import start_pending_signin
+from portal.staff.registration import pending_for_signin
 from portal.staff.signin import (
     DEVICE_COOKIE,
     DEVICE_DAYS,
@@ -43,6 +45,9 @@ from portal.staff.signin import (
 from portal.staff.two_factor import is_enabled, must_set_up
 
 bp = Blueprint("staff", __name__)
+# Session key: the "Create your shop" sign-up whose password a sign-in just typed
+# (portal/staff/registration_views.py offers to send its link again).
+PENDING_REGISTRATION = "registration_pending"
 
 
 def _email_key() -> str:
@@ -96,6 +101,9 @@ def login() -> Any:
             )
         except ServiceError as err:
             refused(err)
+            unconfirmed = _unconfirmed_shop(form)
+            if unconfirmed is not None:
+                return unconfirmed
             error = translated(err)
             status = err.status
         else:
@@ -107,6 +115,16 @@ def login() -> Any:
     elif request.method == "POST":
         status = 422
     return make_response(render_template("staff/login.html", form=form, error=error), status)
+
+
+def _unconfirmed_shop(form: LoginForm) -> Response | None:
+    """The email and password of a shop whose email is not confirmed yet: say so (and
+    offer the link again) instead of "not right"."""
+    registration = pending_for_signin(form.email.data, form.password.data)
+    if registration is None:
+        return None
+    session[PENDING_REGISTRATION] = registration.id
+    return redirect(url_for("registration.pending"), code=303)
 
 
 def finish_signin(user: StaffUser, next_url: str) -> Response:
@@ -189,7 +207,7 @@ def reset(token: str) -> Any:
             return redirect(url_for("staff.login"), code=303)
     elif request.method == "POST":
         status = refused_submission(form)
-    return _private(
+    return private(
         make_response(
             render_template("staff/reset.html", form=form, min_password=MIN_PASSWORD), status
         )
@@ -198,10 +216,10 @@ def reset(token: str) -> Any:
 
 def _reset_refused(err: ServiceError) -> Response:
     page = render_template("staff/reset_gone.html", message=translated(err))
-    return _private(make_response(page, err.status))
+    return private(make_response(page, err.status))
 
 
-def _private(response: Response) -> Response:
+def private(response: Response) -> Response:
     """The link is the credential: never cached, never sent on as a Referer."""
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"

@@ -39,6 +39,7 @@ AUDIENCES: dict[str, str] = {
     "merchants": "owner",
     "webhooks": "owner",
     "two_factor": "owner",
+    "registration": "visitor",
 }
 SKIP_ENDPOINTS = {"site.healthz", "site.readyz", "staff.logout", "links.region_search"}
 PLACEHOLDER = re.compile(r"%\([a-z_0-9]+\)[0-9]*[sd]")
