@@ -135,6 +135,11 @@ def current_staff_unless_down() -> StaffUser | None:
     try:
         return current_staff()
     except SQLAlchemyError:
+        from portal.boundary import discard
+
+        # The failed read left the transaction unusable: drop it, so the page's next
+        # query meets the outage itself (a 503), not "rollback first" (a 500).
+        discard()
         return None
 
 

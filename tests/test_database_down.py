@@ -58,3 +58,34 @@ def test_readyz_says_what_is_down(dead_app: Flask) -> None:
     """The readiness check keeps answering 503 with the database's state."""
     response = dead_app.test_client().get("/readyz")
     assert response.status_code == 503
+
+
+def _fail_with_a_broken_transaction(*args: object, **kwargs: object) -> None:
+    """A read that fails the way a connection cut mid-request does: the session is left
+    needing a rollback (here through a failed flush)."""
+    from portal.extensions import db
+    from portal.merchants.models import Merchant
+
+    db.session.add_all([Merchant(slug="twin", name="A"), Merchant(slug="twin", name="B")])
+    db.session.flush()  # the unique slug refuses the second
+
+
+@pytest.mark.parametrize("reader", ["sessions", "locale"])
+def test_a_swallowed_failed_read_leaves_the_session_usable(app, monkeypatch, reader) -> None:
+    """The page frame's and the locale's reads swallow a database error; the request's
+    next query must then meet the database itself, not SQLAlchemy's "rollback first"
+    (which answered one 500 while PostgreSQL went away under load)."""
+    from sqlalchemy import text
+
+    from portal import sessions
+    from portal.extensions import db
+    from portal.i18n import locale
+
+    monkeypatch.setattr(sessions, "current_staff", _fail_with_a_broken_transaction)
+    monkeypatch.setattr(sessions, "current_customer", lambda *a, **k: None)
+    with app.test_request_context("/merchant/customers"):
+        if reader == "sessions":
+            assert sessions.current_staff_unless_down() is None
+        else:
+            assert locale.select_locale() is not None
+        assert db.session.execute(text("SELECT 1")).scalar() == 1

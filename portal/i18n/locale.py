@@ -30,7 +30,12 @@ def select_locale() -> Locale:
     try:
         account = current_customer() or current_staff()
     except SQLAlchemyError:
-        # The database is down: the error page still needs a language.
+        from portal.boundary import discard
+
+        # The database is down: the error page still needs a language. The failed read
+        # left the transaction unusable; dropping it lets the next query fail as an
+        # outage (503) rather than as "rollback first" (500).
+        discard()
         account = None
     if account is not None and is_supported(account.language):
         return parsed_locale(str(account.language))
