@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import threading
-import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from portal.core import idempotency
 from portal.core.idempotency import IdempotencyKey
@@ -16,6 +15,7 @@ from portal.customers.models import Customer
 from portal.extensions import db
 from portal.otp.models import OtpSend
 from tests.api.helpers import auth
+from tests.support.database import wait_until_a_lock_waits
 
 V1 = "/v1/customers"
 OPEN = "/api/open/customer/create"
@@ -177,13 +177,7 @@ def test_a_request_racing_on_a_held_key_waits_then_replays(committing_app, shop)
 
     thread = threading.Thread(target=second)
     thread.start()
-    with db.engine.connect() as watcher:
-        deadline = time.monotonic() + 15
-        waiting = 0
-        while not waiting and time.monotonic() < deadline:
-            time.sleep(0.05)
-            waiting = watcher.scalar(text("SELECT count(*) FROM pg_locks WHERE NOT granted"))
-    assert waiting, "the second request never waited on the first"
+    assert wait_until_a_lock_waits(), "the second request never waited on the first"
     idempotency.remember(held, 201, '{"id": "first"}')
     db.session.commit()
     thread.join(timeout=30)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -19,6 +18,7 @@ from portal.extensions import db
 from portal.webhooks.services import register_endpoint
 from tests.api.helpers import auth
 from tests.merchants.page_helpers import sign_in
+from tests.support.database import wait_until_a_lock_waits
 from tests.webhooks.receiver import Receiver
 
 ORDERS = "/api/open/orders"
@@ -476,13 +476,7 @@ def test_concurrent_duplicate_po_number_makes_one_order(
 
     thread = threading.Thread(target=second)
     thread.start()
-    with db.engine.connect() as watcher:
-        deadline = time.monotonic() + 15
-        waiting = 0
-        while not waiting and time.monotonic() < deadline:
-            time.sleep(0.05)
-            waiting = watcher.scalar(text("SELECT count(*) FROM pg_locks WHERE NOT granted"))
-    assert waiting, "the second insert never waited on the first"
+    assert wait_until_a_lock_waits(), "the second insert never waited on the first"
     db.session.commit()
     thread.join(timeout=30)
     assert len(answers) == 1

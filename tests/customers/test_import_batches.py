@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from portal.customers.importing import preview, run_import
 from portal.customers.models import Customer
 from portal.extensions import db
 from portal.jobs.after_commit import PENDING
+from tests.support.database import wait_until_a_lock_waits
 
 ACTOR = "owner@shop.test"
 
@@ -163,13 +163,7 @@ def test_a_job_handed_out_twice_runs_once(committing_app, shop, tmp_path):
 
     thread = threading.Thread(target=second_worker)
     thread.start()
-    with db.engine.connect() as watcher:
-        deadline = time.monotonic() + 15
-        waiting = 0
-        while not waiting and time.monotonic() < deadline:
-            time.sleep(0.05)
-            waiting = watcher.scalar(text("SELECT count(*) FROM pg_locks WHERE NOT granted"))
-    assert waiting, "the second worker never waited on the first claim"
+    assert wait_until_a_lock_waits(), "the second worker never waited on the first claim"
     db.session.commit()
     thread.join(timeout=30)
     assert second_ran == [False]

@@ -213,3 +213,17 @@ class QueryCounter:
         lines = [f"{self.count} statement(s):"]
         lines += [f"  {i + 1}. {' '.join(s.split())}" for i, s in enumerate(self.statements)]
         return "\n".join(lines)
+
+
+def wait_until_a_lock_waits(timeout: float = 15) -> bool:
+    """True once some PostgreSQL session waits on a lock (a racing request or job
+    blocked by the test's open transaction), False after `timeout` seconds."""
+    import time
+
+    with db.engine.connect() as watcher:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            if watcher.scalar(text("SELECT count(*) FROM pg_locks WHERE NOT granted")):
+                return True
+    return False
