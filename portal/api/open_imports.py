@@ -17,17 +17,13 @@ from portal.core.inputs import parse_id
 from portal.customers import importing
 from portal.customers.import_models import CustomerImport
 from portal.staff.models import Permission
+from portal.uploads import allow_upload
 
 bp = Blueprint("api_open_imports", __name__, url_prefix="/api/open")
 per_token(bp)
-UPLOAD_SLACK = 64 * 1024
 
 
-@bp.url_value_preprocessor
-def _allow_large_upload(endpoint: str | None, values: dict[str, Any] | None) -> None:
-    """The upload may reach 20 MB; the app's 1 MB limit stays for every other call."""
-    if endpoint == "api_open_imports.start_import":
-        request.max_content_length = importing.MAX_BYTES + UPLOAD_SLACK
+allow_upload(bp, "api_open_imports.start_import", importing.MAX_BYTES)
 
 
 def state(job: CustomerImport) -> dict[str, Any]:

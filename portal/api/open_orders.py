@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, Response, jsonify, request
 
 from portal.api.auth import actor, current_token, per_token, require_token
@@ -15,17 +13,13 @@ from portal.core.errors import ServiceError
 from portal.customers import importing, order_import
 from portal.customers.order_intake import NewItem, change_order_status, get_order, record_order
 from portal.staff.models import Permission
+from portal.uploads import allow_upload
 
 bp = Blueprint("api_open_orders", __name__, url_prefix="/api/open")
 per_token(bp)
-UPLOAD_SLACK = 64 * 1024
 
 
-@bp.url_value_preprocessor
-def _allow_order_file(endpoint: str | None, values: dict[str, Any] | None) -> None:
-    """The order file may reach 2 MB; the app's 1 MB limit stays for every other call."""
-    if endpoint == "api_open_orders.import_orders":
-        request.max_content_length = order_import.MAX_BYTES + UPLOAD_SLACK
+allow_upload(bp, "api_open_orders.import_orders", order_import.MAX_BYTES)
 
 
 @bp.post("/orders")

@@ -23,18 +23,9 @@ from portal.merchants.blueprint import bp
 from portal.merchants.customer_forms import ImportFileForm, StartImportForm
 from portal.merchants.customer_views import current_actor, signed_in_staff
 from portal.staff.access import console_writer
+from portal.uploads import allow_upload
 
-UPLOAD_ENDPOINTS = ("merchants.import_customers",)
-# The form's own fields travel beside the file: allow them on top of the file limit.
-UPLOAD_SLACK = 64 * 1024
-
-
-@bp.url_value_preprocessor
-def _allow_large_upload(endpoint: str | None, values: dict[str, Any] | None) -> None:
-    """The import form carries a file of up to 20 MB; every other request keeps the app's
-    1 MB limit. Set before the CSRF check reads the form (before_request runs after)."""
-    if endpoint in UPLOAD_ENDPOINTS:
-        request.max_content_length = importing.MAX_BYTES + UPLOAD_SLACK
+allow_upload(bp, "merchants.import_customers", importing.MAX_BYTES)
 
 
 def upload_path(merchant_id: int, name: str) -> str:

@@ -23,18 +23,13 @@ from portal.merchants.blueprint import bp
 from portal.merchants.customer_forms import OrderFileForm
 from portal.merchants.customer_views import current_actor, signed_in_staff
 from portal.staff.access import console_writer
+from portal.uploads import allow_upload
 
 KEEP_REJECTED_FOR = 24 * 3600
 REJECTED_PREFIX = "orders-rejected-"
-UPLOAD_SLACK = 64 * 1024
 
 
-@bp.url_value_preprocessor
-def _allow_order_file(endpoint: str | None, values: dict | None) -> None:
-    """The order form carries a file of up to 2 MB, above the app's 1 MB limit; set
-    before the CSRF check reads the form."""
-    if endpoint == "merchants.import_orders":
-        request.max_content_length = order_import.MAX_BYTES + UPLOAD_SLACK
+allow_upload(bp, "merchants.import_orders", order_import.MAX_BYTES)
 
 
 @bp.get("/orders/import/template.csv")
