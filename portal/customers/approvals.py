@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from flask import current_app
 from flask_babel import force_locale, gettext
@@ -24,9 +23,9 @@ from sqlalchemy import select, tuple_
 from portal.core.audit import record_change
 from portal.core.error_codes import MerchantError
 from portal.core.errors import ServiceError
-from portal.customers.models import Customer, RegistrationStatus
+from portal.customers.models import ActiveState, Customer, RegistrationStatus
 from portal.customers.services import mark_modified
-from portal.customers.status import ACTIONS, BY_NAME, apply_action
+from portal.customers.status import BY_NAME, apply_action
 from portal.extensions import db
 from portal.jobs.after_commit import enqueue_after_commit
 
@@ -52,10 +51,11 @@ class Decision:
 
 
 def waiting(
-    merchant_id: int, *, after: tuple[datetime, int] | None = None, limit: int = PAGE_SIZE
+    merchant_id: int, *, after_id: int | None = None, limit: int = PAGE_SIZE
 ) -> list[Customer]:
-    """The oldest requests first, a page at a time by (created_at, id): read from the
-    (merchant, status, created_at, id) index, never counted or offset."""
+    """The oldest requests first, a page at a time after the customer `after_id` (its
+    created_at and id are the keyset): read from the (merchant, status, created_at, id)
+    index, never counted or offset. An `after_id` not of this merchant starts over."""
     query = (
         select(Customer)
         .where(
@@ -66,8 +66,9 @@ def waiting(
         .order_by(Customer.created_at, Customer.id)
         .limit(limit)
     )
-    if after is not None:
-        query = query.where(tuple_(Customer.created_at, Customer.id) > after)
+    after = db.session.get(Customer, after_id) if after_id is not None else None
+    if after is not None and after.merchant_id == merchant_id:
+        query = query.where(tuple_(Customer.created_at, Customer.id) > (after.created_at, after.id))
     return list(db.session.scalars(query))
 
 
@@ -171,8 +172,6 @@ def undo(merchant_id: int, token: str, *, actor: str) -> int:
 
 def _left_state(name: str) -> tuple[str, str]:
     """The (registration_status, active_state) a decision leaves its customers in."""
-    from portal.customers.models import ActiveState
-
     if name == "accept":
         return RegistrationStatus.REGISTERED, ActiveState.ACTIVE
     return RegistrationStatus.UNREGISTERED, ActiveState.NON_ACTIVE
@@ -219,4 +218,4 @@ def send_decision_sms(customer_id: int, name: str, reason: str) -> None:
         log.warning("decision SMS for customer %s failed", customer_id)
 
 
-__all__ = ["ACTIONS", "DECISIONS", "Decision", "decide", "undo", "waiting"]
+__all__ = ["DECISIONS", "Decision", "decide", "undo", "waiting", "waiting_among"]

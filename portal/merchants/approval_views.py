@@ -18,8 +18,6 @@ from portal.core.errors import ServiceError
 from portal.core.inputs import parse_id
 from portal.core.zones import shop_clock
 from portal.customers import approvals
-from portal.customers.models import Customer
-from portal.extensions import db
 from portal.htmx import redirect_after_post
 from portal.i18n.messages import translated
 from portal.merchants.blueprint import bp
@@ -29,17 +27,6 @@ from portal.merchants.customer_views import signed_in_staff
 from portal.staff.access import console_reader, console_writer, staff_actor
 
 UNDO_KEY = "approvals_undo"
-
-
-def _after(merchant_id: int) -> tuple | None:
-    """The keyset of `?after=<customer id>`: that waiting customer's (created_at, id)."""
-    number = parse_id(request.args.get("after", ""))
-    if number is None:
-        return None
-    customer = db.session.get(Customer, number)
-    if customer is None or customer.merchant_id != merchant_id:
-        return None
-    return customer.created_at, customer.id
 
 
 def _undo_offer() -> dict | None:
@@ -56,7 +43,7 @@ def _undo_offer() -> dict | None:
 def approvals_page() -> Response:
     """The oldest waiting requests first, 50 a page, with the decision form."""
     user = signed_in_staff()
-    rows = approvals.waiting(user.merchant_id, after=_after(user.merchant_id))
+    rows = approvals.waiting(user.merchant_id, after_id=parse_id(request.args.get("after", "")))
     more = len(rows) == approvals.PAGE_SIZE
     html = render_template(
         "merchants/approvals.html",
