@@ -148,11 +148,12 @@ def test_the_template_is_a_file_the_import_reads(shop, make_customer, tmp_path):
 
 
 def _upload(client, text: str):
-    return client.post(
-        PAGE,
-        data={"file": (io.BytesIO(text.encode()), "orders.csv")},
-        content_type="multipart/form-data",
+    """Post the file as the browser does; the body is encoded in memory (the test client's
+    own encoder spools large bodies to a temporary file it never closes)."""
+    boundary, data = encode_multipart(
+        {"file": FileStorage(io.BytesIO(text.encode()), filename="orders.csv")}
     )
+    return client.post(PAGE, data=data, content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def test_the_page_records_a_file_and_offers_the_refused_rows(
