@@ -7,18 +7,10 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.helpers import mailed_link
 from tests.support.live import LiveServer
-from tests.support.outbox import MailFolder
 
-LINK = re.compile(r"https?://\S+(?P<path>/register/confirm/[A-Za-z0-9_-]+)")
-
-
-def _confirmation_path(live_server: LiveServer, to: str) -> str:
-    mails = [m for m in MailFolder(live_server.app.config["MAIL_DIR"]).messages() if m["To"] == to]
-    assert mails, f"no mail to {to}"
-    match = LINK.search(mails[-1].get_content())
-    assert match, mails[-1].get_content()
-    return match.group("path")
+CONFIRM_LINK = re.compile(r"https?://\S+/register/confirm/[A-Za-z0-9_-]+")
 
 
 def test_a_merchant_creates_a_shop_and_confirms_it_from_the_mail(
@@ -45,7 +37,7 @@ def test_a_merchant_creates_a_shop_and_confirms_it_from_the_mail(
     page.get_by_role("button", name="Send the link again").click()
     expect(page.get_by_text(f"We sent the link again to {email}.")).to_be_visible()
 
-    page.goto(_confirmation_path(live_server, email))
+    page.goto(mailed_link(live_server, email, CONFIRM_LINK))
     expect(page.get_by_text("Browser Bazaar")).to_be_visible()
     page.get_by_role("button", name="Confirm and open my shop").click()
     expect(page).to_have_url(re.compile(r"/merchant/customers"))

@@ -7,19 +7,10 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import sign_in_console
+from tests.browser.helpers import mailed_link, sign_in_console
 from tests.support.live import LiveServer
-from tests.support.outbox import MailFolder
 
-LINK = re.compile(r"https?://\S+/invitation/[A-Za-z0-9_-]+")
-
-
-def _link_for(live_server: LiveServer, to: str) -> str:
-    mails = [m for m in MailFolder(live_server.app.config["MAIL_DIR"]).messages() if m["To"] == to]
-    assert mails, f"no mail to {to}"
-    match = LINK.search(mails[-1].get_content())
-    assert match, mails[-1].get_content()
-    return match.group(0)
+INVITATION_LINK = re.compile(r"https?://\S+/invitation/[A-Za-z0-9_-]+")
 
 
 def test_owner_invites_a_member_who_joins_from_the_mailed_link(
@@ -37,7 +28,7 @@ def test_owner_invites_a_member_who_joins_from_the_mailed_link(
     pending = page.locator("section", has=page.get_by_role("heading", name="Pending invitations"))
     expect(pending.get_by_role("cell", name=email)).to_be_visible()
 
-    page.goto(_link_for(live_server, email))
+    page.goto(mailed_link(live_server, email, INVITATION_LINK))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Join the team of")
     page.get_by_label("Your name").fill("Joining Member")
     page.get_by_label("Password", exact=True).fill("joining-pass-42")

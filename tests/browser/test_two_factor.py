@@ -4,11 +4,10 @@ menu, reading the key shown as text, and signs in again with a TOTP code."""
 from __future__ import annotations
 
 import re
-import time
 
-import pyotp
 from playwright.sync_api import Page, expect
 
+from tests.browser.helpers import open_two_factor_setup, sign_out, switch_on_two_factor
 from tests.support.factories import DEFAULT_PASSWORD
 from tests.support.live import LiveServer
 
@@ -43,22 +42,12 @@ def test_member_sets_up_two_factor_and_signs_in_with_a_code(
     email = _new_member(live_server)
     _password(page, email)
     expect(page).to_have_url(re.compile(r"/merchant/customers"))
-    page.locator("details.account-menu summary").click()
-    page.get_by_role("link", name="Two-factor sign-in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Two-factor sign-in")
-    expect(page.get_by_role("img", name="QR code for your authenticator app")).to_be_visible()
-    key = page.locator("#setup-key").inner_text().replace(" ", "")
-    totp = pyotp.TOTP(key)
-    page.get_by_label("Code").fill(totp.at(time.time(), counter_offset=-1))
-    page.get_by_role("button", name="Switch on").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your recovery codes")
-    expect(page.locator(".recovery-codes li")).to_have_count(10)
-    page.get_by_role("link", name="Done").click()
+    open_two_factor_setup(page)
+    totp = switch_on_two_factor(page)
     expect(page.get_by_text("10 unused recovery codes")).to_be_visible()
     expect(page.locator("#setup-key")).to_have_count(0)
 
-    page.locator("details.account-menu summary").click()
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     _password(page, email)
     expect(page).to_have_url(re.compile(r"/login/code"))
     page.get_by_label("Authentication code").fill(totp.now())
