@@ -298,6 +298,8 @@ TEAM_EVENTS = {
     "team.invitation_cancelled": _l("Team invitation cancelled by %(actor)s"),
     "team.invitation_accepted": _l("Team invitation accepted by %(actor)s"),
     "team.role_changed": _l("Team member's role changed by %(actor)s"),
+    "team.member_deactivated": _l("Team member deactivated by %(actor)s"),
+    "team.member_reactivated": _l("Team member reactivated by %(actor)s"),
 }
 
 # Actions whose sentence is "<done> by <actor>".

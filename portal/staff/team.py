@@ -25,6 +25,10 @@ def get_member(merchant_id: int, member_id: int) -> StaffUser | None:
     return db.session.scalar(query)
 
 
+DEACTIVATED_ACTION = "team.member_deactivated"
+REACTIVATED_ACTION = "team.member_reactivated"
+
+
 def set_active(member: StaffUser, active: bool, *, actor: str) -> None:
     """Deactivate (every session ends on its next request) or reactivate a member; audited.
     The page never offers it on the owner's own row, so a shop keeps an owner."""
@@ -36,7 +40,7 @@ def set_active(member: StaffUser, active: bool, *, actor: str) -> None:
     record_audit(
         member.merchant_id,
         actor=actor,
-        action="staff_reactivated" if active else "staff_deactivated",
+        action=REACTIVATED_ACTION if active else DEACTIVATED_ACTION,
         changes={"staff": member.email},
     )
     db.session.flush()

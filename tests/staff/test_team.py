@@ -81,11 +81,11 @@ def test_deactivation_is_confirmed_audited_and_ends_the_members_session(
     actions = db.session.scalars(
         select(AuditEntry.action).where(AuditEntry.merchant_id == merchant.id)
     ).all()
-    assert "staff_deactivated" in actions
+    assert "team.member_deactivated" in actions
     assert client.post(f"/merchant/team/{member.id}/reactivate").status_code == 303
     db.session.expire_all()
     assert db.session.get(StaffUser, member.id).is_active is True
-    assert "staff_reactivated" in db.session.scalars(select(AuditEntry.action)).all()
+    assert "team.member_reactivated" in db.session.scalars(select(AuditEntry.action)).all()
 
 
 def test_another_merchants_member_and_the_owners_own_row_are_404(client, make_merchant, make_staff):
