@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from portal.core.bulk_ids import assign_ids
+from portal.core.bulk_ids import next_ids
 from portal.core.models import AuditEntry, Event
+from portal.core.time import utcnow
 from portal.extensions import db
 
 Row = TypeVar("Row", AuditEntry, Event)
@@ -136,20 +137,44 @@ def record_change(
 
 
 def record_changes(changes: Iterable[dict[str, Any]]) -> list[Event]:
-    """record_change for many changes (each its keyword arguments), flushed once and
-    announced to the listeners as one batch: an import's rows cost one INSERT per table
-    per batch instead of two flushes and a webhook lookup per row."""
+    """record_change for many changes (each its keyword arguments), written as one
+    INSERT per table and announced to the listeners as one batch.
+
+    Why not ORM objects: an import batch of 500 rows spent more building, tracking and
+    flushing its 1,000 audit lines and events as objects than the database spent writing
+    them. The rows go in as plain values instead; the listeners get Event objects that
+    carry the written ids (detached: nothing else in the session refers to them)."""
+    now = utcnow()
     entries, events = [], []
     for change in changes:
         ids = {"merchant_id": change["merchant_id"], "customer_id": change["customer_id"]}
-        values = {k: change.get(k) for k in ("actor", "action", "changes", "note")}
-        entries.append(_add_row(AuditEntry, **ids, **values))
+        values = {k: _stored(change.get(k)) for k in ("actor", "action", "changes", "note")}
+        entries.append({**ids, **values, "created_at": now})
         event, kind = event_of(change["action"])
-        events.append(_add_row(Event, **ids, type=event, kind=kind, payload=change.get("payload")))
-    assign_ids(entries)
-    assign_ids(events)
-    db.session.flush()
-    if events:
-        for listener in list(_event_listeners):
-            listener(events)
-    return events
+        payload = _stored(change.get("payload"))
+        events.append({**ids, "type": event, "kind": kind, "payload": payload, "created_at": now})
+    if not events:
+        return []
+    _insert_rows(AuditEntry, entries)
+    written = [
+        Event(id=new_id, **row)
+        for new_id, row in zip(_insert_rows(Event, events), events, strict=True)
+    ]
+    for listener in list(_event_listeners):
+        listener(written)
+    return written
+
+
+def _insert_rows(model: type[Row], rows: list[dict[str, Any]]) -> list[int]:
+    """Insert the rows in one statement and answer their ids, in order: taken ahead from
+    the sequence (PostgreSQL: a plain executemany, no RETURNING to rewrite), or returned
+    by the INSERT in the parameters' order (SQLite)."""
+    ids = next_ids(model, len(rows))
+    table = model.__table__
+    if ids is not None:
+        db.session.execute(
+            table.insert(), [{**row, "id": i} for row, i in zip(rows, ids, strict=True)]
+        )
+        return ids
+    statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+    return list(db.session.scalars(statement, rows))

@@ -20,16 +20,23 @@ from portal.core.models import IdMixin
 from portal.extensions import db
 
 
+def next_ids(model: type[IdMixin], count: int) -> list[int] | None:
+    """The next `count` ids of the model's table, taken from its sequence in one query
+    (PostgreSQL); None where the database numbers rows only as it writes them (SQLite)."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return None
+    if not count:
+        return []
+    sequence = func.pg_get_serial_sequence(model.__table__.name, "id")
+    query = select(func.nextval(sequence)).select_from(func.generate_series(1, count))
+    with db.session.no_autoflush:  # rows waiting for these ids must not be flushed first
+        return list(db.session.scalars(query))
+
+
 def assign_ids(rows: Sequence[IdMixin]) -> None:
     """Give every row of one table that has no id yet the next ids of its sequence
     (PostgreSQL), in one query."""
     waiting = [row for row in rows if row.id is None]
-    if not waiting or db.session.get_bind().dialect.name != "postgresql":
-        return
-    table = type(waiting[0]).__table__.name
-    sequence = func.pg_get_serial_sequence(table, "id")
-    query = select(func.nextval(sequence)).select_from(func.generate_series(1, len(waiting)))
-    with db.session.no_autoflush:  # the rows must reach the flush with their ids
-        ids = db.session.scalars(query).all()
-    for row, new_id in zip(waiting, ids, strict=True):
+    ids = next_ids(type(waiting[0]), len(waiting)) if waiting else None
+    for row, new_id in zip(waiting, ids or (), strict=False):
         row.id = new_id

@@ -29,27 +29,31 @@ def normalise_phone(raw: str | None, country: str | None, *, field: str = "phone
     with CA, and any `+...` form. A bare number that starts with the country's calling
     code (as in `62812...`) is read as international.
     """
-    text = ascii_digits(_strip_prefix(raw or ""))
+    found = _normalised(raw or "", (country or "").upper() or None)
+    if isinstance(found, PhoneError):
+        raise ServiceError(found, field=field)
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _normalised(raw: str, region: str | None) -> Phone | PhoneError:
+    """The number, or why it is refused. Cached as a whole: an import reads each row's
+    phone twice (to find its customer, then to check it), and cleaning the text cost as
+    much as the parse the cache below saved."""
+    text = ascii_digits(_strip_prefix(raw))
     if not text:
-        raise ServiceError(PhoneError.PHONE_REQUIRED, field=field)
-    region = (country or "").upper() or None
+        return PhoneError.PHONE_REQUIRED
     candidates = [text]
     digits = "".join(ch for ch in text if is_digits(ch))
     if region and not text.startswith("+") and digits:
         calling_code = str(phonenumbers.country_code_for_region(region))
         if digits.startswith(calling_code) and not digits.startswith("0"):
             candidates.append("+" + digits)
-    found = _parse(tuple(candidates), region)
-    if found is None:
-        raise ServiceError(PhoneError.PHONE_INVALID, field=field)
-    return found
+    return _parse(tuple(candidates), region) or PhoneError.PHONE_INVALID
 
 
-@lru_cache(maxsize=4096)
 def _parse(candidates: tuple[str, ...], region: str | None) -> Phone | None:
-    """The first candidate that is a valid number, or None. Cached: an import reads
-    each row's phone twice (to find its customer, then to check it), and parsing is
-    most of a row's validation."""
+    """The first candidate that is a valid number, or None."""
     for candidate in candidates:
         try:
             parsed = phonenumbers.parse(candidate, region)

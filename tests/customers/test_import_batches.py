@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
+from portal.core import audit
 from portal.core.bulk_ids import assign_ids
 from portal.core.models import AuditEntry, Event
 from portal.core.time import utcnow
@@ -115,6 +116,23 @@ def test_every_written_row_has_its_audit_entry_and_event(shop, tmp_path):
             .where(Customer.merchant_id == shop.id)
         )
         assert count == 30
+
+
+def test_listeners_get_the_batch_s_events_with_the_ids_written(shop, tmp_path, monkeypatch):
+    """The webhooks are told of each written event by its stored id, and each audit line
+    keeps its changes and time as a row written one at a time does."""
+    told: list = []
+    monkeypatch.setattr(audit, "_event_listeners", [told.extend])
+    rows = [["name", "phone"]] + [[f"Person {i}", f"0171400{i:04d}"] for i in range(4)]
+    run_import(shop, write_csv(tmp_path, rows), actor=ACTOR, batch_size=3)
+    stored = db.session.execute(
+        select(Event.id, Event.type, Event.customer_id).where(Event.merchant_id == shop.id)
+    ).all()
+    assert sorted((e.id, e.type, e.customer_id) for e in told) == sorted(map(tuple, stored))
+    assert len(told) == 4 and {e.type for e in told} == {"customer.created"}
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.merchant_id == shop.id)).first()
+    assert entry.actor == f"import:{ACTOR}" and entry.action == "customer.created"
+    assert entry.created_at is not None and entry.created_at.tzinfo is not None
 
 
 @pytest.mark.postgres_only
