@@ -30,6 +30,7 @@ from portal.core.errors import ServiceError
 from portal.core.phone import normalise_phone
 from portal.customers.models import Customer
 from portal.customers.services import creation, new_customer, stage_update, updating
+from portal.customers.tags import set_tags, tag_new_customers
 from portal.extensions import db
 from portal.merchants.models import Merchant
 
@@ -39,6 +40,8 @@ Row = tuple[int, dict[str, str]]
 FieldsOf = Callable[[dict[str, str]], dict[str, Any]]
 Required = Callable[[dict[str, Any]], ServiceError | None]
 OneRow = Callable[[dict[str, str]], bool]
+# The row's checked tags, None to keep the customer's; raises the row's refusal.
+TagsOf = Callable[[dict[str, str]], list[str] | None]
 
 
 @dataclass
@@ -134,6 +137,7 @@ class _Staged:
     settled: Settled
     customer: Customer | None = None
     changes: dict[str, list[Any]] | None = None
+    tags: list[str] | None = None
 
 
 class Batch:
@@ -148,9 +152,11 @@ class Batch:
         categories: frozenset[str],
         fields_of: FieldsOf,
         required: Required,
+        tags_of: TagsOf | None = None,
     ) -> None:
         self.merchant, self.rows, self.actor = merchant, rows, actor
         self.categories, self.fields_of, self.required = categories, fields_of, required
+        self.tags_of = tags_of
 
     def apply(self, one_row: OneRow) -> list[Settled]:
         """Every row's outcome, in no particular order."""
@@ -180,14 +186,29 @@ class Batch:
         assign_ids([s.customer for s in staged if s.customer is not None and s.settled.created])
         db.session.flush()
         record_changes(_changes(staged, self.actor))
+        self._tag(staged)
         return [s.settled for s in staged], slow
+
+    def _tag(self, staged: list[_Staged]) -> None:
+        """The rows' tags, after their customers: the new ones' in one go, an update's
+        through set_tags (it has tags to compare with)."""
+        new: list[tuple[Customer, list[str]]] = []
+        for item in staged:
+            if item.customer is None or item.tags is None:
+                continue
+            if item.settled.created:
+                new.append((item.customer, item.tags))
+            else:
+                set_tags(item.customer, item.tags, actor=self.actor)
+        tag_new_customers(self.merchant.id, new, actor=self.actor)
 
     def _stage(self, number: int, row: dict[str, str], match: Customer | None) -> _Staged:
         data = self.fields_of(row)
         try:
+            tags = self.tags_of(row) if self.tags_of is not None else None
             if match is not None:
                 changes = stage_update(match, data, actor=self.actor, categories=self.categories)
-                return _Staged(Settled(number, row), match, changes)
+                return _Staged(Settled(number, row), match, changes, tags)
             refusal = self.required(data)
             if refusal is not None:
                 raise refusal
@@ -197,7 +218,7 @@ class Batch:
         except ServiceError as err:
             return _Staged(Settled(number, row, error=err))
         db.session.add(customer)
-        return _Staged(Settled(number, row, created=True), customer)
+        return _Staged(Settled(number, row, created=True), customer, tags=tags)
 
 
 def _changes(staged: list[_Staged], actor: str) -> list[dict[str, Any]]:

@@ -34,6 +34,7 @@ from portal.customers.import_models import CustomerImport, ImportStatus
 from portal.customers.labels import DOCUMENT_003_RENAMES, split_full_name
 from portal.customers.models import Customer
 from portal.customers.services import create_customer, find_by_phone, update_customer
+from portal.customers.tags import clean_tags, set_tags
 from portal.extensions import db
 from portal.merchants.models import Merchant
 
@@ -54,15 +55,20 @@ FIELD_COLUMNS = (
     "other",
     "external_customer_code",
 )
-# Accepted in the template but not stored yet: the customer record has no tags and no
-# SMS consent. The preview names them, so nobody thinks they were imported.
-UNSUPPORTED_COLUMNS = ("tags", "sms_consent")
-TEMPLATE_COLUMNS = (*FIELD_COLUMNS, *UNSUPPORTED_COLUMNS)
+# The customer's tags, comma-separated: a filled cell makes them the customer's tags
+# (as document 003's update does), an empty one leaves them as they are.
+TAGS_COLUMN = "tags"
+# Accepted in the template but not stored yet: the customer record has no SMS consent.
+# The preview names it, so nobody thinks it was imported.
+UNSUPPORTED_COLUMNS = ("sms_consent",)
+TEMPLATE_COLUMNS = (*FIELD_COLUMNS, TAGS_COLUMN, *UNSUPPORTED_COLUMNS)
 # Back from the record's field names to the file's, for the errors' column.
 FILE_NAMES = {v: k for k, v in DOCUMENT_003_RENAMES.items()} | {
     "first_name": "name",
     "last_name": "name",
 }
+# clean_tags names the bad tag `tags[2]`; the file has one column for them all.
+LIST_INDEX = re.compile(r"\[\d+\]$")
 XLSX_MAGIC = b"PK\x03\x04"
 ACTOR_PREFIX = "import:"
 
@@ -227,6 +233,14 @@ def portal_fields(row: dict[str, str]) -> dict[str, Any]:
     return out
 
 
+def row_tags(row: dict[str, str]) -> list[str] | None:
+    """The row's tags, checked (clean_tags); None for an empty cell, which keeps the
+    customer's tags. Empty pieces between commas are ignored."""
+    cell = row.get(TAGS_COLUMN, "")
+    pieces = [piece for piece in cell.split(",") if piece.strip()]
+    return clean_tags(pieces, field=TAGS_COLUMN) if pieces else None
+
+
 def find_match(merchant: Merchant, row: dict[str, str]) -> Customer | None:
     """The customer a row updates: by external_customer_code, then by the phone in any of
     its forms (local, international, with spaces), within the merchant."""
@@ -255,7 +269,8 @@ def _row_errors(number: int, err: ServiceError) -> list[RowError]:
     problems = err.problems if isinstance(err, ValidationFailed) else {err.field or "": err}
     seen: dict[str, RowError] = {}
     for name, problem in problems.items():
-        column = FILE_NAMES.get(name, name)
+        bare = LIST_INDEX.sub("", name)
+        column = FILE_NAMES.get(bare, bare)
         seen.setdefault(column, RowError(number, column, problem))
     return list(seen.values())
 
@@ -287,6 +302,7 @@ def check_row(
         clean_fields(
             data, merchant_id=merchant.id, country=merchant.country_code, categories=categories
         )
+        row_tags(row)
     except ServiceError as err:
         return _row_errors(number, err)
     return []
@@ -295,14 +311,19 @@ def check_row(
 def apply_row(merchant: Merchant, row: dict[str, str], *, actor: str) -> bool:
     """Create or update the row's customer (True for a creation); raises its refusal."""
     data = portal_fields(row)
+    tags = row_tags(row)
     match = find_match(merchant, row)
     if match is not None:
         update_customer(match, data, actor=actor)
+        if tags is not None:
+            set_tags(match, tags, actor=actor)
         return False
     missing = _new_row_refusal(data)
     if missing is not None:
         raise missing
-    create_customer(merchant, data, actor=actor, confirmed=True)
+    customer = create_customer(merchant, data, actor=actor, confirmed=True)
+    if tags:
+        set_tags(customer, tags, actor=actor)
     return True
 
 
@@ -410,6 +431,7 @@ def run_import(
             categories=categories,
             fields_of=portal_fields,
             required=_new_row_refusal,
+            tags_of=row_tags,
         )
         settled = batch.apply(lambda row: apply_row(merchant, row, actor=who))
         for result in sorted(settled, key=lambda s: s.number):

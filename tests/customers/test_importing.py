@@ -15,6 +15,7 @@ from portal.core.models import AuditEntry
 from portal.customers import importing
 from portal.customers.importing import preview, run_import, template_csv
 from portal.customers.models import Customer
+from portal.customers.tags import customer_tags, merchant_tags, set_tags
 from portal.extensions import db
 
 ACTOR = "owner@shop.test"
@@ -142,12 +143,86 @@ def test_repeated_phone_in_file_updates_the_row_before(shop, tmp_path):
     assert customers_of(shop)[-1].full_name == "Second"
 
 
-def test_unsupported_columns_are_named_not_stored(shop, tmp_path):
-    """tags and sms_consent are accepted but reported as not supported yet."""
-    path = write_csv(tmp_path, [["name", "phone", "tags"], ["Rina", "01722000002", "vip"]])
+def test_sms_consent_is_named_not_stored(shop, tmp_path):
+    """sms_consent is accepted in the template but reported as not supported yet."""
+    path = write_csv(tmp_path, [["name", "phone", "sms_consent"], ["Rina", "01722000002", "1"]])
     result = preview(shop, path)
-    assert result.unsupported_columns == ["tags"]
+    assert result.unsupported_columns == ["sms_consent"]
     assert result.unknown_columns == []
+
+
+def tag_names(customer: Customer) -> list[str]:
+    return sorted(tag.name for tag in customer_tags(customer))
+
+
+def test_tags_cell_tags_new_customers_in_the_batch_and_on_the_row_path(shop, tmp_path):
+    """Comma-separated tags land on new customers, one tag row per name (any case), each
+    addition audited as the import; a row the batch sends one at a time (the repeated
+    phone) gets its tags too."""
+    path = write_csv(
+        tmp_path,
+        [
+            ["name", "phone", "tags"],
+            ["Rina", "01722000002", "VIP, wholesale"],
+            ["Karim", "01722000003", "vip,, "],
+            ["Rina Again", "+8801722000002", "vip"],
+        ],
+    )
+    assert preview(shop, path).unsupported_columns == []
+    outcome = run_import(shop, path, actor=ACTOR)
+    assert (outcome.created, outcome.updated, outcome.rejected) == (2, 1, 0)
+    rina, karim = customers_of(shop)
+    assert tag_names(rina) == ["VIP"]
+    assert tag_names(karim) == ["VIP"]
+    assert [tag.name for tag in merchant_tags(shop.id)] == ["VIP", "wholesale"]
+    added = db.session.scalars(
+        select(AuditEntry.note).where(
+            AuditEntry.customer_id == karim.id, AuditEntry.action == "tag.added"
+        )
+    )
+    assert list(added) == ["VIP"]
+    removed = db.session.scalar(
+        select(AuditEntry).where(
+            AuditEntry.customer_id == rina.id, AuditEntry.action == "tag.removed"
+        )
+    )
+    assert removed.note == "wholesale" and removed.actor == f"import:{ACTOR}"
+
+
+def test_tags_cell_replaces_an_existing_customer_s_tags_and_empty_keeps_them(
+    shop, make_customer, tmp_path
+):
+    kept = make_customer(shop, phone="+8801711000004")
+    changed = make_customer(shop, phone="+8801711000005")
+    for customer in (kept, changed):
+        set_tags(customer, ["old"], actor="test")
+    path = write_csv(
+        tmp_path,
+        [["phone", "tags"], ["+8801711000004", ""], ["+8801711000005", "new, newer"]],
+    )
+    outcome = run_import(shop, path, actor=ACTOR)
+    assert outcome.updated == 2
+    assert tag_names(kept) == ["old"]
+    assert tag_names(changed) == ["new", "newer"]
+
+
+def test_a_bad_tag_is_a_row_error_in_the_tags_column_and_writes_nothing(shop, tmp_path):
+    path = write_csv(
+        tmp_path,
+        [
+            ["name", "phone", "tags"],
+            ["Rina", "01722000002", "ok, " + "x" * 41],
+            ["Karim", "01722000003", ",".join(f"t{i}" for i in range(51))],
+        ],
+    )
+    result = preview(shop, path)
+    assert result.errors == 2
+    assert [(e.row, e.column) for e in result.first_errors] == [(2, "tags"), (3, "tags")]
+    outcome = run_import(shop, path, actor=ACTOR)
+    assert (outcome.created, outcome.rejected) == (0, 2)
+    assert customers_of(shop) == [] and merchant_tags(shop.id) == []
+    rejected = list(csv.reader(io.StringIO(outcome.rejected_csv)))
+    assert [line[-1].split(":")[0] for line in rejected[1:]] == ["tags", "tags"]
 
 
 def test_xlsx_is_read_with_numbers_as_text(shop, tmp_path):
