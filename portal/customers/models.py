@@ -158,6 +158,8 @@ class Customer(IdMixin, CreatedModifiedMixin, db.Model):
         Index("ix_customers_merchant_last_order", "merchant_id", "last_order_at", "id"),
         Index("ix_customers_merchant_email", "merchant_id", "email"),
         Index("ix_customers_merchant_name", "merchant_id", "full_name"),
+        # Migration 0026: possible duplicates by district and name (customers/duplicates.py).
+        Index("ix_customers_merchant_region_name", "merchant_id", "region_id", "full_name"),
         Index("ix_customers_merchant_partner", "merchant_id", "partner_id", "created_at"),
         # Migration 0002 (search): category + status + date filters together, and
         # trigram indexes for substring search on PostgreSQL (plain indexes on SQLite).

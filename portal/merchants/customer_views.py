@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from portal.core.errors import ServiceError
 from portal.core.phone import format_phone
+from portal.customers.duplicates import EMAIL, NAME, PHONE, possible_duplicates
 from portal.customers.fields import ValidationFailed
 from portal.customers.masking import may_see_documents
 from portal.customers.models import Customer
@@ -125,6 +126,26 @@ def _notes_and_tags(user: StaffUser, found: Customer, view: CustomerPage) -> dic
     }
 
 
+def _duplicate_lines(found: Customer, shop_country: str | None) -> list[dict[str, Any]]:
+    """Possible duplicates as the card lists them: name, phone as people write it, reasons."""
+    if found.is_deleted:
+        return []
+    reasons = {
+        EMAIL: gettext("Same email"),
+        PHONE: gettext("Same phone number in another form"),
+        NAME: gettext("Same name in the same district"),
+    }
+    return [
+        {
+            "id": line.customer.id,
+            "name": line.customer.full_name,
+            "phone": format_phone(line.customer.phone, shop_country),
+            "reasons": [reasons[reason] for reason in line.reasons],
+        }
+        for line in possible_duplicates(found)
+    ]
+
+
 @bp.get("/customers/<int:customer_id>")
 @console_reader
 def customer(customer_id: int) -> Response:
@@ -165,6 +186,7 @@ def customer(customer_id: int) -> Response:
         "trail_limit": TRAIL_LIMIT,
         "storefront_form": StorefrontForm(email=found.email),
         "orders_partial": False,
+        "duplicates": _duplicate_lines(found, shop_country),
         **orders,
         **_link_context(found),
         **_notes_and_tags(user, found, view),
