@@ -41,9 +41,7 @@ class RegisterForm(FlaskForm):
     email_consent = BooleanField(ASSISTANT_WORDING["email"])
 
     def data_for_service(self) -> dict[str, object]:
-        data: dict[str, object] = {
-            name: getattr(self, name).data or "" for name in SHOPPER_FIELDS
-        }
+        data: dict[str, object] = {name: getattr(self, name).data or "" for name in SHOPPER_FIELDS}
         data["sms_consent"] = bool(self.sms_consent.data)
         data["email_consent"] = bool(self.email_consent.data)
         return data

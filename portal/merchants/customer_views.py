@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from portal.core.errors import ServiceError
 from portal.core.phone import format_phone
+from portal.customers.consent import consent_states
 from portal.customers.fields import ValidationFailed
 from portal.customers.masking import may_see_documents
 from portal.customers.models import Customer
@@ -164,6 +165,7 @@ def customer(customer_id: int) -> Response:
         "action_label": action_label,
         "trail_limit": TRAIL_LIMIT,
         "storefront_form": StorefrontForm(email=found.email),
+        "consents": consent_states(found),
         "orders_partial": False,
         **orders,
         **_link_context(found),
