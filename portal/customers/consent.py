@@ -7,7 +7,6 @@ the request boundary commits.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -231,22 +230,18 @@ def erase_consents(customer: Customer) -> int:
 
 def may_send_marketing_sms(customer: Customer) -> bool:
     """Whether a marketing SMS (anything but a one-time code) may go to this customer."""
-    return bool(customer.sms_consent)
+    return bool(customer.sms_consent) and customer.deleted_at is None
 
 
-def consenting(customer_ids: Collection[int], channel: str) -> set[int]:
-    """Of these customers, the ones who agreed on the channel (one query)."""
-    if not customer_ids:
-        return set()
-    column = Customer.sms_consent if channel == "sms" else Customer.email_consent
-    return set(
-        db.session.scalars(
-            select(Customer.id).where(Customer.id.in_(list(customer_ids)), column.is_(true()))
-        )
-    )
+def send_marketing_sms(customer: Customer, text: str) -> bool:
+    """The one way a marketing SMS leaves the portal: only to a customer who agreed to
+    marketing SMS, answering whether it was handed to the gateway. One-time codes go
+    through portal/otp/services.py instead and never ask for consent. Raises SmsError
+    when the gateway refuses."""
+    from portal.otp.sms import send_sms
 
-
-def channels_of(values: Iterable[str]) -> list[str]:
-    """The known channels among `values`, in CHANNELS order."""
-    given = set(values)
-    return [channel for channel in CHANNELS if channel in given]
+    phone = customer.display_phone
+    if not phone or not may_send_marketing_sms(customer):
+        return False
+    send_sms(phone, text)
+    return True
