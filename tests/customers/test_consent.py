@@ -4,6 +4,7 @@ record with its source and wording, and is audited; unchanged consent records no
 from __future__ import annotations
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from portal.core.errors import ServiceError
@@ -60,6 +61,14 @@ def test_unchanged_consent_records_nothing(app, make_merchant, make_customer):
         (False, "merchant"),
     ]
     assert [e.note for e in _audit(customer)] == ["email.granted", "email.withdrawn"]
+
+
+def test_wording_is_stored_in_the_language_shown(app, make_merchant, make_customer):
+    """In Bengali, the record keeps the Bengali sentence the customer read."""
+    customer = make_customer(make_merchant())
+    with app.test_request_context(), force_locale("bn"):
+        record = record_consent(customer, "sms", True, "signup", actor="customer:signup")
+    assert record is not None and record.wording == "আমাকে এসএমএসে অফার পাঠান"
 
 
 def test_an_explicit_wording_wins(app, make_merchant, make_customer):
