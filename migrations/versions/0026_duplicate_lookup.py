@@ -2,14 +2,14 @@
 customer page (portal/customers/duplicates.py) reads an index range, not the merchant
 
 Revision ID: 0026
-Revises: 0023
+Revises: 0024
 Create Date: 2026-12-03 17:00:00
 """
 
 from alembic import op
 
 revision = "0026"
-down_revision = "0023"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 

@@ -24,6 +24,7 @@ from portal.core.dates import day_range
 from portal.core.error_codes import ApiError
 from portal.core.errors import ServiceError
 from portal.core.models import Region
+from portal.customers.consent import record_consents
 from portal.customers.fields import ValidationFailed
 from portal.customers.labels import DOCUMENT_003_RENAMES, split_full_name
 from portal.customers.models import ActiveState, Customer, RegistrationStatus
@@ -70,7 +71,8 @@ RENAMES = DOCUMENT_003_RENAMES
 def _portal_fields(data: shapes.CustomerFields) -> dict[str, Any]:
     """Document 003's field names mapped onto the customer record's."""
     given = data.model_dump(
-        exclude_unset=True, exclude={"customer_id", "is_active", "name", "tags"}
+        exclude_unset=True,
+        exclude={"customer_id", "is_active", "name", "tags", "sms_consent", "email_consent"},
     )
     out: dict[str, Any] = {}
     if data.name is not None:
@@ -89,7 +91,21 @@ def _customer(ident: int | str) -> Customer:
 def _named(customer: Customer) -> Response:
     """Create and Update Customer answer the id, the name and the tags."""
     tags = [tag.name for tag in customer_tags(customer)]
-    return success(data={"customer_id": customer.id, "name": customer.full_name, "tags": tags})
+    return success(
+        data={
+            "customer_id": customer.id,
+            "name": customer.full_name,
+            "tags": tags,
+            "sms_consent": customer.sms_consent,
+            "email_consent": customer.email_consent,
+        }
+    )
+
+
+def _record_consents(customer: Customer, data: shapes.CustomerFields) -> None:
+    """The consents the body gives, recorded with source api (absent ones stay)."""
+    wanted = {"sms": data.sms_consent, "email": data.email_consent}
+    record_consents(customer, wanted, "api", actor=actor())
 
 
 def _address_line(customer: Customer) -> str | None:
@@ -123,6 +139,8 @@ def customer_row(
         "category_code": customer.category_code,
         "category": category_names.get(customer.category_code, customer.category_code),
         "tags": tags,
+        "sms_consent": customer.sms_consent,
+        "email_consent": customer.email_consent,
     }
 
 
@@ -231,6 +249,7 @@ def create(json: shapes.CustomerCreate) -> Response:
     )
     if tags:
         set_tags(customer, tags, actor=actor())
+    _record_consents(customer, json)
     return _named(customer)
 
 
@@ -245,6 +264,7 @@ def update(json: shapes.CustomerUpdate) -> Response:
     update_customer(customer, _portal_fields(json), actor=actor())
     if json.tags is not None:
         set_tags(customer, json.tags, actor=actor())
+    _record_consents(customer, json)
     return _named(customer)
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField, TelField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TelField
 
+from portal.customers.consent import ASSISTANT_WORDING
 from portal.customers.labels import GENDER_LABELS
 
 # Values are the service's GENDERS; the blank choice means "not given".
@@ -35,9 +36,15 @@ class RegisterForm(FlaskForm):
     phone = TelField(_l("Phone number"), render_kw=digits_input(20) | {"required": True})
     gender = SelectField(_l("Gender"), choices=GENDER_CHOICES, validate_choice=False)
     age = StringField(_l("Age"), render_kw=digits_input(3) | {"pattern": "[0-9]*"})
+    # Asked aloud; ticked only when the shopper says yes.
+    sms_consent = BooleanField(ASSISTANT_WORDING["sms"])
+    email_consent = BooleanField(ASSISTANT_WORDING["email"])
 
-    def data_for_service(self) -> dict[str, str]:
-        return {name: getattr(self, name).data or "" for name in SHOPPER_FIELDS}
+    def data_for_service(self) -> dict[str, object]:
+        data: dict[str, object] = {name: getattr(self, name).data or "" for name in SHOPPER_FIELDS}
+        data["sms_consent"] = bool(self.sms_consent.data)
+        data["email_consent"] = bool(self.email_consent.data)
+        return data
 
 
 class ActionForm(FlaskForm):

@@ -22,6 +22,7 @@ from portal.core.inputs import ascii_digits, is_digits
 from portal.core.models import AuditEntry
 from portal.core.time import as_utc, utcnow
 from portal.core.zones import shop_timezone  # re-exported: the assist pages use it
+from portal.customers.consent import CHANNELS, record_consents
 from portal.customers.fields import ValidationFailed, clean_fields
 from portal.customers.models import Customer, RegisteredBy
 from portal.customers.services import (
@@ -179,6 +180,9 @@ def register_walk_in(
             customer.registered_by = RegisteredBy.PARTNER
             customer.partner_id = partner_id
             outcome = Outcome.REUSED
+        # A tick records a grant; an unticked box leaves an earlier choice as it was.
+        wanted = {ch: True for ch in CHANNELS if data.get(f"{ch}_consent") is True}
+        record_consents(customer, wanted, "assistant", actor=actor)
         sent = send_code(merchant, e164, customer=customer, actor=actor, purpose=SEND_PURPOSE)
         record_audit(
             merchant_id=merchant.id,

@@ -392,6 +392,15 @@ class NotesTagsError(ErrorCode):
     )
 
 
+class ConsentError(ErrorCode):
+    """Marketing consent (portal/customers/consent.py): the import names the column, the
+    API the field."""
+
+    CONSENT_INVALID = "consent_invalid", N_("Use true or false (yes/no, 1/0).")
+    CHANNEL_INVALID = "consent_channel_invalid", "Consent channel must be sms or email"
+    SOURCE_INVALID = "consent_source_invalid", "Unknown consent source"
+
+
 class RegistrationError(ErrorCode):
     """ "Create your shop" (portal/staff/registration.py), shown on its pages translated."""
 

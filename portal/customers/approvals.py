@@ -204,16 +204,19 @@ def decision_sms_text(shop: str, name: str, reason: str, language: str | None) -
 
 
 def send_decision_sms(customer_id: int, name: str, reason: str) -> None:
-    """Job: text the decision and its reason; a gateway failure is logged, the decision
-    stands (it committed before this ran)."""
-    from portal.otp.sms import SmsError, send_sms
+    """Job: text the decision and its reason, only to a customer who agreed to marketing
+    SMS (portal/customers/consent.py); a gateway failure is logged, the decision stands
+    (it committed before this ran)."""
+    from portal.customers.consent import send_marketing_sms
+    from portal.otp.sms import SmsError
 
     customer = db.session.get(Customer, customer_id)
     if customer is None or not customer.display_phone:
         return
     text = decision_sms_text(customer.merchant.name, name, reason, customer.language)
     try:
-        send_sms(customer.display_phone, text)
+        if not send_marketing_sms(customer, text):
+            log.info("decision SMS for customer %s not sent: no SMS consent", customer_id)
     except SmsError:
         log.warning("decision SMS for customer %s failed", customer_id)
 

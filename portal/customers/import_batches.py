@@ -46,12 +46,14 @@ TagsOf = Callable[[dict[str, str]], list[str] | None]
 
 @dataclass
 class Settled:
-    """What became of one row: created, updated, or refused with `error`."""
+    """What became of one row: created, updated, or refused with `error`; `customer` is
+    the one the batch wrote (None for a row left to the row path)."""
 
     number: int
     row: dict[str, str]
     created: bool = False
     error: ServiceError | None = None
+    customer: Customer | None = None
 
 
 @dataclass(frozen=True)
@@ -208,7 +210,7 @@ class Batch:
             tags = self.tags_of(row) if self.tags_of is not None else None
             if match is not None:
                 changes = stage_update(match, data, actor=self.actor, categories=self.categories)
-                return _Staged(Settled(number, row), match, changes, tags)
+                return _Staged(Settled(number, row, customer=match), match, changes, tags)
             refusal = self.required(data)
             if refusal is not None:
                 raise refusal
@@ -218,7 +220,7 @@ class Batch:
         except ServiceError as err:
             return _Staged(Settled(number, row, error=err))
         db.session.add(customer)
-        return _Staged(Settled(number, row, created=True), customer, tags=tags)
+        return _Staged(Settled(number, row, created=True, customer=customer), customer, tags=tags)
 
 
 def _changes(staged: list[_Staged], actor: str) -> list[dict[str, Any]]:

@@ -28,8 +28,9 @@ from portal.core.errors import ServiceError, ValidationFailed
 from portal.core.phone import normalise_phone
 from portal.core.table_stats import GrowthAnalyzer
 from portal.core.time import utcnow
+from portal.customers.consent import parse_consent, record_consents
 from portal.customers.fields import category_codes, clean_fields
-from portal.customers.import_batches import Batch, keys_of, look_up
+from portal.customers.import_batches import Batch, Settled, keys_of, look_up
 from portal.customers.import_models import CustomerImport, ImportStatus
 from portal.customers.labels import DOCUMENT_003_RENAMES, split_full_name
 from portal.customers.models import Customer
@@ -58,10 +59,12 @@ FIELD_COLUMNS = (
 # The customer's tags, comma-separated: a filled cell makes them the customer's tags
 # (as document 003's update does), an empty one leaves them as they are.
 TAGS_COLUMN = "tags"
-# Accepted in the template but not stored yet: the customer record has no SMS consent.
-# The preview names it, so nobody thinks it was imported.
-UNSUPPORTED_COLUMNS = ("sms_consent",)
-TEMPLATE_COLUMNS = (*FIELD_COLUMNS, TAGS_COLUMN, *UNSUPPORTED_COLUMNS)
+# Marketing consent: true/false, yes/no or 1/0, recorded with source import; an empty
+# cell leaves the customer's consent as it is (portal/customers/consent.py).
+CONSENT_COLUMNS = {"sms_consent": "sms"}
+# Accepted in the template but not stored yet (none now); the preview would name them.
+UNSUPPORTED_COLUMNS: tuple[str, ...] = ()
+TEMPLATE_COLUMNS = (*FIELD_COLUMNS, TAGS_COLUMN, *CONSENT_COLUMNS, *UNSUPPORTED_COLUMNS)
 # Back from the record's field names to the file's, for the errors' column.
 FILE_NAMES = {v: k for k, v in DOCUMENT_003_RENAMES.items()} | {
     "first_name": "name",
@@ -241,6 +244,21 @@ def row_tags(row: dict[str, str]) -> list[str] | None:
     return clean_tags(pieces, field=TAGS_COLUMN) if pieces else None
 
 
+def consent_cells(row: dict[str, str]) -> dict[str, bool]:
+    """The row's filled consent cells as {channel: granted}; a bad value raises its
+    refusal naming the column."""
+    return {
+        channel: parse_consent(row[column], field=column)
+        for column, channel in CONSENT_COLUMNS.items()
+        if (row.get(column) or "").strip()
+    }
+
+
+def record_row_consent(customer: Customer, row: dict[str, str], *, actor: str) -> None:
+    """The row's consent cells recorded on its customer (source import)."""
+    record_consents(customer, dict(consent_cells(row)), "import", actor=actor)
+
+
 def find_match(merchant: Merchant, row: dict[str, str]) -> Customer | None:
     """The customer a row updates: by external_customer_code, then by the phone in any of
     its forms (local, international, with spaces), within the merchant."""
@@ -294,6 +312,10 @@ def check_row(
     """The errors of one row, without writing; `matched` says whether it updates a
     customer (of the shop, or of a row above it in the file)."""
     data = portal_fields(row)
+    try:
+        consent_cells(row)
+    except ServiceError as err:
+        return _row_errors(number, err)
     if not matched:
         missing = _new_row_refusal(data)
         if missing is not None:
@@ -312,11 +334,13 @@ def apply_row(merchant: Merchant, row: dict[str, str], *, actor: str) -> bool:
     """Create or update the row's customer (True for a creation); raises its refusal."""
     data = portal_fields(row)
     tags = row_tags(row)
+    consent_cells(row)  # a bad consent refuses the row before anything is written
     match = find_match(merchant, row)
     if match is not None:
         update_customer(match, data, actor=actor)
         if tags is not None:
             set_tags(match, tags, actor=actor)
+        record_row_consent(match, row, actor=actor)
         return False
     missing = _new_row_refusal(data)
     if missing is not None:
@@ -324,6 +348,7 @@ def apply_row(merchant: Merchant, row: dict[str, str], *, actor: str) -> bool:
     customer = create_customer(merchant, data, actor=actor, confirmed=True)
     if tags:
         set_tags(customer, tags, actor=actor)
+    record_row_consent(customer, row, actor=actor)
     return True
 
 
@@ -424,9 +449,10 @@ def run_import(
     rejected = _Rejected(header)
     done = 0
     for rows_batch in _batches(rows, batch_size):
+        refused, writable = _consent_refusals(rows_batch)
         batch = Batch(
             merchant,
-            rows_batch,
+            writable,
             actor=who,
             categories=categories,
             fields_of=portal_fields,
@@ -434,18 +460,35 @@ def run_import(
             tags_of=row_tags,
         )
         settled = batch.apply(lambda row: apply_row(merchant, row, actor=who))
-        for result in sorted(settled, key=lambda s: s.number):
+        for result in settled:
+            # Rows the batch wrote itself; the row path (apply_row) records its own.
+            if result.error is None and result.customer is not None:
+                record_row_consent(result.customer, result.row, actor=who)
+        for result in sorted([*settled, *refused], key=lambda s: s.number):
             if result.error is not None:
                 outcome.rejected += 1
                 rejected.add(result.row, _row_errors(result.number, result.error))
             else:
                 outcome.created += result.created
                 outcome.updated += not result.created
-        done += len(batch.rows)
+        done += len(rows_batch)
         _end_batch(done, outcome, rejected, progress_cb)
     if done == 0:
         _end_batch(done, outcome, rejected, progress_cb)
     return outcome
+
+
+def _consent_refusals(rows: list[Any]) -> tuple[list[Settled], list[Any]]:
+    """Rows whose consent cell is refused (never written), and the rest."""
+    refused, writable = [], []
+    for number, row in rows:
+        try:
+            consent_cells(row)
+        except ServiceError as err:
+            refused.append(Settled(number, row, error=err))
+            continue
+        writable.append((number, row))
+    return refused, writable
 
 
 def _batches(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:

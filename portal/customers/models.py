@@ -15,6 +15,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -120,6 +122,12 @@ class Customer(IdMixin, CreatedModifiedMixin, db.Model):
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
 
     is_otp_verified: Mapped[bool] = mapped_column(default=False, nullable=False)
+    # Marketing consent (migration 0024); each change is a ConsentRecord
+    # (portal/customers/consent.py). One-time codes never depend on these.
+    sms_consent: Mapped[bool] = mapped_column(default=False, server_default=false(), nullable=False)
+    email_consent: Mapped[bool] = mapped_column(
+        default=False, server_default=false(), nullable=False
+    )
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     confirmation_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_order_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -161,6 +169,17 @@ class Customer(IdMixin, CreatedModifiedMixin, db.Model):
         # Migration 0026: possible duplicates by district and name (customers/duplicates.py).
         Index("ix_customers_merchant_region_name", "merchant_id", "region_id", "full_name"),
         Index("ix_customers_merchant_partner", "merchant_id", "partner_id", "created_at"),
+        # Migration 0024: the list's consent filters walk only the customers who agreed.
+        *(
+            Index(
+                f"ix_customers_merchant_{channel}_consent",
+                "merchant_id",
+                "id",
+                postgresql_where=text(f"{channel}_consent"),
+                sqlite_where=text(f"{channel}_consent"),
+            )
+            for channel in ("sms", "email")
+        ),
         # Migration 0002 (search): category + status + date filters together, and
         # trigram indexes for substring search on PostgreSQL (plain indexes on SQLite).
         Index(
@@ -341,3 +360,22 @@ class CustomerNote(IdMixin, MerchantIdMixin, db.Model):
     author: Mapped[StaffUser] = relationship(lazy="joined")
 
     __table_args__ = (Index("ix_customer_notes_customer", "customer_id", "created_at"),)
+
+
+# --- marketing consent (migration 0024) --------------------------------------------------
+
+
+class ConsentRecord(IdMixin, MerchantIdMixin, CreatedAtMixin, db.Model):
+    """One grant or withdrawal of marketing consent: the channel, where it was given, the
+    exact sentence shown (in the language shown) and who recorded it. Never changed."""
+
+    __tablename__ = "consent_records"
+
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), nullable=False)
+    channel: Mapped[str] = mapped_column(String(8), nullable=False)
+    granted: Mapped[bool] = mapped_column(nullable=False)
+    source: Mapped[str] = mapped_column(String(16), nullable=False)
+    wording: Mapped[str] = mapped_column(Text, nullable=False)
+    actor: Mapped[str] = mapped_column(String(255), nullable=False)
+
+    __table_args__ = (Index("ix_consent_records_customer", "customer_id", "channel", "created_at"),)

@@ -22,6 +22,7 @@ from portal.core.errors import ServiceError
 from portal.core.models import AuditEntry, Event
 from portal.core.phone import normalise_phone
 from portal.core.time import utcnow
+from portal.customers.consent import consent_records, erase_consents
 from portal.customers.models import (
     Address,
     Customer,
@@ -115,6 +116,8 @@ def _profile(customer: Customer) -> dict[str, Any]:
         "is_active": customer.active_state,
         "storefront_active": customer.storefront_active,
         "is_loyal": customer.is_loyal,
+        "sms_consent": customer.sms_consent,
+        "email_consent": customer.email_consent,
         "user_type": customer.user_type,
         "external_customer_id": customer.external_customer_id,
         "external_customer_code": customer.external_customer_code,
@@ -285,14 +288,33 @@ def _notes(customer: Customer) -> list[dict[str, Any]]:
     ]
 
 
+def _consents(customer: Customer) -> dict[str, Any]:
+    """Marketing consent now, and every grant or withdrawal with its source and the
+    sentence shown, oldest first."""
+    return {
+        "sms": customer.sms_consent,
+        "email": customer.email_consent,
+        "records": [
+            {
+                "channel": r.channel,
+                "granted": r.granted,
+                "source": r.source,
+                "wording": r.wording,
+                "actor": r.actor,
+                "at": _iso(r.created_at),
+            }
+            for r in consent_records(customer)
+        ],
+    }
+
+
 def export_customer(customer: Customer, *, actor: str | None = None) -> dict[str, Any]:
     """Everything held about one customer, as JSON-ready data. With `actor`, the export
     itself is recorded in the audit trail (after the entries it lists)."""
     data = {
         "exported_at": _iso(utcnow()),
         "profile": _profile(customer),
-        # No consent flags are kept: an empty object says so instead of guessing.
-        "consents": {},
+        "consents": _consents(customer),
         "addresses": _addresses(customer.id),
         "payment_card": _card(customer.id),
         "orders": _orders(customer),
@@ -353,6 +375,8 @@ def erase_customer(customer: Customer, *, actor: str) -> None:
     now = utcnow()
     _end_access(customer, now)
     _delete_records(customer)
+    # Both consents off and their records gone: no marketing reaches an erased customer.
+    erase_consents(customer)
     _strip_audit(customer)
     _replace_personal(customer, now)
     mark_modified(customer, actor)

@@ -15,11 +15,12 @@ from portal.boundary import refused
 from portal.core.errors import ServiceError
 from portal.core.phone import format_phone
 from portal.core.zones import shop_clock
+from portal.customers.consent import record_consents
 from portal.customers.labels import gender_label
 from portal.customers.models import Customer
 from portal.customers.phone_change import confirm_phone_change, start_phone_change
 from portal.customers.profile_form import EDITABLE, build_form, submit_profile
-from portal.customers.signup_forms import CodeForm, NewPhoneForm
+from portal.customers.signup_forms import CodeForm, ConsentForm, NewPhoneForm
 from portal.extensions import limiter
 from portal.form_errors import add_error, refused_submission, show_refusal
 from portal.htmx import is_htmx, redirect_after_post, render_page_or_partial
@@ -74,7 +75,28 @@ def show(slug: str) -> Response | str:
         card=current_card(customer.id),
         format_phone=format_phone,
         clock=shop_clock(merchant.country_code, merchant.time_zone),
+        consent_form=ConsentForm(
+            formdata=None, sms_consent=customer.sms_consent, email_consent=customer.email_consent
+        ),
     )
+
+
+@bp.post("/profile/consent")
+def save_consent(slug: str) -> Response:
+    """The profile's "Marketing consent" section: each channel changed is recorded with
+    source `profile` and the sentence the page showed."""
+    _merchant, customer = _signed_in(slug)
+    if customer is None:
+        return redirect(_signin_url(slug))
+    form = ConsentForm()
+    if not form.validate_on_submit():
+        flash(gettext("Your choices could not be saved. Please try again."), "error")
+        return redirect_after_post(url_for("profile.show", slug=slug))
+    wanted = {"sms": form.sms_consent.data, "email": form.email_consent.data}
+    changed = record_consents(customer, wanted, "profile", actor=_actor(customer))
+    if changed:
+        flash(gettext("Your marketing choices were saved."), "success")
+    return redirect_after_post(url_for("profile.show", slug=slug) + "#consent-heading")
 
 
 @bp.route("/profile/edit", methods=["GET", "POST"])

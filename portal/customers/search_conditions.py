@@ -15,6 +15,7 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import ColumnElement, and_, literal, or_, select
 
 from portal.core.phone import phone_search_prefix
+from portal.customers.consent import consent_condition
 from portal.customers.models import Customer
 from portal.customers.phone_suffix import suffix_condition, suffix_digits
 from portal.customers.search_filters import CustomerFilters
@@ -131,4 +132,8 @@ def filter_conditions(
         conditions.append(Customer.registration_status == filters.status)
     if tagged is not None:
         conditions.append(tagged.condition)
+    for channel in ("sms", "email"):
+        wanted = getattr(filters, f"{channel}_consent")
+        if wanted is not None:
+            conditions.append(consent_condition(channel, wanted))
     return conditions

@@ -35,7 +35,11 @@ ARG_NAMES = {
     "status": ("status", "registration_status"),
     "order_by": ("order_by",),
     "tag": ("tag",),
+    "sms_consent": ("sms_consent",),
+    "email_consent": ("email_consent",),
 }
+# A consent filter: "yes", "no" or any (empty).
+CONSENT_CHOICES = ("yes", "no")
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,14 @@ class CustomerFilters:
     order_by: str = "LATEST_CUSTOMER"
     # A tag's name as typed (any case): customers carrying it.
     tag: str | None = None
+    # Marketing consent: True (agreed), False (did not) or None (any).
+    sms_consent: bool | None = None
+    email_consent: bool | None = None
+
+    @property
+    def consent_filtered(self) -> bool:
+        """True when a consent filter narrows the list (the summary cannot count it)."""
+        return self.sms_consent is not None or self.email_consent is not None
 
     @property
     def is_filtered(self) -> bool:
@@ -62,6 +74,7 @@ class CustomerFilters:
             or self.category
             or self.status
             or self.tag
+            or self.consent_filtered
         )
 
     def as_args(self) -> dict[str, str]:
@@ -75,8 +88,28 @@ class CustomerFilters:
             "status": self.status or "",
             "order_by": self.order_by if self.order_by != "LATEST_CUSTOMER" else "",
             "tag": self.tag or "",
+            "sms_consent": _yes_no(self.sms_consent),
+            "email_consent": _yes_no(self.email_consent),
         }
         return {key: value for key, value in args.items() if value}
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
+def _consent(
+    args: Mapping[str, Any], field: str, errors: dict[str, str | ServiceError]
+) -> bool | None:
+    raw = _first(args, field).lower()
+    if not raw:
+        return None
+    if raw in ("yes", "true", "1"):
+        return True
+    if raw in ("no", "false", "0"):
+        return False
+    errors[field] = "Choose yes, no or any."
+    return None
 
 
 def _first(args: Mapping[str, Any], field: str) -> str:
@@ -121,6 +154,8 @@ def parse_filters(args: Mapping[str, Any]) -> CustomerFilters:
     tag = " ".join(_first(args, "tag").split())
     if len(tag) > TAG_NAME_MAX:
         errors["tag"] = ServiceError(NotesTagsError.TAG_TOO_LONG, field="tag", max=TAG_NAME_MAX)
+    sms_consent = _consent(args, "sms_consent", errors)
+    email_consent = _consent(args, "email_consent", errors)
     if errors:
         raise ValidationFailed(errors)
     return CustomerFilters(
@@ -132,6 +167,8 @@ def parse_filters(args: Mapping[str, Any]) -> CustomerFilters:
         status=status or None,
         order_by=order_by,
         tag=tag or None,
+        sms_consent=sms_consent,
+        email_consent=email_consent,
     )
 
 

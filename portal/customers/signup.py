@@ -21,6 +21,7 @@ from portal.core.error_codes import CustomerError, OtpError
 from portal.core.errors import ServiceError
 from portal.core.inputs import ascii_digits, is_digits
 from portal.core.phone import Phone, normalise_phone
+from portal.customers.consent import CHANNELS, record_consent, wording_for
 from portal.customers.fields import ValidationFailed, clean_fields
 from portal.customers.models import Customer, RegisteredBy
 from portal.customers.services import create_customer, find_by_phone
@@ -39,6 +40,8 @@ SIGNUP = "signup"
 SIGNIN = "signin"
 PURPOSES = (SIGNUP, SIGNIN)
 SIGNUP_FIELDS = ("first_name", "last_name", "email")
+# The waiting sign-up's consents: {channel: the sentence shown}, for the channels ticked.
+CONSENT_KEY = "marketing_consent"
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,9 @@ def start_signup(
     """Create (or reuse) an unconfirmed customer and send a code to confirm the phone.
 
     `data`: first_name, last_name, phone, country (for reading a local number), email and
-    optionally language. A number that already belongs to a confirmed customer gets that
+    optionally language and the marketing consents `sms_consent` / `email_consent` (they
+    wait with the code, with the sentence shown, and are recorded when the customer is
+    made). A number that already belongs to a confirmed customer gets that
     customer a sign-in code instead, so the page never tells who is registered.
     Raises ValidationFailed for bad fields and ServiceError for send limits and SMS failure
     (the request boundary rolls back, leaving no customer behind).
@@ -137,6 +142,9 @@ def start_signup(
     fields["country_code"] = phone.country_code or merchant.country_code
     if data.get("language"):
         fields["language"] = data["language"]
+    given = [channel for channel in CHANNELS if data.get(f"{channel}_consent")]
+    if given:
+        fields[CONSENT_KEY] = {channel: wording_for(channel, SIGNUP) for channel in given}
     send_code(
         merchant,
         e164,
@@ -185,11 +193,15 @@ def finish_verification(merchant: Merchant, pending: Pending, code: str | None) 
 def _finish_signup(merchant: Merchant, e164: str, digits: str) -> Customer:
     """The code of a waiting sign-up: now the customer is made, with the phone proved."""
     fields = verify_pending_signup(merchant, e164, digits)
+    consents = fields.pop(CONSENT_KEY, None) or {}
     actor = "customer:signup"
     customer = create_customer(
         merchant, {**fields, "phone": e164}, actor=actor, registered_by=RegisteredBy.SELF
     )
     confirm_phone(customer, e164, actor=actor)
+    for channel, wording in consents.items():
+        if channel in CHANNELS:
+            record_consent(customer, channel, True, SIGNUP, str(wording), actor=actor)
     return customer
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, SelectField, StringField, TelField
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TelField
 
+from portal.customers.consent import CUSTOMER_WORDING
 from portal.customers.fields import country_choices
 
 
@@ -35,6 +36,8 @@ class SignupForm(PhoneForm):
     )
     last_name = StringField(_l("Last name"), render_kw={"autocomplete": "family-name"})
     email = EmailField(_l("Email"), render_kw={"autocomplete": "email"})
+    sms_consent = BooleanField(CUSTOMER_WORDING["sms"])
+    email_consent = BooleanField(CUSTOMER_WORDING["email"])
 
 
 class SigninForm(PhoneForm):
@@ -70,3 +73,10 @@ class NewPhoneForm(FlaskForm):
 
 class ResendForm(FlaskForm):
     """Only the CSRF token: the number is the one remembered in the session."""
+
+
+class ConsentForm(FlaskForm):
+    """The profile's "Marketing consent" section: the same two sentences as the sign-up."""
+
+    sms_consent = BooleanField(CUSTOMER_WORDING["sms"])
+    email_consent = BooleanField(CUSTOMER_WORDING["email"])

@@ -104,7 +104,12 @@ def summary_total(merchant_id: int, filters: CustomerFilters) -> int | None:
     """The exact total of a list the summary can answer (no keyword or tag, dates in
     whole months); None for any other, whose total has to be counted."""
     # The summary counts by category, status and month: a keyword or a tag it cannot answer.
-    months = None if filters.keyword or filters.tag else _whole_months(filters)
+    # Nor marketing consent, which it does not track.
+    months = (
+        None
+        if filters.keyword or filters.tag or filters.consent_filtered
+        else _whole_months(filters)
+    )
     if months is None:
         return None
     return live_total(

@@ -210,6 +210,8 @@ def signup(slug: str) -> Response:
             "phone": form.phone.data,
             "country": form.country.data,
             "language": current_language(),
+            "sms_consent": form.sms_consent.data,
+            "email_consent": form.email_consent.data,
         }
         return start_signup(merchant, data)
 

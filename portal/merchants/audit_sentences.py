@@ -170,6 +170,8 @@ FIELD_NAMES = {
     "external_customer_id": _l("external customer id"),
     "external_customer_code": _l("external customer code"),
     "is_otp_verified": _l("phone confirmed"),
+    "sms_consent": _l("SMS consent"),
+    "email_consent": _l("email consent"),
     "confirmed_at": _l("confirmation time"),
 }
 
@@ -337,6 +339,14 @@ TAG_EVENTS = {
     "tag.removed": _l("Tag “%(tag)s” removed by %(actor)s"),
 }
 
+# Marketing consent (portal/customers/consent.py): the entry's note is "<channel>.<what>".
+CONSENT_EVENTS = {
+    "sms.granted": _l("SMS consent given, recorded by %(actor)s"),
+    "sms.withdrawn": _l("SMS consent withdrawn, recorded by %(actor)s"),
+    "email.granted": _l("Email consent given, recorded by %(actor)s"),
+    "email.withdrawn": _l("Email consent withdrawn, recorded by %(actor)s"),
+}
+
 LINK_EVENTS = {
     "edit_link.issued": _l("Edit link for the %(purpose)s created by %(actor)s"),
     "edit_link.sent": _l("Edit link for the %(purpose)s sent by SMS by %(actor)s"),
@@ -346,7 +356,13 @@ LINK_EVENTS = {
 # Every action recorded on a customer has its own sentence (tests check this list against
 # the services); anything else reads as the generic fallback.
 KNOWN_ACTIONS = frozenset(
-    {"customer.created", "customer.updated", "verification.sent", "verification.confirmed"}
+    {
+        "customer.created",
+        "customer.updated",
+        "verification.sent",
+        "verification.confirmed",
+        "customer.consent_changed",
+    }
     | set(DONE_BY)
     | set(LINK_EVENTS)
     | set(TAG_EVENTS)
@@ -385,6 +401,11 @@ def _headline(entry: AuditEntry, actors: Actors) -> str:
         return str(DONE_BY[action]) % {"actor": actor}
     if action in TAG_EVENTS:
         return str(TAG_EVENTS[action]) % {"actor": actor, "tag": entry.note or ""}
+    if action == "customer.consent_changed":
+        sentence = CONSENT_EVENTS.get(entry.note or "")
+        if sentence is None:
+            return gettext("Marketing consent changed by %(actor)s", actor=actor)
+        return str(sentence) % {"actor": actor}
     if action in LINK_EVENTS:
         purpose = PURPOSE_NAMES.get(entry.note or "")
         if purpose is None:

@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from portal.core.errors import ServiceError
 from portal.core.phone import format_phone
+from portal.customers.consent import consent_states
 from portal.customers.duplicates import EMAIL, NAME, PHONE, possible_duplicates
 from portal.customers.fields import ValidationFailed
 from portal.customers.masking import may_see_documents
@@ -185,6 +186,7 @@ def customer(customer_id: int) -> Response:
         "action_label": action_label,
         "trail_limit": TRAIL_LIMIT,
         "storefront_form": StorefrontForm(email=found.email),
+        "consents": consent_states(found),
         "orders_partial": False,
         "duplicates": _duplicate_lines(found, shop_country),
         **orders,

@@ -19,7 +19,7 @@ from datetime import date
 from typing import IO
 
 import xlsxwriter
-from sqlalchemy import DateTime, case, func, type_coerce
+from sqlalchemy import DateTime, case, func, true, type_coerce
 
 from portal.core.errors import ServiceError
 from portal.core.sql_text import text_or_empty, utc_minute
@@ -38,6 +38,8 @@ HEADERS = (
     "Active",
     "Created at",
     "Last order at",
+    "SMS consent",
+    "Email consent",
 )
 # The keyset columns the paging needs, then the cells in HEADERS order, formatted by the
 # database (see portal/core/sql_text.py): rows arrive ready to write.
@@ -63,6 +65,8 @@ CELL_COLUMNS = (
     text_or_empty(Customer.active_state),
     text_or_empty(utc_minute(Customer.created_at)),
     text_or_empty(utc_minute(Customer.last_order_at)),
+    case((Customer.sms_consent.is_(true()), "yes"), else_="no"),
+    case((Customer.email_consent.is_(true()), "yes"), else_="no"),
 )
 COLUMNS = (
     *KEYSET_COLUMNS,

@@ -49,6 +49,11 @@ def labelled_categories(choices: Sequence[tuple[str, str]]) -> list[tuple[str, s
 
 
 STATUS_NAMES = {choice.value: choice.label for choice in STATUS_CHOICES if choice.value}
+CONSENT_FILTER_CHOICES = [
+    SelectChoice("", _l("Any")),
+    SelectChoice("yes", _l("Yes")),
+    SelectChoice("no", _l("No")),
+]
 ORDER_CHOICES = [
     SelectChoice("LATEST_CUSTOMER", _l("Latest customer")),
     SelectChoice("LAST_ORDER", _l("Last order")),
@@ -69,6 +74,8 @@ class CustomerFilterForm(FlaskForm):
     tag = StringField(
         _l("Tag"), render_kw={"maxlength": 40, "list": "merchant-tags", "autocomplete": "off"}
     )
+    sms_consent = SelectField(_l("SMS consent"), choices=CONSENT_FILTER_CHOICES, default="")
+    email_consent = SelectField(_l("Email consent"), choices=CONSENT_FILTER_CHOICES, default="")
     order_by = SelectField(_l("Sort by"), choices=ORDER_CHOICES, default="LATEST_CUSTOMER")
     per_page = SelectField(
         _l("Rows per page"),
@@ -99,6 +106,8 @@ FOLDED_FILTERS = (
     "category",
     "status",
     "tag",
+    "sms_consent",
+    "email_consent",
     "order_by",
     "per_page",
 )

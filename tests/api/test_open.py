@@ -132,7 +132,13 @@ def test_update_customer_example(client, shop, make_customer):
     body = {"customer_id": customer.id, "name": "Budi Santoso", "email": "budi@example.test"}
     response = client.patch(f"{BASE}/update", json=body, headers=auth(system))
     assert response.status_code == 200
-    assert response.json["data"] == {"customer_id": customer.id, "name": "Budi Santoso", "tags": []}
+    assert response.json["data"] == {
+        "customer_id": customer.id,
+        "name": "Budi Santoso",
+        "tags": [],
+        "sms_consent": False,
+        "email_consent": False,
+    }
     unknown = client.patch(
         f"{BASE}/update", json={"customer_id": customer.id, "nickname": "B"}, headers=auth(system)
     )

@@ -143,11 +143,12 @@ def test_repeated_phone_in_file_updates_the_row_before(shop, tmp_path):
     assert customers_of(shop)[-1].full_name == "Second"
 
 
-def test_sms_consent_is_named_not_stored(shop, tmp_path):
-    """sms_consent is accepted in the template but reported as not supported yet."""
+def test_sms_consent_is_imported_not_named_unsupported(shop, tmp_path):
+    """sms_consent is imported now (tests/customers/test_import_consent.py): the preview
+    names no column as unsupported."""
     path = write_csv(tmp_path, [["name", "phone", "sms_consent"], ["Rina", "01722000002", "1"]])
     result = preview(shop, path)
-    assert result.unsupported_columns == ["sms_consent"]
+    assert result.unsupported_columns == []
     assert result.unknown_columns == []
 
 

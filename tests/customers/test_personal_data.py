@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from portal.core.errors import ServiceError
 from portal.core.models import AuditEntry, Event
-from portal.customers.models import Address, Customer, EditLink, Order, PaymentCard
+from portal.customers.consent import record_consent
+from portal.customers.models import Address, ConsentRecord, Customer, EditLink, Order, PaymentCard
 from portal.customers.personal_data import (
     ERASED,
     ERASED_NAME,
@@ -79,6 +80,9 @@ def held(shop, make_customer):
     )
     make_order(customer, datetime(2026, 10, 9, tzinfo=UTC), items=(("Kaos", 1),), total_price=75000)
     issue_link(customer, "billing", actor=ACTOR)
+    record_consent(
+        customer, "sms", True, "signup", "Send me offers by SMS", actor="customer:signup"
+    )
     db.session.commit()
     return customer
 
@@ -87,14 +91,17 @@ def test_export_holds_profile_orders_links_verifications_and_audit(held, query_c
     """Every kind of data held appears, in document 003's field names where they exist."""
     with query_counter() as counted:
         data = export_customer(held)
-    assert counted.count <= 12  # bounded: no query per order, link or entry
+    assert counted.count <= 13  # bounded: no query per order, link, entry or consent record
     profile = data["profile"]
     assert profile["name"] == "Rina Akter"
     assert profile["phone"] == held.phone
     assert profile["email"] == "rina.akter@example.com"
     assert profile["other"] == "telegram @rina" and profile["line"] == "rina.line"
     assert profile["passport_number"] == "BX1234567"
-    assert data["consents"] == {}
+    assert (data["consents"]["sms"], data["consents"]["email"]) == (True, False)
+    [record] = data["consents"]["records"]
+    assert record["source"] == "signup" and record["wording"] == "Send me offers by SMS"
+    assert profile["sms_consent"] is True and profile["email_consent"] is False
     assert data["addresses"][0]["line1"] == "House 7"
     assert data["payment_card"] == {
         "brand": "visa",
@@ -151,6 +158,8 @@ def test_erasure_replaces_personal_data_and_keeps_orders(held, shop):
     assert customer.session_version == old_version + 1
     assert _count(Address, Address.customer_id == held.id) == 0
     assert _count(PaymentCard, PaymentCard.customer_id == held.id) == 0
+    assert (customer.sms_consent, customer.email_consent) == (False, False)
+    assert _count(ConsentRecord, ConsentRecord.customer_id == held.id) == 0
     orders = db.session.scalars(
         select(Order).where(Order.customer_id == held.id).order_by(Order.id)
     ).all()

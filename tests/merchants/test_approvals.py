@@ -132,7 +132,9 @@ def test_the_page_decides_one_row_confirms_a_refusal_and_undoes(
 
 def test_a_ticked_reason_is_texted_after_the_commit(client, shop, make_customer, make_staff, app):
     sign_in(client, make_staff(shop))
-    customer = asking(make_customer, shop, language="en")
+    # The decision SMS is marketing-class: only a customer with SMS consent gets it
+    # (tests/customers/test_marketing_sms.py covers the one without).
+    customer = asking(make_customer, shop, language="en", sms_consent=True)
     client.post(
         DECIDE,
         data={

@@ -236,6 +236,7 @@ def test_export_cells_formatted_by_the_database(shop, make_customer):
         category_code="VIP",
         created_at=datetime(2025, 12, 31, 23, 59, tzinfo=UTC),
         last_order_at=datetime(2026, 1, 1, 0, 1, tzinfo=UTC),
+        sms_consent=True,
     )
     rows = list(export_rows(shop.id, CustomerFilters()))
     assert rows[0] == (
@@ -249,6 +250,8 @@ def test_export_cells_formatted_by_the_database(shop, make_customer):
         customer.active_state,
         "2026-03-04 02:05",
         "",
+        "no",
+        "no",
     )
     assert rows[1][5] == "VIP"  # a custom category is shown by its code
-    assert rows[1][8:] == ("2025-12-31 23:59", "2026-01-01 00:01")
+    assert rows[1][8:] == ("2025-12-31 23:59", "2026-01-01 00:01", "yes", "no")

@@ -44,6 +44,12 @@ class CustomerFilters(Paged):
     tag: Annotated[str, Field(max_length=TAG_NAME_MAX)] | None = Field(
         None, description="Customers carrying this tag (any case)"
     )
+    sms_consent: bool | None = Field(
+        None, description="true: customers who agreed to marketing SMS; false: who did not"
+    )
+    email_consent: bool | None = Field(
+        None, description="true: customers who agreed to marketing email; false: who did not"
+    )
     cursor: str | None = Field(
         None, max_length=200, description="Set by links.next: where the next page starts"
     )
@@ -82,6 +88,12 @@ class CustomerFields(Body):
     other: Text | None = None
     is_active: Literal["Y", "N", "R", "T"] | None = None
     tags: Tags | None = None
+    sms_consent: Bool | None = Field(
+        None, description="Marketing SMS consent, recorded with source api (codes always go)"
+    )
+    email_consent: Bool | None = Field(
+        None, description="Marketing email consent, recorded with source api"
+    )
 
 
 class CustomerCreate(CustomerFields):
@@ -123,6 +135,8 @@ class OpenCustomer(Answer):
     category_code: str
     category: str
     tags: list[str]
+    sms_consent: bool
+    email_consent: bool
 
 
 class CustomerPage(Answer):
@@ -134,6 +148,8 @@ class NameData(Answer):
     customer_id: int
     name: str
     tags: list[str]
+    sms_consent: bool
+    email_consent: bool
 
 
 class Named(Answer):
