@@ -88,7 +88,7 @@ def test_create_segment_refuses_a_bad_name(app, shop, owner, name, code):
 
 def test_segment_names_are_unique_per_merchant_whatever_the_case(app, shop, owner, make_merchant,
                                                                  make_staff):  # fmt: skip
-    """"vip" is taken once "VIP" exists, in this shop only; 80 characters is allowed."""
+    """ "vip" is taken once "VIP" exists, in this shop only; 80 characters is allowed."""
     _save(shop, owner, name="VIP")
     with pytest.raises(ServiceError) as caught:
         _save(shop, owner, name="  vip ")
