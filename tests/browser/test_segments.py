@@ -14,7 +14,7 @@ from tests.browser.helpers import sign_in_console, wait_for_htmx
 def test_owner_saves_filters_as_a_segment_and_opens_it(
     page: Page, live_server, make_customer
 ) -> None:
-    """"Save these filters" names the search; the panel links to it with "2 customers"."""
+    """Save these filters names the search; the panel links to it with "2 customers"."""
     from sqlalchemy import select
 
     from portal.extensions import db
