@@ -321,3 +321,14 @@ def test_segment_tag_filter_counts_its_customers(owner_client, shop, owner, make
     _save(shop, owner, name="Wholesale buyers", tag="wholesale")
     html = owner_client.get("/merchant/segments").get_data(as_text=True)
     assert "1 customer</span>" in html
+
+
+def test_htmx_save_follows_the_whole_page_to_the_list(owner_client, shop):
+    """After an htmx save the whole page goes to the filtered list (HX-Redirect)."""
+    response = owner_client.post(
+        "/merchant/segments",
+        data={"name": "Registered", "status": "1"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"] == "/merchant/customers?status=1"
