@@ -70,7 +70,6 @@ def _save_page(form: SegmentForm, filters: CustomerFilters, status: int = 422) -
         template,
         segment_form=form,
         export_args=filters.as_args(),
-        filters=filters,
         active_nav="merchants.customers",
     )
     return Response(html, status=_refused_status(status), mimetype="text/html")
@@ -82,14 +81,14 @@ def create_segment_view() -> Response:
     """Save the filters posted with the name as a segment, then open it in the list."""
     user = _staff()
     form = SegmentForm()
-    if not form.validate_on_submit():
-        return _save_page(form, CustomerFilters(), refused_submission(form))
     try:
         filters = parse_filters(request.form)
     except ValidationFailed as err:
         refused(err)
         form.form_errors.append(gettext("Fix the filters before saving them."))
         return _save_page(form, CustomerFilters())
+    if not form.validate_on_submit():  # an expired form keeps its filters for the retry
+        return _save_page(form, filters, refused_submission(form))
     try:
         segment = create_segment(
             user.merchant_id,
