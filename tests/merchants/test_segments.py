@@ -332,3 +332,22 @@ def test_htmx_save_follows_the_whole_page_to_the_list(owner_client, shop):
     )
     assert response.status_code == 204
     assert response.headers["HX-Redirect"] == "/merchant/customers?status=1"
+
+
+@pytest.mark.parametrize(
+    ("language", "panel", "confirm"),
+    [
+        ("bn", "এখনো কোনো সেগমেন্ট নেই", "এই সেগমেন্টটি মুছে ফেলবেন?"),
+        ("id", "Belum ada segmen", "Hapus segmen ini?"),
+    ],
+)
+def test_segment_pages_read_in_bengali_and_indonesian(
+    owner_client, shop, owner, language, panel, confirm
+):
+    """The empty panel and the delete confirmation come from the catalogs."""
+    headers = {"Accept-Language": language}
+    empty = owner_client.get("/merchant/segments", headers=headers).get_data(as_text=True)
+    assert panel in empty
+    segment = _save(shop, owner, name="VIP", status="1")
+    ask = owner_client.get(f"/merchant/segments/{segment.id}/delete", headers=headers)
+    assert confirm in ask.get_data(as_text=True)
