@@ -14,6 +14,7 @@ from portal.customers.models import (
     PaymentCard,
     Tag,
 )
+from portal.customers.segment_models import Segment
 from portal.customers.summary import CustomerCount
 from portal.merchants.export_models import ExportJob
 from portal.merchants.models import Category, Merchant, Partner
@@ -44,6 +45,7 @@ __all__ = [
     "Partner",
     "PaymentCard",
     "Region",
+    "Segment",
     "ShopRegistration",
     "StaffPasswordReset",
     "StaffUser",

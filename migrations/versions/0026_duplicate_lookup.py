@@ -2,14 +2,14 @@
 customer page (portal/customers/duplicates.py) reads an index range, not the merchant
 
 Revision ID: 0026
-Revises: 0024
+Revises: 0025
 Create Date: 2026-12-03 17:00:00
 """
 
 from alembic import op
 
 revision = "0026"
-down_revision = "0024"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 

@@ -401,6 +401,20 @@ class ConsentError(ErrorCode):
     SOURCE_INVALID = "consent_source_invalid", "Unknown consent source"
 
 
+class SegmentError(ErrorCode):
+    """Segments, the customer list's saved filters (portal/customers/segments.py), shown
+    on the list page and /merchant/segments translated."""
+
+    NAME_REQUIRED = "segment_name_required", N_("Enter a name for the segment.")
+    NAME_TOO_LONG = "segment_name_too_long", N_("A segment name can be at most %(max)s characters.")
+    NAME_TAKEN = "segment_name_taken", N_("Another segment already has this name.")
+    NOT_FOUND = "segment_not_found", N_("Unable to find this segment.")
+    TOO_MANY = (
+        "too_many_segments",
+        N_("A shop can have at most %(max)s segments. Delete one first."),
+    )
+
+
 class RegistrationError(ErrorCode):
     """ "Create your shop" (portal/staff/registration.py), shown on its pages translated."""
 

@@ -347,6 +347,14 @@ CONSENT_EVENTS = {
     "email.withdrawn": _l("Email consent withdrawn, recorded by %(actor)s"),
 }
 
+# Segments, the list's saved filters (portal/customers/segments.py): the entry's note
+# holds the segment's name (the new one for a rename).
+SEGMENT_EVENTS = {
+    "segment.created": _l("Segment “%(segment)s” saved by %(actor)s"),
+    "segment.renamed": _l("Segment renamed to “%(segment)s” by %(actor)s"),
+    "segment.deleted": _l("Segment “%(segment)s” deleted by %(actor)s"),
+}
+
 LINK_EVENTS = {
     "edit_link.issued": _l("Edit link for the %(purpose)s created by %(actor)s"),
     "edit_link.sent": _l("Edit link for the %(purpose)s sent by SMS by %(actor)s"),
@@ -366,6 +374,7 @@ KNOWN_ACTIONS = frozenset(
     | set(DONE_BY)
     | set(LINK_EVENTS)
     | set(TAG_EVENTS)
+    | set(SEGMENT_EVENTS)
 )
 # Actions whose changes are shown under the sentence; a creation lists every field it set,
 # and address and card changes name fields of another record, so those show none.
@@ -406,6 +415,8 @@ def _headline(entry: AuditEntry, actors: Actors) -> str:
         if sentence is None:
             return gettext("Marketing consent changed by %(actor)s", actor=actor)
         return str(sentence) % {"actor": actor}
+    if action in SEGMENT_EVENTS:
+        return str(SEGMENT_EVENTS[action]) % {"actor": actor, "segment": entry.note or ""}
     if action in LINK_EVENTS:
         purpose = PURPOSE_NAMES.get(entry.note or "")
         if purpose is None:

@@ -36,6 +36,8 @@ from portal.merchants.export import XLSX_MIME, export_filename, stream_csv, writ
 from portal.merchants.export_jobs import queue_export_email
 from portal.merchants.list_forms import DEFAULT_PER_PAGE, parse_page, parse_per_page, row_labels
 from portal.merchants.list_fragments import rendered_filter_form
+from portal.merchants.segment_forms import SegmentForm
+from portal.merchants.segment_panel import segment_rows
 from portal.sessions import current_staff, current_staff_unless_down
 from portal.staff.access import console_reader, staff_actor
 from portal.staff.models import StaffUser
@@ -104,6 +106,9 @@ def customers() -> Response:
         bulk_enabled=user.can_write,
         tag_suggestions=[] if is_htmx() else merchant_tags(merchant_id),
         checklist=_checklist(user),
+        # The panel is outside the table htmx swaps: read for whole pages only.
+        segment_rows=None if is_htmx() else segment_rows(merchant_id, filters),
+        segment_form=SegmentForm(formdata=None),
     )
 
 

@@ -20,6 +20,7 @@ from portal.merchants import (
     partner_report_views,
     personal_data_views,
     report_views,
+    segment_views,
     settings_views,
     storefront_views,
     team_invitation_views,
@@ -48,6 +49,7 @@ PAGE_MODULES = (
     team_invitation_views,
     notes_tags_views,
     checklist_views,
+    segment_views,
 )
 
 __all__ = ["PAGE_MODULES", "bp"]

@@ -26,6 +26,9 @@ VISITOR_PAGES = [
 ]
 CONSOLE_PAGES = [
     ("customers", "/merchant/customers"),
+    # Filtered: "Save these filters" shows, beside the Segments panel.
+    ("customers-filtered", "/merchant/customers?status=1"),
+    ("segments", "/merchant/segments"),
     ("customer", "/merchant/customers/1"),
     ("reports", "/merchant/reports"),
     ("categories", "/merchant/categories"),

@@ -127,6 +127,12 @@ def _label(name, value):
         ("address.billing.updated", "link:4", {},
          "Billing address updated by Nusrat Jahan, through an edit link"),
         ("card.updated", "api-token:x", {}, "Payment card updated by the API"),
+        ("segment.created", "owner@shop.test", {"note": "VIP"},
+         "Segment “VIP” saved by owner@shop.test"),
+        ("segment.renamed", "owner@shop.test", {"note": "Gold"},
+         "Segment renamed to “Gold” by owner@shop.test"),
+        ("segment.deleted", "owner@shop.test", {"note": "Gold"},
+         "Segment “Gold” deleted by owner@shop.test"),
         ("something.new", "seed", {}, "Changed by the system"),
     ],
 )  # fmt: skip

@@ -182,9 +182,9 @@ def test_list_queries_do_not_grow_with_rows(owner_client, shop, make_customer, q
     with query_counter() as many:
         owner_client.get("/merchant/customers?per_page=100&order_by=LAST_ORDER")
     assert many.count == few.count
-    # A new shop's owner also reads the getting-started checklist (one query) and the
-    # merchant's tags for the Tag filter's suggestions.
-    assert max(cold.count, many.count) <= 6
+    # A new shop's owner also reads the getting-started checklist (one query), the
+    # merchant's tags for the Tag filter's suggestions and its segments for the panel.
+    assert max(cold.count, many.count) <= 7
 
 
 def test_list_other_merchant_rows_invisible(owner_client, make_merchant, make_customer):
