@@ -3,6 +3,7 @@
 from portal.core.idempotency import IdempotencyKey
 from portal.core.models import AuditEntry, Event, Region
 from portal.customers.import_models import CustomerImport
+from portal.customers.merge_models import CustomerMerge
 from portal.customers.models import (
     Address,
     Customer,
@@ -31,6 +32,7 @@ __all__ = [
     "Customer",
     "CustomerCount",
     "CustomerImport",
+    "CustomerMerge",
     "CustomerNote",
     "CustomerTag",
     "EditLink",

@@ -430,3 +430,28 @@ class RegistrationError(ErrorCode):
         "registration_email_taken",
         N_("This email already has an account. Sign in instead."),
     )
+
+
+class MergeError(ErrorCode):
+    """Merging two records of one person (portal/customers/merging.py), shown on the
+    merge page and the customer page translated."""
+
+    SAME_CUSTOMER = "merge_same_customer", N_("A customer cannot be merged with itself.")
+    CHOICE_INVALID = (
+        "merge_choice_invalid",
+        N_("Choose which record's value to keep for each field."),
+    )
+    TOO_MANY_TAGS = (
+        "merge_too_many_tags",
+        N_("Together the two records carry more than %(max)s tags. Remove some first."),
+    )
+    NOT_FOUND = "merge_not_found", N_("Unable to find this merge.")
+    ALREADY_UNDONE = "merge_already_undone", N_("This merge has already been undone.")
+    UNDO_EXPIRED = (
+        "merge_undo_expired",
+        N_("A merge can be undone for 24 hours only; this one is older."),
+    )
+    MERGED = (
+        "customer_merged",
+        N_("This record was merged into another one. Undo the merge instead of restoring it."),
+    )

@@ -132,6 +132,11 @@ class Customer(IdMixin, CreatedModifiedMixin, db.Model):
     confirmation_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_order_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when this record was merged into another (portal/customers/merging.py): the
+    # record stays, deleted, as a pointer that sends its old id on to the survivor. A
+    # plain id, not a foreign key, so SQLite adds and drops it without copying the table
+    # (and losing the counts triggers of migration 0007).
+    merged_into_id: Mapped[int | None] = mapped_column(Integer)
 
     # Bumped to end every session of this customer at once (sign-out, block, delete).
     session_version: Mapped[int] = mapped_column(default=1, nullable=False)

@@ -142,7 +142,7 @@ def create_customer(
     if _phone_in_use(merchant.id, customer.phone or customer.unconfirmed_phone or ""):
         raise Conflict(CustomerError.PHONE_TAKEN, field="phone")
     db.session.add(customer)
-    _flush_guarded(customer)
+    flush_guarded(customer)
     record_change(**creation(customer))
     return customer
 
@@ -213,7 +213,7 @@ def update_customer(
         customer, data, actor=actor, expected_version=expected_version, allowed=allowed
     )
     if changes:
-        _flush_guarded(customer)
+        flush_guarded(customer)
         record_change(**updating(customer, changes, actor=actor))
     return changes
 
@@ -296,7 +296,7 @@ def _give_phone(
         customer.active_state = state or ActiveState.NON_ACTIVE
 
 
-def _flush_guarded(customer: Customer) -> None:
+def flush_guarded(customer: Customer) -> None:
     """Write the customer in a savepoint, so a lost race is a clear Conflict: the phone
     taken a moment earlier by another request, or the row saved by someone else."""
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from portal.core.audit import record_change
-from portal.core.error_codes import CustomerError
+from portal.core.error_codes import CustomerError, MergeError
 from portal.core.errors import Conflict, ServiceError
 from portal.core.time import utcnow
 from portal.customers.models import ActiveState, Customer, RegistrationStatus
@@ -137,6 +137,8 @@ def restore_customer(customer: Customer, *, actor: str) -> str:
     """Undo a soft delete (owners only; the view checks the role)."""
     if customer.deleted_at is None:
         raise Conflict(CustomerError.NOT_DELETED)
+    if customer.merged_into_id is not None:
+        raise Conflict(MergeError.MERGED)
     customer.deleted_at = None
     mark_modified(customer, actor)
     record_change(customer.merchant_id, customer.id, actor=actor, action="status.restore")

@@ -324,6 +324,10 @@ DONE_BY = {
     "order.status_changed": _l("Order status changed by %(actor)s"),
     "customer.data_exported": _l("Personal data downloaded by %(actor)s"),
     "customer.erased": _l("Personal data erased by %(actor)s"),
+    # Merges (portal/customers/merging.py): on the record kept, and on the pointer.
+    "customer.merged": _l("Another record of this customer merged into this one by %(actor)s"),
+    "customer.merged_into": _l("Merged into another record by %(actor)s"),
+    "customer.merge_undone": _l("Merge undone by %(actor)s"),
     **TEAM_EVENTS,
     "note.added": _l("Note added by %(actor)s"),
     "note.edited": _l("Note edited by %(actor)s"),
@@ -378,7 +382,7 @@ KNOWN_ACTIONS = frozenset(
 )
 # Actions whose changes are shown under the sentence; a creation lists every field it set,
 # and address and card changes name fields of another record, so those show none.
-DETAILED_ACTIONS = ("status.", "storefront.", "verification.confirmed")
+DETAILED_ACTIONS = ("status.", "storefront.", "verification.confirmed", "customer.merge")
 
 
 @dataclass(frozen=True)

@@ -181,3 +181,8 @@ class ApprovalForm(FlaskForm):
 
 class UndoForm(FlaskForm):
     """Undo the last decision (its token is in the session)."""
+
+
+class MergeForm(FlaskForm):
+    """The merge's confirmation: only CSRF. The value kept for each field travels beside
+    it as a radio group named `keep-<field>`; portal/customers/merging.py checks them."""

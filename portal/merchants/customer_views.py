@@ -9,19 +9,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
+from flask import redirect, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
-from portal.core.errors import ServiceError
+from portal.core.errors import NotFound, ServiceError
 from portal.core.phone import format_phone
 from portal.customers.consent import consent_states
 from portal.customers.duplicates import EMAIL, NAME, PHONE, possible_duplicates
 from portal.customers.fields import ValidationFailed
 from portal.customers.masking import may_see_documents
+from portal.customers.merging import survivor_of, undoable_merges
 from portal.customers.models import Customer
 from portal.customers.notes import customer_notes
-from portal.customers.services import get_customer
+from portal.customers.services import NOT_FOUND_MESSAGE, get_customer
 from portal.customers.status import Action, allowed_actions
 from portal.customers.tags import customer_tags, merchant_tags
 from portal.htmx import is_htmx, render_page_or_partial
@@ -152,7 +153,12 @@ def _duplicate_lines(found: Customer, shop_country: str | None) -> list[dict[str
 def customer(customer_id: int) -> Response:
     """The customer as people read it (customer_presenter), orders, trail, allowed actions."""
     user = signed_in_staff()
-    found = load_customer(customer_id, include_deleted=_is_owner(user))
+    try:
+        found = load_customer(customer_id, include_deleted=_is_owner(user))
+    except NotFound:
+        found = None
+    if found is None or found.merged_into_id is not None:
+        return _to_survivor(user.merchant_id, customer_id)
     orders = order_context(user.merchant_id, found)
     shop_country = user.merchant.country_code
     if is_htmx():
@@ -189,11 +195,21 @@ def customer(customer_id: int) -> Response:
         "consents": consent_states(found),
         "orders_partial": False,
         "duplicates": _duplicate_lines(found, shop_country),
+        "undo_merges": undoable_merges(found) if user.can_write and not found.is_deleted else [],
         **orders,
         **_link_context(found),
         **_notes_and_tags(user, found, view),
     }
     return render_page_or_partial("merchants/customer.html", "merchants/_orders.html", **context)
+
+
+def _to_survivor(merchant_id: int, customer_id: int) -> Response:
+    """A merged record's old id leads on to the record kept; any other unknown id is 404.
+    302, not 301: browsers keep a permanent redirect, and a merge can be undone."""
+    survivor = survivor_of(merchant_id, customer_id)
+    if survivor is None:
+        raise NotFound(NOT_FOUND_MESSAGE)
+    return redirect(url_for("merchants.customer", customer_id=survivor), code=302)
 
 
 def _link_context(found: Customer) -> dict:

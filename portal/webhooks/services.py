@@ -24,8 +24,9 @@ URL_INVALID = "Enter a full http:// or https:// address."
 URL_PRIVATE = "Use a public address on port 80 or 443; this one points inside a private network."
 TOO_MANY = "A merchant can register at most 10 endpoints."
 NOT_FOUND = "Unable to find webhook endpoint"
-# The event types a receiver can get (document 001's `verification`, the customer's, and
-# an order recorded through document 003's POST /api/open/orders).
+# The event types a receiver can get (document 001's `verification`, the customer's, an
+# order recorded through document 003's POST /api/open/orders, and merges, whose details
+# name the record merged away so a receiver can repoint its copy).
 EVENT_TYPES = (
     "verification",
     "customer.created",
@@ -33,6 +34,8 @@ EVENT_TYPES = (
     "customer.status_changed",
     "customer.deleted",
     "order.created",
+    "customer.merged",
+    "customer.merge_undone",
 )
 
 
