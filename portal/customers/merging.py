@@ -254,7 +254,13 @@ def _audit_merge(merge: CustomerMerge, survivor: Customer, other: Customer, *, a
         actor=actor,
         action="customer.merged",
         changes=changes,
-        payload={"merge_id": merge.id, "merged_id": other.id, "fields": sorted(after)},
+        payload={
+            "merge_id": merge.id,
+            "merged_id": other.id,
+            # The id integrations hold (the customer object's customer_id is the public id).
+            "merged_customer_id": other.public_id,
+            "fields": sorted(after),
+        },
         note=str(other.id),
     )
     record_change(

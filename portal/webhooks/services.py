@@ -25,8 +25,9 @@ URL_PRIVATE = "Use a public address on port 80 or 443; this one points inside a 
 TOO_MANY = "A merchant can register at most 10 endpoints."
 NOT_FOUND = "Unable to find webhook endpoint"
 # The event types a receiver can get (document 001's `verification`, the customer's, an
-# order recorded through document 003's POST /api/open/orders, and merges, whose details
-# name the record merged away so a receiver can repoint its copy).
+# order recorded through document 003's POST /api/open/orders, merges, whose details
+# name the record merged away so a receiver can repoint its copy, and marketing consent,
+# which a CRM or mailing tool must follow).
 EVENT_TYPES = (
     "verification",
     "customer.created",
@@ -36,6 +37,7 @@ EVENT_TYPES = (
     "order.created",
     "customer.merged",
     "customer.merge_undone",
+    "customer.consent_changed",
 )
 
 
