@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -37,7 +38,7 @@ from portal.merchants.export_jobs import queue_export_email
 from portal.merchants.list_forms import DEFAULT_PER_PAGE, parse_page, parse_per_page, row_labels
 from portal.merchants.list_fragments import rendered_filter_form
 from portal.merchants.segment_forms import SegmentForm
-from portal.merchants.segment_panel import segment_rows
+from portal.merchants.segment_panel import current_segment_id, segment_rows
 from portal.sessions import current_staff, current_staff_unless_down
 from portal.staff.access import console_reader, staff_actor
 from portal.staff.models import StaffUser
@@ -91,7 +92,7 @@ def customers() -> Response:
     form_html = (
         None if is_htmx() else rendered_filter_form(merchant_id, request.args, errors, categories)
     )
-    return render_page_or_partial(
+    response = render_page_or_partial(
         "merchants/customers.html",
         "merchants/_customer_table.html",
         filter_form_html=form_html,
@@ -110,6 +111,10 @@ def customers() -> Response:
         segment_rows=None if is_htmx() else segment_rows(merchant_id, filters),
         segment_form=SegmentForm(formdata=None),
     )
+    if is_htmx():  # the panel stays: tell it which segment the new table shows
+        current = current_segment_id(merchant_id, filters)
+        response.headers["HX-Trigger"] = json.dumps({"segment-current": {"id": current}})
+    return response
 
 
 def _checklist(user: StaffUser) -> Any:

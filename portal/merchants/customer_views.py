@@ -153,11 +153,8 @@ def _duplicate_lines(found: Customer, shop_country: str | None) -> list[dict[str
 def customer(customer_id: int) -> Response:
     """The customer as people read it (customer_presenter), orders, trail, allowed actions."""
     user = signed_in_staff()
-    try:
-        found = load_customer(customer_id, include_deleted=_is_owner(user))
-    except NotFound:
-        found = None
-    if found is None or found.merged_into_id is not None:
+    found = _page_customer(user, customer_id)
+    if found is None:
         return _to_survivor(user.merchant_id, customer_id)
     orders = order_context(user.merchant_id, found)
     shop_country = user.merchant.country_code
@@ -201,6 +198,16 @@ def customer(customer_id: int) -> Response:
         **_notes_and_tags(user, found, view),
     }
     return render_page_or_partial("merchants/customer.html", "merchants/_orders.html", **context)
+
+
+def _page_customer(user: StaffUser, customer_id: int) -> Customer | None:
+    """The customer the page shows (owners see deleted ones too); None for an id that is
+    not one, or is a merged record's pointer."""
+    try:
+        found = load_customer(customer_id, include_deleted=_is_owner(user))
+    except NotFound:
+        return None
+    return None if found.merged_into_id is not None else found
 
 
 def _to_survivor(merchant_id: int, customer_id: int) -> Response:

@@ -33,3 +33,13 @@ def segment_rows(merchant_id: int, current: CustomerFilters | None = None) -> li
         args = segment_filters(segment).as_args()
         rows.append(SegmentRow(segment, totals[segment.id], args == shown, args))
     return rows
+
+
+def current_segment_id(merchant_id: int, current: CustomerFilters) -> int | None:
+    """The segment whose filters the list shows now, if any: for an htmx swap of the
+    table, which leaves the panel in place (no counts: one small read of the names)."""
+    shown = current.as_args()
+    for segment in merchant_segments(merchant_id):
+        if segment_filters(segment).as_args() == shown:
+            return segment.id
+    return None

@@ -93,6 +93,19 @@
     root.querySelectorAll("details[data-open-wide]").forEach(function (el) { el.open = true; });
   }
 
+  // The list's table was swapped by htmx; the segments panel stays, so mark the segment
+  // the new table shows (the server names it in HX-Trigger, or null for none).
+  document.addEventListener("segment-current", function (event) {
+    var id = event.detail && event.detail.id !== null ? String(event.detail.id) : null;
+    document.querySelectorAll("#segments-panel li.segment").forEach(function (item) {
+      var current = item.getAttribute("data-segment-id") === id;
+      var link = item.querySelector("a.segment-name");
+      item.classList.toggle("current", current);
+      if (!link) { return; }
+      if (current) { link.setAttribute("aria-current", "true"); } else { link.removeAttribute("aria-current"); }
+    });
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     startCountdowns(document);
     setUpBulkForms(document);

@@ -50,3 +50,13 @@ def test_owner_saves_filters_as_a_segment_and_opens_it(
     expect(
         page.locator("#segments-panel").get_by_role("link", name=name, exact=True)
     ).to_have_attribute("aria-current", "true")
+
+    # Typing another search swaps only the table; the panel's mark follows the filters.
+    wait_for_htmx(page)
+    link = page.locator("#segments-panel").get_by_role("link", name=name, exact=True)
+    page.get_by_label("Search", exact=True).fill(f"{family}x")
+    expect(page).to_have_url(re.compile(rf"keyword={family}x"))
+    expect(link).not_to_have_attribute("aria-current", "true")
+    page.get_by_label("Search", exact=True).fill(family)
+    expect(page).to_have_url(re.compile(rf"keyword={family}(&|$)"))
+    expect(link).to_have_attribute("aria-current", "true")

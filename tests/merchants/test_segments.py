@@ -351,3 +351,18 @@ def test_segment_pages_read_in_bengali_and_indonesian(
     segment = _save(shop, owner, name="VIP", status="1")
     ask = owner_client.get(f"/merchant/segments/{segment.id}/delete", headers=headers)
     assert confirm in ask.get_data(as_text=True)
+
+
+def test_an_htmx_swap_of_the_table_names_the_segment_it_shows(app, owner_client, shop, owner):
+    """The panel stays when htmx swaps the table: the answer's HX-Trigger tells it which
+    segment (if any) the new table shows, so its "current" mark follows the filters."""
+    vip = _save(shop, owner, name="VIP", keyword="budi", search_in="NAME")
+    db.session.commit()
+    swap = {"HX-Request": "true"}
+    shown = owner_client.get("/merchant/customers?keyword=budi&search_in=NAME", headers=swap)
+    assert json.loads(shown.headers["HX-Trigger"]) == {"segment-current": {"id": vip.id}}
+    other = owner_client.get("/merchant/customers?keyword=ani&search_in=NAME", headers=swap)
+    assert json.loads(other.headers["HX-Trigger"]) == {"segment-current": {"id": None}}
+    whole = owner_client.get("/merchant/customers?keyword=budi&search_in=NAME")
+    assert "HX-Trigger" not in whole.headers
+    assert f'data-segment-id="{vip.id}"' in whole.get_data(as_text=True)
