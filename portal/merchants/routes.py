@@ -8,6 +8,7 @@ from portal.merchants import (
     bulk_views,
     category_views,
     checklist_views,
+    consent_views,
     customer_action_views,
     customer_edit_views,
     customer_list_views,
@@ -51,6 +52,7 @@ PAGE_MODULES = (
     team_invitation_views,
     notes_tags_views,
     checklist_views,
+    consent_views,
     segment_views,
 )
 

@@ -93,3 +93,58 @@ def test_excel_export_has_both_consent_columns(app, shop, make_customer):
     rows = list(load_workbook(io.BytesIO(buffer.getvalue())).active.iter_rows(values_only=True))
     assert rows[0][-2:] == ("SMS consent", "Email consent") == HEADERS[-2:]
     assert rows[1][-2:] == ("yes", "no")
+
+
+# --- the shop records the customer's answer ---------------------------------------------
+
+
+def _records(customer_id: int) -> list[tuple[str, bool, str, str, str]]:
+    from sqlalchemy import select
+
+    from portal.customers.models import ConsentRecord
+    from portal.extensions import db
+
+    rows = db.session.scalars(
+        select(ConsentRecord)
+        .where(ConsentRecord.customer_id == customer_id)
+        .order_by(ConsentRecord.id)
+    )
+    return [(r.channel, r.granted, r.source, r.wording, r.actor) for r in rows]
+
+
+def test_the_shop_records_consent_given_and_withdrawn(app, client, shop, make_staff, make_customer):
+    owner = make_staff(shop)
+    customer = make_customer(shop)
+    sign_in(client, owner)
+    page = client.get(f"/merchant/customers/{customer.id}").get_data(as_text=True)
+    assert f"/merchant/customers/{customer.id}/consent/sms" in page
+    assert "The customer agreed" in page
+    url = f"/merchant/customers/{customer.id}/consent/sms"
+    given = client.post(url, data={"granted": "yes"}, follow_redirects=True)
+    assert "SMS consent recorded: the customer agreed." in given.get_data(as_text=True)
+    assert "The customer withdrew it" in given.get_data(as_text=True)
+    again = client.post(url, data={"granted": "yes"}, follow_redirects=True)
+    assert "was already recorded so" in again.get_data(as_text=True)
+    client.post(url, data={"granted": "no"})
+    assert _records(customer.id) == [
+        ("sms", True, "merchant", "Recorded by the shop", owner.email),
+        ("sms", False, "merchant", "Recorded by the shop", owner.email),
+    ]
+
+
+def test_recording_consent_refuses_bad_input_other_shops_and_readers(
+    app, client, shop, make_merchant, make_staff, make_customer
+):
+    customer = make_customer(shop)
+    stranger = make_customer(make_merchant())
+    sign_in(client, make_staff(shop))
+    base = f"/merchant/customers/{customer.id}/consent"
+    assert client.post(f"{base}/fax", data={"granted": "yes"}).status_code == 404
+    assert client.post(f"{base}/sms", data={"granted": "maybe"}).status_code == 400
+    foreign = f"/merchant/customers/{stranger.id}/consent/sms"
+    assert client.post(foreign, data={"granted": "yes"}).status_code == 404
+    sign_in(client, make_staff(shop, role="staff", permission="OVERVIEW"))
+    assert client.post(f"{base}/sms", data={"granted": "yes"}).status_code == 403
+    page = client.get(f"/merchant/customers/{customer.id}").get_data(as_text=True)
+    assert "The customer agreed" not in page
+    assert _records(customer.id) == [] and _records(stranger.id) == []
