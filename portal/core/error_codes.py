@@ -451,6 +451,10 @@ class MergeError(ErrorCode):
         "merge_undo_expired",
         N_("A merge can be undone for 24 hours only; this one is older."),
     )
+    ERASED = (
+        "merge_erased",
+        N_("This merge can no longer be undone: the customer's personal data was erased."),
+    )
     MERGED = (
         "customer_merged",
         N_("This record was merged into another one. Undo the merge instead of restoring it."),

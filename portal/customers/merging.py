@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from portal.core.audit import record_change
 from portal.core.error_codes import MergeError
@@ -96,6 +96,8 @@ MOVED_ROWS: dict[str, Any] = {
 CHANNELS = ("sms", "email")
 # Ids per statement when rows move back (well under SQLite's parameter limit).
 CHUNK = 500
+# What an erased customer's merge records keep instead of the values (nothing to undo).
+ERASED = "erased"
 
 
 def _empty(value: Any) -> bool:
@@ -364,7 +366,11 @@ def get_merge(merchant_id: int, merge_id: int) -> CustomerMerge:
 
 
 def undoable(merge: CustomerMerge) -> bool:
-    return merge.undone_at is None and merge.created_at >= utcnow() - UNDO_WINDOW
+    return (
+        merge.undone_at is None
+        and ERASED not in merge.record
+        and merge.created_at >= utcnow() - UNDO_WINDOW
+    )
 
 
 def undoable_merges(survivor: Customer, *, limit: int = 5) -> list[CustomerMerge]:
@@ -380,7 +386,33 @@ def undoable_merges(survivor: Customer, *, limit: int = 5) -> list[CustomerMerge
         .order_by(CustomerMerge.created_at.desc(), CustomerMerge.id.desc())
         .limit(limit)
     )
-    return list(db.session.scalars(query))
+    return [merge for merge in db.session.scalars(query) if undoable(merge)]
+
+
+# --- erasure -----------------------------------------------------------------------------
+
+
+def merged_records(customer: Customer) -> list[Customer]:
+    """The pointers merged into this customer: the same person's earlier records."""
+    query = select(Customer).where(
+        Customer.merchant_id == customer.merchant_id, Customer.merged_into_id == customer.id
+    )
+    return list(db.session.scalars(query.order_by(Customer.id)))
+
+
+def forget_merges(customer: Customer) -> int:
+    """An erasure's part here: the merge records naming this customer lose the values
+    they kept for undo (names, numbers, addresses the merge overwrote), so those merges
+    can no longer be undone. Answers how many were emptied."""
+    query = select(CustomerMerge).where(
+        CustomerMerge.merchant_id == customer.merchant_id,
+        or_(CustomerMerge.survivor_id == customer.id, CustomerMerge.merged_id == customer.id),
+    )
+    merges = list(db.session.scalars(query))
+    for merge in merges:
+        merge.record = {ERASED: True}
+    db.session.flush()
+    return len(merges)
 
 
 def undo_merge(merge: CustomerMerge, *, actor: str) -> Customer:
@@ -388,6 +420,8 @@ def undo_merge(merge: CustomerMerge, *, actor: str) -> Customer:
     comes back. A field someone changed since the merge keeps its new value."""
     if merge.undone_at is not None:
         raise Conflict(MergeError.ALREADY_UNDONE)
+    if ERASED in merge.record:
+        raise ServiceError(MergeError.ERASED, status=410)
     if not undoable(merge):
         raise ServiceError(MergeError.UNDO_EXPIRED, status=410)
     survivor = db.session.get(Customer, merge.survivor_id)
@@ -486,8 +520,10 @@ __all__ = [
     "MERGE_FIELDS",
     "FieldChoice",
     "MergePlan",
+    "forget_merges",
     "get_merge",
     "merge_customers",
+    "merged_records",
     "plan_merge",
     "survivor_of",
     "undo_merge",

@@ -23,6 +23,7 @@ from portal.core.models import AuditEntry, Event
 from portal.core.phone import normalise_phone
 from portal.core.time import utcnow
 from portal.customers.consent import consent_records, erase_consents
+from portal.customers.merging import forget_merges, merged_records
 from portal.customers.models import (
     Address,
     Customer,
@@ -323,6 +324,11 @@ def export_customer(customer: Customer, *, actor: str | None = None) -> dict[str
         "tags": [tag.name for tag in customer_tags(customer)],
         "notes": _notes(customer),
         "audit": _audit(customer),
+        # Earlier records of the same person merged into this one (their data is above).
+        "merged_records": [
+            {"id": pointer.id, "merged_at": _iso(pointer.deleted_at)}
+            for pointer in merged_records(customer)
+        ],
     }
     if actor is not None:
         record_change(customer.merchant_id, customer.id, actor=actor, action=EXPORTED)
@@ -373,6 +379,11 @@ def erase_customer(customer: Customer, *, actor: str) -> None:
     their values. The erasure's own entry names the actor and the time, nothing erased.
     """
     now = utcnow()
+    # A record merged into this one is the same person: its pointer is erased too, and
+    # the merge records lose the values they kept for undo.
+    for pointer in merged_records(customer):
+        erase_customer(pointer, actor=actor)
+    forget_merges(customer)
     _end_access(customer, now)
     _delete_records(customer)
     # Both consents off and their records gone: no marketing reaches an erased customer.

@@ -261,3 +261,24 @@ def test_the_merge_record_keeps_dates_as_text(make_merchant, make_customer):
     assert rina.date_of_birth == twin.date_of_birth
     undo_merge(merge, actor=ACTOR)
     assert rina.date_of_birth is None
+
+
+def test_erasure_reaches_the_merged_record_and_the_merge_keeps_no_values(
+    make_merchant, make_customer
+):
+    """The same person asked to be forgotten: the pointer's name and email, and the
+    numbers and values the merge record kept for undo, go with the survivor's."""
+    from portal.customers.personal_data import ERASED_NAME, erase_customer, export_customer
+
+    shop, rina, twin = _pair(make_merchant, make_customer)
+    merge = merge_customers(plan_merge(shop.id, rina.id, twin.id), {"phone": OTHER}, actor=ACTOR)
+    exported = export_customer(rina)
+    assert [line["id"] for line in exported["merged_records"]] == [twin.id]
+    erase_customer(rina, actor=ACTOR)
+    assert twin.full_name == ERASED_NAME and twin.email is None
+    assert merge.record == {"erased": True}
+    assert "+8801711000001" not in str(merge.record)
+    assert undoable_merges(rina) == []
+    with pytest.raises(ServiceError) as gone:
+        undo_merge(merge, actor=ACTOR)
+    assert gone.value.code == "merge_erased"

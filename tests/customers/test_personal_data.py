@@ -91,7 +91,7 @@ def test_export_holds_profile_orders_links_verifications_and_audit(held, query_c
     """Every kind of data held appears, in document 003's field names where they exist."""
     with query_counter() as counted:
         data = export_customer(held)
-    assert counted.count <= 13  # bounded: no query per order, link, entry or consent record
+    assert counted.count <= 14  # bounded: no query per order, link, entry, consent or merge
     profile = data["profile"]
     assert profile["name"] == "Rina Akter"
     assert profile["phone"] == held.phone
