@@ -146,9 +146,9 @@ def _live(merchant_id: int, customer_id: int) -> Customer:
 
 def plan_merge(merchant_id: int, survivor_id: int, other_id: int) -> MergePlan:
     """What merging `other_id` into `survivor_id` would do; changes nothing."""
-    if survivor_id == other_id:
-        raise ServiceError(MergeError.SAME_CUSTOMER, status=400)
     survivor, other = _live(merchant_id, survivor_id), _live(merchant_id, other_id)
+    if survivor.id == other.id:  # after the lookups: another merchant's id is 404 first
+        raise ServiceError(MergeError.SAME_CUSTOMER, status=400)
     plan = MergePlan(survivor, other)
     for name in MERGE_FIELDS:
         line = FieldChoice(name, getattr(survivor, name), getattr(other, name))
@@ -418,16 +418,7 @@ def forget_merges(customer: Customer) -> int:
 def undo_merge(merge: CustomerMerge, *, actor: str) -> Customer:
     """Put both records back as they were before the merge; answers the record that
     comes back. A field someone changed since the merge keeps its new value."""
-    if merge.undone_at is not None:
-        raise Conflict(MergeError.ALREADY_UNDONE)
-    if ERASED in merge.record:
-        raise ServiceError(MergeError.ERASED, status=410)
-    if not undoable(merge):
-        raise ServiceError(MergeError.UNDO_EXPIRED, status=410)
-    survivor = db.session.get(Customer, merge.survivor_id)
-    other = db.session.get(Customer, merge.merged_id)
-    if survivor is None or other is None or other.merged_into_id != survivor.id:
-        raise NotFound(code=MergeError.NOT_FOUND)
+    survivor, other = _undo_pair(merge)
     record = merge.record
     for kind, model in MOVED_ROWS.items():
         _reassign(model, record["rows"].get(kind, []), survivor.id, other.id)
@@ -454,8 +445,7 @@ def undo_merge(merge: CustomerMerge, *, actor: str) -> Customer:
     other.merged_into_id = None
     other.modified_by, other.modified_at = actor, now
     flush_guarded(other)
-    merge.undone_at = utcnow()
-    merge.undone_by = actor
+    merge.undone_at, merge.undone_by = now, actor
     for customer, changes in ((survivor, restored), (other, None)):
         record_change(
             customer.merchant_id,
@@ -467,6 +457,21 @@ def undo_merge(merge: CustomerMerge, *, actor: str) -> Customer:
         )
     db.session.flush()
     return other
+
+
+def _undo_pair(merge: CustomerMerge) -> tuple[Customer, Customer]:
+    """The merge's survivor and pointer, if the merge can still be undone; else why not."""
+    if merge.undone_at is not None:
+        raise Conflict(MergeError.ALREADY_UNDONE)
+    if ERASED in merge.record:
+        raise ServiceError(MergeError.ERASED, status=410)
+    if not undoable(merge):
+        raise ServiceError(MergeError.UNDO_EXPIRED, status=410)
+    survivor = db.session.get(Customer, merge.survivor_id)
+    other = db.session.get(Customer, merge.merged_id)
+    if survivor is None or other is None or other.merged_into_id != survivor.id:
+        raise NotFound(code=MergeError.NOT_FOUND)
+    return survivor, other
 
 
 def _untag(survivor_id: int, other_id: int, record: Mapping[str, Any]) -> None:

@@ -10,7 +10,14 @@ from portal.customers.tags import add_tag, customer_tags
 from portal.extensions import db
 from tests.merchants.page_helpers import sign_in
 
-SAMPLE_VALUES = {"action": "block", "code": "N", "link_id": 1}
+SAMPLE_VALUES = {
+    "action": "block",
+    "code": "N",
+    "link_id": 1,
+    "other_id": 1,
+    "merge_id": 1,
+    "channel": "sms",
+}
 
 
 def customer_routes(app) -> list[tuple[str, str, str]]:
@@ -39,6 +46,9 @@ def test_console_has_customer_routes_to_check(app):
         "merchants.add_customer_note",
         "merchants.edit_customer_note",
         "merchants.delete_customer_note",
+        "merchants.merge_customer",
+        "merchants.undo_customer_merge",
+        "merchants.record_customer_consent",
     } <= endpoints
 
 
