@@ -24,9 +24,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from portal.core.audit import record_change
-from portal.core.error_codes import MergeError
+from portal.core.error_codes import CustomerError, MergeError
 from portal.core.errors import Conflict, NotFound, ServiceError
 from portal.core.models import AuditEntry
 from portal.core.time import utcnow
@@ -314,8 +315,12 @@ def _move_card(from_id: int, to_id: int) -> list[int]:
 def _move_tags(from_id: int, to_id: int, added: Iterable[int]) -> None:
     """The survivor gets the other's tags it lacks; the other keeps none."""
     db.session.execute(delete(CustomerTag).where(CustomerTag.customer_id == from_id))
-    db.session.add_all(CustomerTag(customer_id=to_id, tag_id=tag_id) for tag_id in added)
-    db.session.flush()
+    try:  # a tag put on the survivor a moment ago by another request: a clear conflict
+        with db.session.begin_nested():
+            db.session.add_all(CustomerTag(customer_id=to_id, tag_id=t) for t in added)
+            db.session.flush()
+    except IntegrityError as exc:
+        raise Conflict(CustomerError.SAVED_CONCURRENTLY) from exc
 
 
 def _follow_latest_consent(customer: Customer) -> None:

@@ -282,3 +282,29 @@ def test_erasure_reaches_the_merged_record_and_the_merge_keeps_no_values(
     with pytest.raises(ServiceError) as gone:
         undo_merge(merge, actor=ACTOR)
     assert gone.value.code == "merge_erased"
+
+
+def test_a_tag_added_to_the_survivor_meanwhile_is_a_conflict_not_a_crash(
+    make_merchant, make_customer, monkeypatch
+):
+    """The survivor's tags are read, then another request tags it with one of the other's:
+    the merge stops with 409 instead of an integrity error."""
+    from portal.customers import merging
+
+    shop, rina, twin = _pair(make_merchant, make_customer)
+    vip = add_tag(twin, "VIP", actor=ACTOR)
+    real = merging._tag_ids
+    plan = plan_merge(shop.id, rina.id, twin.id)
+
+    def stale(customer_id):
+        found = real(customer_id)
+        if customer_id == rina.id:  # read, then the other request's tag lands
+            db.session.add(CustomerTag(customer_id=rina.id, tag_id=vip.id))
+            db.session.flush()
+            return found - {vip.id}
+        return found
+
+    monkeypatch.setattr(merging, "_tag_ids", stale)
+    with pytest.raises(ServiceError) as raced:
+        merge_customers(plan, {}, actor=ACTOR)
+    assert raced.value.status == 409
