@@ -21,6 +21,13 @@ class Verifications(Answer):
     events: list[dict[str, Any]]
 
 
+class MergedRecord(Answer):
+    """An earlier record of the same person merged into this one (its data is listed)."""
+
+    id: int
+    merged_at: str | None
+
+
 class CustomerData(Answer):
     """portal.customers.personal_data.export_customer's dict, as the console downloads it."""
 
@@ -35,6 +42,7 @@ class CustomerData(Answer):
     tags: list[str]
     notes: list[dict[str, Any]]
     audit: list[dict[str, Any]]
+    merged_records: list[MergedRecord]
 
 
 class ErasedRef(Answer):
