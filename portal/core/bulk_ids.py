@@ -9,16 +9,19 @@ the rows as one pipelined executemany of a short statement psycopg prepares once
 
 SQLite has no sequence and its driver no such cost: there the flush numbers the rows.
 
-The same holds for a column with a server default (the consent flags of migration 0024):
-the ORM asks the INSERT to return it unless the row carries a value, so `assign_ids`
-also sets such columns to their Python default on rows that have none.
+`insert_loaded` goes one step further for an import's new customers: with the ids known
+and every column's value computed here, the rows go in as plain values, not through the
+flush (which would also have returned the consent flags, whose server defaults of
+migration 0024 made it one INSERT … VALUES of the whole batch again).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import Column, func, inspect, select
+from sqlalchemy.orm import make_transient_to_detached
 
 from portal.core.models import IdMixin
 from portal.extensions import db
@@ -37,34 +40,54 @@ def next_ids(model: type[IdMixin], count: int) -> list[int] | None:
         return list(db.session.scalars(query))
 
 
-def assign_ids(rows: Sequence[IdMixin]) -> None:
-    """Give every row of one table that has no id yet the next ids of its sequence
-    (PostgreSQL), in one query, and the Python default of each server-defaulted column
-    it leaves unset: the flush then has nothing to read back."""
-    waiting = [row for row in rows if row.id is None]
-    ids = next_ids(type(waiting[0]), len(waiting)) if waiting else None
-    for row, new_id in zip(waiting, ids or (), strict=False):
-        row.id = new_id
-    if rows:
-        _fill_server_defaults(rows)
+def insert_loaded(rows: Sequence[IdMixin]) -> bool:
+    """Write new rows of one table (ORM objects not yet in the session) with one Core
+    executemany, then put them in the session as if just loaded: later changes to them
+    are flushed as UPDATEs. False, with nothing done, where ids come only from the
+    INSERT (SQLite): the caller adds and flushes them.
 
-
-def _fill_server_defaults(rows: Sequence[IdMixin]) -> None:
-    """Why: SQLAlchemy's flush returns a server-defaulted column it was given no value
-    for, which turns the batch's executemany into one INSERT … VALUES of every row (the
-    statement psycopg rewrites in Python, 0.5 s a batch of 500 customers, profiled).
-    Only plain (scalar) Python defaults are copied: the value is the one the INSERT
-    would have sent."""
+    Why: the ORM's flush of an import batch (state tracking, a parameter set built per
+    object, bookkeeping after) cost more than the INSERT itself. Each column gets the
+    value the flush would send: the object's, else the column's Python default; a
+    column only the server fills makes this answer False."""
+    if not rows:
+        return True
     mapper = inspect(type(rows[0]))
-    filled = [
-        (mapper.get_property_by_column(column).key, column.default.arg)
-        for column in mapper.local_table.columns
-        if column.server_default is not None
-        and column.default is not None
-        and column.default.is_scalar
-    ]
-    for row in rows:
+    columns = [(mapper.get_property_by_column(c).key, c) for c in mapper.local_table.columns]
+    if any(not _default_known(column) for _, column in columns):
+        return False
+    ids = next_ids(type(rows[0]), len(rows))
+    if ids is None:
+        return False
+    values = []
+    for row, new_id in zip(rows, ids, strict=True):
+        row.id = new_id
         state = vars(row)
-        for key, value in filled:
-            if key not in state:
+        record: dict[str, Any] = {}
+        for key, column in columns:
+            value = state.get(key)
+            if value is None and column.default is not None:
+                value = _default_value(column)
                 setattr(row, key, value)
+            record[column.key] = value
+        values.append(record)
+    db.session.execute(mapper.local_table.insert(), values)
+    for row in rows:
+        make_transient_to_detached(row)
+    db.session.add_all(rows)
+    return True
+
+
+def _default_known(column: Column[Any]) -> bool:
+    """A column whose insert value Python can tell: no default, or a plain or callable one
+    (not a sequence or SQL expression), and no server default without a Python one."""
+    default = column.default
+    if default is None:
+        return column.server_default is None
+    return bool(default.is_scalar or default.is_callable)
+
+
+def _default_value(column: Column[Any]) -> Any:
+    default = column.default
+    assert default is not None
+    return default.arg(None) if default.is_callable else default.arg  # type: ignore[attr-defined]
