@@ -68,6 +68,9 @@ def insert_loaded(rows: Sequence[IdMixin]) -> bool:
             value = state.get(key)
             if value is None and column.default is not None:
                 value = _default_value(column)
+            if key not in state or value is not state[key]:
+                # Every column set, None included: one left unset would be expired once
+                # the row is attached, and read back with a query of its own.
                 setattr(row, key, value)
             record[column.key] = value
         values.append(record)

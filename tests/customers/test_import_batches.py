@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, inspect, select, text
 
 from portal.core import audit
 from portal.core.bulk_ids import insert_loaded
@@ -148,6 +148,8 @@ def test_rows_written_ahead_take_the_sequence_s_ids_and_stay_in_the_session(shop
     ids = [c.id for c in new]
     assert len(set(ids)) == 3 and all(ids)
     assert all(c in db.session and c not in db.session.new for c in new)
+    columns = set(Customer.__table__.columns.keys())
+    assert not any(inspect(c).expired_attributes & columns for c in new)  # no read-backs
     new[0].sms_consent = True
     db.session.flush()
     db.session.expire_all()
