@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from portal.core.bulk_ids import next_ids
+from portal.core.bulk_ids import copy_rows, next_ids
 from portal.core.models import AuditEntry, Event
 from portal.core.time import utcnow
 from portal.extensions import db
@@ -167,14 +167,12 @@ def record_changes(changes: Iterable[dict[str, Any]]) -> list[Event]:
 
 def _insert_rows(model: type[Row], rows: list[dict[str, Any]]) -> list[int]:
     """Insert the rows in one statement and answer their ids, in order: taken ahead from
-    the sequence (PostgreSQL: a plain executemany, no RETURNING to rewrite), or returned
+    the sequence (PostgreSQL: one COPY, no RETURNING to rewrite), or returned
     by the INSERT in the parameters' order (SQLite)."""
     ids = next_ids(model, len(rows))
     table = model.__table__
     if ids is not None:
-        db.session.execute(
-            table.insert(), [{**row, "id": i} for row, i in zip(rows, ids, strict=True)]
-        )
+        copy_rows(model, [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
         return ids
     statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
     return list(db.session.scalars(statement, rows))

@@ -8,14 +8,24 @@ the rows as one pipelined executemany of a short statement psycopg prepares once
 (the flush of 4,000 customers went from 4.7 s to 1.9 s, profiled).
 
 SQLite has no sequence and its driver no such cost: there the flush numbers the rows.
+
+`insert_loaded` goes one step further for an import's new customers: with the ids known
+and every column's value computed here, the rows go in as plain values, not through the
+flush (which would also have returned the consent flags, whose server defaults of
+migration 0024 made it one INSERT … VALUES of the whole batch again), and `copy_rows`
+writes such values with COPY rather than an executemany.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Column, func, inspect, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import make_transient_to_detached
 
+from portal.core.memory import rows_written
 from portal.core.models import IdMixin
 from portal.extensions import db
 
@@ -33,10 +43,97 @@ def next_ids(model: type[IdMixin], count: int) -> list[int] | None:
         return list(db.session.scalars(query))
 
 
-def assign_ids(rows: Sequence[IdMixin]) -> None:
-    """Give every row of one table that has no id yet the next ids of its sequence
-    (PostgreSQL), in one query."""
-    waiting = [row for row in rows if row.id is None]
-    ids = next_ids(type(waiting[0]), len(waiting)) if waiting else None
-    for row, new_id in zip(waiting, ids or (), strict=False):
+def insert_loaded(rows: Sequence[IdMixin]) -> bool:
+    """Write new rows of one table (ORM objects not yet in the session) with one Core
+    executemany, then put them in the session as if just loaded: later changes to them
+    are flushed as UPDATEs. False, with nothing done, where ids come only from the
+    INSERT (SQLite): the caller adds and flushes them.
+
+    Why: the ORM's flush of an import batch (state tracking, a parameter set built per
+    object, bookkeeping after) cost more than the INSERT itself. Each column gets the
+    value the flush would send: the object's, else the column's Python default; a
+    column only the server fills makes this answer False."""
+    if not rows:
+        return True
+    mapper = inspect(type(rows[0]))
+    columns = [(mapper.get_property_by_column(c).key, c) for c in mapper.local_table.columns]
+    if any(not _default_known(column) for _, column in columns):
+        return False
+    ids = next_ids(type(rows[0]), len(rows))
+    if ids is None:
+        return False
+    values = []
+    for row, new_id in zip(rows, ids, strict=True):
         row.id = new_id
+        state = vars(row)
+        record: dict[str, Any] = {}
+        for key, column in columns:
+            value = state.get(key)
+            if value is None and column.default is not None:
+                value = _default_value(column)
+            if key not in state or value is not state[key]:
+                # Every column set, None included: one left unset would be expired once
+                # the row is attached, and read back with a query of its own.
+                setattr(row, key, value)
+            record[column.key] = value
+        values.append(record)
+    copy_rows(type(rows[0]), values)
+    for row in rows:
+        make_transient_to_detached(row)
+    db.session.add_all(rows)
+    return True
+
+
+def _default_known(column: Column[Any]) -> bool:
+    """A column whose insert value Python can tell: no default, or a plain or callable one
+    (not a sequence or SQL expression), and no server default without a Python one."""
+    default = column.default
+    if default is None:
+        return column.server_default is None
+    return bool(default.is_scalar or default.is_callable)
+
+
+def _default_value(column: Column[Any]) -> Any:
+    default = column.default
+    assert default is not None
+    return default.arg(None) if default.is_callable else default.arg  # type: ignore[attr-defined]
+
+
+def copy_rows(model: type[IdMixin], rows: list[dict[str, Any]]) -> None:
+    """Write rows of plain values (every row the same keys, ids included) into the
+    model's table with one COPY (PostgreSQL), in the session's transaction.
+
+    Why: psycopg's executemany still builds, sends and reads back one prepared statement
+    per row; COPY streams the rows, and an import batch's 500 customers, audit lines and
+    events took a fifth less time (20,000 rows: 24.0 s → 19.3 s, measured side by side).
+    What an INSERT would do is kept: each value through its column type's bind
+    processing, a missing column given its Python default (else the server's), a
+    database error raised as SQLAlchemy's (IntegrityError for a taken phone), and the
+    merchants' in-process memories forgotten (portal/core/memory.py)."""
+    if not rows:
+        return
+    connection = db.session.connection()
+    dialect = connection.dialect
+    given = rows[0].keys()
+    columns = [c for c in model.__table__.columns if c.key in given or c.default is not None]
+    processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+    quote = dialect.identifier_preparer.quote
+    statement = (
+        f"COPY {quote(model.__table__.name)} ({', '.join(quote(c.name) for c in columns)}) "
+        "FROM STDIN"
+    )
+    fields = list(zip(columns, processors, strict=True))
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    try:
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([_copied(row, column, process) for column, process in fields])
+    except dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(statement, None, exc, dialect.loaded_dbapi.Error) from exc
+    rows_written(model, (row.get("merchant_id") for row in rows))
+
+
+def _copied(row: dict[str, Any], column: Column[Any], process: Any) -> Any:
+    value = row[column.key] if column.key in row else _default_value(column)
+    return process(value) if process is not None else value  # None too, as Core does

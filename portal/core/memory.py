@@ -13,7 +13,7 @@ fragments, signed CSRF tokens) is never forgotten on writes, only pushed out or 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from threading import Lock
 from typing import Any, Protocol, TypeVar
 
@@ -117,6 +117,15 @@ def forget_on_change(model: type, extension: str) -> None:
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
         event.listen(Session, "do_orm_execute", _on_statement)
+
+
+def rows_written(model: type, merchant_ids: Iterable[int | None]) -> None:
+    """Rows of `model` written past the ORM and Session.execute (a COPY): forget their
+    merchants' entries, as a flush of them would have."""
+    memories = _memories(model)
+    for merchant_id in {m for m in merchant_ids if m is not None} if memories else ():
+        for memory in memories:
+            memory.forget(merchant_id)
 
 
 def _memories(model: type) -> list[Forgetful]:

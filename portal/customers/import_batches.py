@@ -4,7 +4,9 @@ Why: row by row, each row cost about ten statements (a lookup by code, one by ph
 phone-in-use check, two savepoints, the INSERT, the audit and event INSERTs, a webhook
 lookup), about 10 ms: 16 minutes for the 100,000 rows a file may hold. A batch looks its
 matches up in two queries, validates in Python with the merchant's categories read once,
-and writes its customers, audit entries and events in one flush.
+and writes its customers, audit entries and events in one go: the new customers as one
+executemany through Core (portal/core/bulk_ids.py insert_loaded), the updates in one
+flush.
 
 The rules stay those of document 003's create and update: the same services validate
 (`new_customer`, `stage_update`). A row the batch cannot settle alone goes through the
@@ -25,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.core.audit import record_changes
-from portal.core.bulk_ids import assign_ids
+from portal.core.bulk_ids import insert_loaded
 from portal.core.errors import ServiceError
 from portal.core.phone import normalise_phone
 from portal.customers.models import Customer
@@ -159,6 +161,7 @@ class Batch:
         self.merchant, self.rows, self.actor = merchant, rows, actor
         self.categories, self.fields_of, self.required = categories, fields_of, required
         self.tags_of = tags_of
+        self._new: list[Customer] = []
 
     def apply(self, one_row: OneRow) -> list[Settled]:
         """Every row's outcome, in no particular order."""
@@ -166,6 +169,7 @@ class Batch:
             with db.session.begin_nested():
                 settled, slow = self._write()
         except (IntegrityError, StaleDataError):
+            self._forget_written()
             settled, slow = [], self.rows
         settled.extend(_row_path(number, row, one_row) for number, row in slow)
         return settled
@@ -185,11 +189,21 @@ class Batch:
                 else:
                     staged.append(self._stage(number, row, match))
                 seen |= marks
-        assign_ids([s.customer for s in staged if s.customer is not None and s.settled.created])
+        new = self._new = [s.customer for s in staged if s.customer and s.settled.created]
+        if not insert_loaded(new):
+            db.session.add_all(new)
         db.session.flush()
         record_changes(_changes(staged, self.actor))
         self._tag(staged)
         return [s.settled for s in staged], slow
+
+    def _forget_written(self) -> None:
+        """The new customers of a batch whose savepoint rolled back leave the session:
+        insert_loaded made them look loaded, and their rows are gone."""
+        for customer in self._new:
+            if customer in db.session:
+                db.session.expunge(customer)
+        self._new = []
 
     def _tag(self, staged: list[_Staged]) -> None:
         """The rows' tags, after their customers: the new ones' in one go, an update's
@@ -219,7 +233,6 @@ class Batch:
             )
         except ServiceError as err:
             return _Staged(Settled(number, row, error=err))
-        db.session.add(customer)
         return _Staged(Settled(number, row, created=True, customer=customer), customer, tags=tags)
 
 

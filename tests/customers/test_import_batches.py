@@ -8,10 +8,10 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, inspect, select, text
 
 from portal.core import audit
-from portal.core.bulk_ids import assign_ids
+from portal.core.bulk_ids import insert_loaded
 from portal.core.models import AuditEntry, Event
 from portal.core.time import utcnow
 from portal.customers import importing
@@ -136,14 +136,26 @@ def test_listeners_get_the_batch_s_events_with_the_ids_written(shop, tmp_path, m
 
 
 @pytest.mark.postgres_only
-def test_ids_taken_ahead_come_from_the_table_s_sequence(shop, make_customer):
-    """assign_ids hands out the sequence's next ids, so a later insert never collides."""
-    new = [Customer(merchant_id=shop.id, full_name=f"N {i}", public_id=f"pid{i}") for i in range(3)]
-    db.session.add_all(new)
-    assign_ids(new)
+def test_rows_written_ahead_take_the_sequence_s_ids_and_stay_in_the_session(shop, make_customer):
+    """insert_loaded writes new customers with the sequence's next ids and every default,
+    leaves them in the session as loaded rows (a change is an UPDATE), and a later insert
+    never collides."""
+    new = [
+        Customer(merchant_id=shop.id, full_name=f"N {i}", phone=f"+88017150{i:05d}")
+        for i in range(3)
+    ]
+    assert insert_loaded(new)
     ids = [c.id for c in new]
     assert len(set(ids)) == 3 and all(ids)
+    assert all(c in db.session and c not in db.session.new for c in new)
+    columns = set(Customer.__table__.columns.keys())
+    assert not any(inspect(c).expired_attributes & columns for c in new)  # no read-backs
+    new[0].sms_consent = True
     db.session.flush()
+    db.session.expire_all()
+    stored = db.session.get(Customer, ids[0])
+    assert stored.sms_consent and stored.version == 2 and stored.public_id == new[0].public_id
+    assert stored.created_at is not None and stored.category_code == "N"
     later = make_customer(shop)
     assert later.id > max(ids)
 
