@@ -63,16 +63,18 @@ def _where(merchant_id: int, phone: str) -> tuple:
 def lock_challenge(merchant_id: int, phone: str, *, create: bool) -> OtpChallenge | None:
     """The challenge row for this phone, locked for the rest of the transaction.
 
-    The no-op UPDATE comes first: on SQLite it takes the database write lock before any
-    read (so concurrent requests queue instead of reading stale counters); on PostgreSQL
-    it and the SELECT ... FOR UPDATE lock the row.
+    On SQLite a no-op UPDATE comes first: it takes the database write lock before any
+    read (so concurrent requests queue instead of reading stale counters), since SQLite
+    ignores FOR UPDATE. PostgreSQL's SELECT ... FOR UPDATE takes the row lock by itself;
+    the UPDATE there only wrote a dead row version, one more statement on every send.
     """
-    db.session.execute(
-        update(OtpChallenge)
-        .where(*_where(merchant_id, phone))
-        .values(attempts=OtpChallenge.attempts)
-        .execution_options(synchronize_session=False)
-    )
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(
+            update(OtpChallenge)
+            .where(*_where(merchant_id, phone))
+            .values(attempts=OtpChallenge.attempts)
+            .execution_options(synchronize_session=False)
+        )
     query = (
         select(OtpChallenge)
         .where(*_where(merchant_id, phone))
@@ -97,6 +99,14 @@ def _lock_customer(customer_id: int) -> None:
 
 
 def sends_in_last_hour(challenge: OtpChallenge) -> int:
+    """Codes sent for this challenge in the rolling hour.
+
+    A challenge never sent to (every new number's) has none: each OtpSend row is added
+    with `last_sent_at` set beside it (`_renew`), and nothing clears that column, so the
+    count is not asked for. One statement fewer on every first send.
+    """
+    if challenge.last_sent_at is None:
+        return 0
     since = utcnow() - timedelta(hours=1)
     return (
         db.session.scalar(
@@ -136,6 +146,7 @@ def send_code(
     deliver: bool = True,
     pending_signup: dict[str, Any] | None = None,
     language: str | None = None,
+    locked: OtpChallenge | None = None,
 ) -> SentCode:
     """Send a fresh code to `phone` (E.164), replacing any earlier one.
 
@@ -143,14 +154,18 @@ def send_code(
     SMS gateway raises ServiceError('sms_failed'): the boundary rolls back, leaving nothing.
     `deliver=False` keeps every counter and guard but sends no SMS: sign-in uses it for
     numbers that must not get a code, so they answer exactly like the others.
+    `locked`: this phone's challenge as the caller's `lock_challenge` returned it in this
+    transaction (the lock holds until the commit), so it is not locked and read again.
     """
-    challenge = lock_challenge(merchant.id, phone, create=True)
+    challenge = locked or lock_challenge(merchant.id, phone, create=True)
     assert challenge is not None
+    assert (challenge.merchant_id, challenge.phone) == (merchant.id, phone)
     _check_may_send(challenge, customer)
     check_budget(merchant, phone, utcnow())
-    code, token = _renew(challenge, merchant.id, phone, customer=customer, purpose=purpose)
     if pending_signup is not None:
+        # Before _renew's flush, so the challenge is written in one UPDATE.
         challenge.pending_signup = json.dumps(pending_signup)
+    code, token = _renew(challenge, merchant.id, phone, customer=customer, purpose=purpose)
     try:
         if deliver:
             send_sms(phone, sms_text(merchant, code, customer.language if customer else language))
