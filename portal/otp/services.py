@@ -15,7 +15,8 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal import metrics
 from portal.core.audit import record_change, record_event
@@ -83,14 +84,31 @@ def lock_challenge(merchant_id: int, phone: str, *, create: bool) -> OtpChalleng
     )
     challenge = db.session.scalar(query)
     if challenge is None and create:
-        try:
-            with db.session.begin_nested():
-                challenge = OtpChallenge(merchant_id=merchant_id, phone=phone)
-                db.session.add(challenge)
-                db.session.flush()
-        except IntegrityError:
-            challenge = db.session.scalar(query)
+        # Lost a race for the number: the other transaction's row, once it has committed.
+        challenge = _insert_challenge(merchant_id, phone) or db.session.scalar(query)
     return challenge
+
+
+# INSERT ... ON CONFLICT DO NOTHING, per dialect (both the portal runs on have it).
+_UPSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
+
+
+def _insert_challenge(merchant_id: int, phone: str) -> OtpChallenge | None:
+    """A new challenge row, ours (so locked) until the commit; None when the number's row
+    exists after all (a concurrent first send inserted it: the conflict waits for that
+    transaction to end).
+
+    One statement: it was a SAVEPOINT, the INSERT and a RELEASE (or a rollback to the
+    savepoint on IntegrityError), three round trips on every new number's first send.
+    """
+    upsert = _UPSERTS[db.session.get_bind().dialect.name]
+    statement = (
+        upsert(OtpChallenge)
+        .values(merchant_id=merchant_id, phone=phone)
+        .on_conflict_do_nothing(index_elements=["merchant_id", "phone"])
+        .returning(OtpChallenge)
+    )
+    return db.session.scalars(statement).first()
 
 
 def _lock_customer(customer_id: int) -> None:
