@@ -61,6 +61,7 @@ def register_extensions(app: Flask) -> None:
     from portal.extensions import csrf, db, limiter, login_manager
     from portal.fragments import init_fragments
     from portal.i18n.locale import init_babel
+    from portal.i18n.wtforms_messages import init_wtforms_messages
     from portal.jobs.after_commit import init_after_commit
     from portal.jobs.runner import init_jobs
     from portal.sessions import init_login
@@ -72,6 +73,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     init_login(app)
     init_babel(app)
+    init_wtforms_messages(app)
     init_fragments(app)
     init_jobs(app)
     init_after_commit(app)

@@ -27,6 +27,7 @@ from portal.customers.models import Customer, RegisteredBy
 from portal.customers.services import create_customer, find_by_phone
 from portal.extensions import db
 from portal.merchants.models import Merchant
+from portal.otp.models import OtpChallenge
 from portal.otp.services import (
     confirm_phone,
     lock_challenge,
@@ -67,15 +68,25 @@ def owner_of(merchant: Merchant, e164: str) -> Customer | None:
     return customer if customer.phone is None else None
 
 
-def _send(merchant: Merchant, e164: str, purpose: str) -> Pending:
-    """Send a code to the customer behind `e164`, or count a silent send for anyone else."""
+def _send(
+    merchant: Merchant, e164: str, purpose: str, *, locked: OtpChallenge | None = None
+) -> Pending:
+    """Send a code to the customer behind `e164`, or count a silent send for anyone else.
+
+    `locked`: the challenge the caller already locked in this transaction (start_signup).
+    """
     # Take the write lock (SQLite) / row lock (PostgreSQL) before reading the customer.
-    challenge = lock_challenge(merchant.id, e164, create=False)
+    challenge = locked or lock_challenge(merchant.id, e164, create=False)
     customer = owner_of(merchant, e164)
     if may_sign_in(customer):
         assert customer is not None
         send_code(
-            merchant, e164, customer=customer, actor=f"customer:{customer.id}", purpose=purpose
+            merchant,
+            e164,
+            customer=customer,
+            actor=f"customer:{customer.id}",
+            purpose=purpose,
+            locked=challenge,
         )
     elif customer is None and challenge is not None and challenge.pending_signup:
         # "Send a new code" for a sign-up still waiting: its fields stay with the code.
@@ -87,9 +98,18 @@ def _send(merchant: Merchant, e164: str, purpose: str) -> Pending:
             actor="customer:signup",
             purpose=SIGNUP,
             language=waiting.get("language"),
+            locked=challenge,
         )
     else:
-        send_code(merchant, e164, customer=None, actor="anonymous", purpose=purpose, deliver=False)
+        send_code(
+            merchant,
+            e164,
+            customer=None,
+            actor="anonymous",
+            purpose=purpose,
+            deliver=False,
+            locked=challenge,
+        )
     return Pending(phone=e164, purpose=purpose)
 
 
@@ -133,11 +153,12 @@ def start_signup(
     phone, cleaned = _signup_errors(merchant, data)
     assert phone is not None
     e164 = phone.e164
-    lock_challenge(merchant.id, e164, create=False)
+    # Created now if missing, so the send below neither locks nor reads it a second time.
+    challenge = lock_challenge(merchant.id, e164, create=True)
     existing = find_by_phone(merchant.id, e164)
     if existing is not None:
         purpose = SIGNIN if existing.phone == e164 else SIGNUP
-        return _send(merchant, e164, purpose)
+        return _send(merchant, e164, purpose, locked=challenge)
     fields = {key: value for key, value in cleaned.items() if value is not None}
     fields["country_code"] = phone.country_code or merchant.country_code
     if data.get("language"):
@@ -153,6 +174,7 @@ def start_signup(
         purpose=SIGNUP,
         pending_signup=fields,
         language=fields.get("language"),
+        locked=challenge,
     )
     return Pending(phone=e164, purpose=SIGNUP)
 

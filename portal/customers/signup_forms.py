@@ -8,17 +8,42 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TelField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    Form,
+    HiddenField,
+    SelectField,
+    StringField,
+    TelField,
+)
+from wtforms.validators import ValidationError
 
 from portal.customers.consent import CUSTOMER_WORDING
-from portal.customers.fields import country_choices
+from portal.customers.fields import country_choices, country_code_set
+
+
+class CountryField(SelectField):
+    """A select of every country (`country_choices`), its answer checked by one set lookup.
+
+    WTForms' own check builds a Choice for each of the ~250 countries and compares them
+    all, on every sign-up and sign-in post; the answer is the same: one of the codes.
+    """
+
+    def pre_validate(self, form: Form) -> None:
+        if self.process_errors or not self.validate_choice:
+            return
+        if self.data not in country_code_set():
+            raise ValidationError(
+                self.invalid_choice_message or self.gettext("Not a valid choice.")
+            )
 
 
 class PhoneForm(FlaskForm):
     """A phone number with the country used to read a local number."""
 
     next = HiddenField()
-    country = SelectField(_l("Country"), choices=[])
+    country = CountryField(_l("Country"), choices=[])
     phone = TelField(
         _l("Phone number"),
         render_kw={"autocomplete": "tel", "inputmode": "tel", "required": True},
@@ -26,7 +51,7 @@ class PhoneForm(FlaskForm):
 
     def set_countries(self, language: str, default: str) -> None:
         self.country.choices = country_choices(language)
-        if not self.country.data or self.country.data not in dict(self.country.choices):
+        if not self.country.data or self.country.data not in country_code_set():
             self.country.data = default
 
 

@@ -15,7 +15,8 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal import metrics
 from portal.core.audit import record_change, record_event
@@ -63,16 +64,18 @@ def _where(merchant_id: int, phone: str) -> tuple:
 def lock_challenge(merchant_id: int, phone: str, *, create: bool) -> OtpChallenge | None:
     """The challenge row for this phone, locked for the rest of the transaction.
 
-    The no-op UPDATE comes first: on SQLite it takes the database write lock before any
-    read (so concurrent requests queue instead of reading stale counters); on PostgreSQL
-    it and the SELECT ... FOR UPDATE lock the row.
+    On SQLite a no-op UPDATE comes first: it takes the database write lock before any
+    read (so concurrent requests queue instead of reading stale counters), since SQLite
+    ignores FOR UPDATE. PostgreSQL's SELECT ... FOR UPDATE takes the row lock by itself;
+    the UPDATE there only wrote a dead row version, one more statement on every send.
     """
-    db.session.execute(
-        update(OtpChallenge)
-        .where(*_where(merchant_id, phone))
-        .values(attempts=OtpChallenge.attempts)
-        .execution_options(synchronize_session=False)
-    )
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(
+            update(OtpChallenge)
+            .where(*_where(merchant_id, phone))
+            .values(attempts=OtpChallenge.attempts)
+            .execution_options(synchronize_session=False)
+        )
     query = (
         select(OtpChallenge)
         .where(*_where(merchant_id, phone))
@@ -81,14 +84,31 @@ def lock_challenge(merchant_id: int, phone: str, *, create: bool) -> OtpChalleng
     )
     challenge = db.session.scalar(query)
     if challenge is None and create:
-        try:
-            with db.session.begin_nested():
-                challenge = OtpChallenge(merchant_id=merchant_id, phone=phone)
-                db.session.add(challenge)
-                db.session.flush()
-        except IntegrityError:
-            challenge = db.session.scalar(query)
+        # Lost a race for the number: the other transaction's row, once it has committed.
+        challenge = _insert_challenge(merchant_id, phone) or db.session.scalar(query)
     return challenge
+
+
+# INSERT ... ON CONFLICT DO NOTHING, per dialect (both the portal runs on have it).
+_UPSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
+
+
+def _insert_challenge(merchant_id: int, phone: str) -> OtpChallenge | None:
+    """A new challenge row, ours (so locked) until the commit; None when the number's row
+    exists after all (a concurrent first send inserted it: the conflict waits for that
+    transaction to end).
+
+    One statement: it was a SAVEPOINT, the INSERT and a RELEASE (or a rollback to the
+    savepoint on IntegrityError), three round trips on every new number's first send.
+    """
+    upsert = _UPSERTS[db.session.get_bind().dialect.name]
+    statement = (
+        upsert(OtpChallenge)
+        .values(merchant_id=merchant_id, phone=phone)
+        .on_conflict_do_nothing(index_elements=["merchant_id", "phone"])
+        .returning(OtpChallenge)
+    )
+    return db.session.scalars(statement).first()
 
 
 def _lock_customer(customer_id: int) -> None:
@@ -97,6 +117,14 @@ def _lock_customer(customer_id: int) -> None:
 
 
 def sends_in_last_hour(challenge: OtpChallenge) -> int:
+    """Codes sent for this challenge in the rolling hour.
+
+    A challenge never sent to (every new number's) has none: each OtpSend row is added
+    with `last_sent_at` set beside it (`_renew`), and nothing clears that column, so the
+    count is not asked for. One statement fewer on every first send.
+    """
+    if challenge.last_sent_at is None:
+        return 0
     since = utcnow() - timedelta(hours=1)
     return (
         db.session.scalar(
@@ -136,6 +164,7 @@ def send_code(
     deliver: bool = True,
     pending_signup: dict[str, Any] | None = None,
     language: str | None = None,
+    locked: OtpChallenge | None = None,
 ) -> SentCode:
     """Send a fresh code to `phone` (E.164), replacing any earlier one.
 
@@ -143,14 +172,18 @@ def send_code(
     SMS gateway raises ServiceError('sms_failed'): the boundary rolls back, leaving nothing.
     `deliver=False` keeps every counter and guard but sends no SMS: sign-in uses it for
     numbers that must not get a code, so they answer exactly like the others.
+    `locked`: this phone's challenge as the caller's `lock_challenge` returned it in this
+    transaction (the lock holds until the commit), so it is not locked and read again.
     """
-    challenge = lock_challenge(merchant.id, phone, create=True)
+    challenge = locked or lock_challenge(merchant.id, phone, create=True)
     assert challenge is not None
+    assert (challenge.merchant_id, challenge.phone) == (merchant.id, phone)
     _check_may_send(challenge, customer)
     check_budget(merchant, phone, utcnow())
-    code, token = _renew(challenge, merchant.id, phone, customer=customer, purpose=purpose)
     if pending_signup is not None:
+        # Before _renew's flush, so the challenge is written in one UPDATE.
         challenge.pending_signup = json.dumps(pending_signup)
+    code, token = _renew(challenge, merchant.id, phone, customer=customer, purpose=purpose)
     try:
         if deliver:
             send_sms(phone, sms_text(merchant, code, customer.language if customer else language))
