@@ -44,6 +44,7 @@ from portal.customers.models import (
     Tag,
 )
 from portal.customers.services import (
+    EDITABLE_ORDER,
     end_sessions,
     flush_guarded,
     full_name_of,
@@ -56,33 +57,10 @@ from portal.extensions import db
 UNDO_WINDOW = timedelta(hours=24)
 SURVIVOR, OTHER = "survivor", "other"
 CHOICES = (SURVIVOR, OTHER)
-# The fields the merchant chooses between, in the order the merge page lists them.
-MERGE_FIELDS: tuple[str, ...] = (
-    "first_name",
-    "last_name",
-    "phone",
-    "email",
-    "gender",
-    "date_of_birth",
-    "age",
-    "nationality",
-    "passport_number",
-    "national_id_number",
-    "language",
-    "address",
-    "home_address",
-    "region_id",
-    "postal_code",
-    "whatsapp",
-    "viber",
-    "imo",
-    "line",
-    "other_contact",
-    "category_code",
-    "external_customer_id",
-    "external_customer_code",
-    "user_type",
-)
+# The fields the merchant chooses between: every field a merchant edits, in the edit
+# form's order, but the country (it follows the phone chosen) and the loyalty flag.
+NOT_CHOSEN = frozenset({"country_code", "is_loyal"})
+MERGE_FIELDS: tuple[str, ...] = tuple(f for f in EDITABLE_ORDER if f not in NOT_CHOSEN)
 # What the pointer gives up so the survivor can hold it: unique per merchant, or what
 # an import matches on.
 RELEASED = ("phone", "unconfirmed_phone", "external_customer_id", "external_customer_code")

@@ -26,9 +26,11 @@ ANSWERS = {"yes": True, "no": False}
 def record_customer_consent(customer_id: int, channel: str) -> Response:
     """Record the customer's answer (`granted` = yes or no) on one channel."""
     found = load_customer(customer_id)  # another merchant's, or deleted: 404
+    if channel not in CHANNELS:
+        abort(404)
     granted = ANSWERS.get(request.form.get("granted", ""))
-    if channel not in CHANNELS or granted is None:
-        abort(404 if channel not in CHANNELS else 400)
+    if granted is None:
+        abort(400)
     record = record_consent(found, channel, granted, "merchant", actor=current_actor())
     label = str(CHANNEL_LABELS[channel])
     if record is None:

@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext, ngettext
-from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from portal.boundary import refused
@@ -32,7 +31,7 @@ from portal.i18n.messages import translated
 from portal.merchants.audit_sentences import value_labeller
 from portal.merchants.blueprint import bp
 from portal.merchants.categories import category_choices
-from portal.merchants.customer_forms import MergeForm
+from portal.merchants.customer_forms import CustomerForm, MergeForm
 from portal.merchants.customer_presenter import shop_clock
 from portal.merchants.customer_views import (
     current_actor,
@@ -43,34 +42,13 @@ from portal.merchants.customer_views import (
 )
 from portal.staff.access import console_writer
 
-# The merge page's labels, the customer form's own words.
-FIELD_LABELS = {
-    "first_name": _l("First name"),
-    "last_name": _l("Last name"),
-    "phone": _l("Phone number"),
-    "email": _l("Email"),
-    "gender": _l("Gender"),
-    "date_of_birth": _l("Date of birth"),
-    "age": _l("Age"),
-    "nationality": _l("Nationality"),
-    "passport_number": _l("Passport number"),
-    "national_id_number": _l("National ID number"),
-    "language": _l("Language"),
-    "address": _l("Address"),
-    "home_address": _l("Home address"),
-    "region_id": _l("District"),
-    "postal_code": _l("Postal code"),
-    "whatsapp": _l("WhatsApp"),
-    "viber": _l("Viber"),
-    "imo": _l("imo"),
-    "line": _l("LINE"),
-    "other_contact": _l("Other contact"),
-    "category_code": _l("Category"),
-    "external_customer_id": _l("External customer id"),
-    "external_customer_code": _l("External customer code"),
-    "user_type": _l("User type"),
-}
-assert set(FIELD_LABELS) == set(MERGE_FIELDS)
+
+def _field_labels() -> dict[str, str]:
+    """Each field named as the customer edit form labels it; the district, which that
+    form handles apart, by the word the customer page uses."""
+    labels = {field.name: str(field.label.text) for field in CustomerForm(formdata=None)}
+    labels["region_id"] = gettext("District")
+    return labels
 
 
 def _moving_lines(moving: dict[str, int]) -> list[str]:
@@ -116,10 +94,11 @@ def _field_lines(plan: MergePlan) -> list[dict[str, Any]]:
             return regions.get(value, str(value))
         return label(line.name, value)
 
+    labels = _field_labels()
     return [
         {
             "name": line.name,
-            "label": str(FIELD_LABELS[line.name]),
+            "label": labels[line.name],
             "survivor": shown(line, line.survivor),
             "other": shown(line, line.other),
             "choice": line.needs_choice,

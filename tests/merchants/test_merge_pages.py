@@ -169,3 +169,15 @@ def test_values_with_markup_are_escaped_on_the_preview(
     html = client.get(f"/merchant/customers/{rina.id}/merge/{twin.id}").get_data(as_text=True)
     assert "<script>x()</script>" not in html
     assert "&lt;script&gt;x()&lt;/script&gt;" in html
+
+
+def test_every_field_a_merge_can_ask_about_has_its_label(app):
+    """The labels come from the customer edit form (and the district's own word): a
+    field added to the merge without one would break the preview."""
+    from portal.customers.merging import MERGE_FIELDS
+    from portal.merchants.merge_views import _field_labels
+
+    with app.test_request_context():
+        labels = _field_labels()
+    assert set(MERGE_FIELDS) <= set(labels)
+    assert labels["region_id"] == "District" and labels["phone"] == "Phone number"
