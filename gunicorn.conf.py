@@ -41,9 +41,11 @@ def _int(name: str, default: int) -> int:
 bind = os.environ.get("BIND") or f"0.0.0.0:{_int('PORT', 8000)}"
 workers = _int("WEB_CONCURRENCY", 2)
 worker_class = "gthread"
-# Eight: 16 padded sign-ups in flight per instance (about 50 a second), and fewer threads
-# than SQLAlchemy's 15 connections per process (pool 5, overflow 10), so none waits for one.
-threads = _int("GUNICORN_THREADS", 8)
+# Twelve: 24 padded sign-ups in flight per instance of 2 workers, at most 24 / 0.3 s = 80
+# a second (benchmarks/README.md measured 8 threads at 51/s, 12 at 69/s, against 88/s with
+# no padding at all), and fewer threads than SQLAlchemy's 15 connections per process
+# (pool 5, overflow 10), so none waits for one. The GIL makes more threads no faster.
+threads = _int("GUNICORN_THREADS", 12)
 # A worker whose main loop is silent this long is killed and replaced. Under gthread the
 # loop runs beside the requests, so this catches a stuck worker, not a slow request.
 timeout = _int("GUNICORN_TIMEOUT", 30)
