@@ -56,6 +56,7 @@ def search_customers(
     per_page: int = 25,
     cursor: str | None = None,
     columns: Sequence[Any] = (Customer,),
+    known_total: int | None = None,
 ) -> CustomerPage:
     """One page of the merchant's customers matching `filters`.
 
@@ -66,6 +67,8 @@ def search_customers(
     costs the same at any depth; otherwise `page` is an offset for shallow pages. The
     total is exact up to COUNT_CAP, beyond that `total_is_exact` is False ("10,000+");
     PostgreSQL substring searches report the planner's estimate (`total_is_estimate`).
+    `known_total`: the exact total, when the caller has it already (summary.py's
+    summary_total): then nothing is counted.
     """
     check_paging(page, per_page)
     after = decode_cursor(cursor) if cursor else None
@@ -76,6 +79,8 @@ def search_customers(
     if not has_next and after is None and (items or offset == 0):
         # The page reaches the end from the start of the list: its rows are the total.
         total = ListTotal(offset + len(items), True)
+    elif known_total is not None:
+        total = ListTotal(known_total, True)
     else:
         seen = offset + len(items) + (1 if has_next else 0)
         total = list_total(merchant_id, filters, seen=seen)

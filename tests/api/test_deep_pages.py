@@ -124,6 +124,24 @@ def test_open_links_next_leads_past_the_count_cap(client, shop, monkeypatch):
     assert "cursor=" in (metas[1]["links"]["next"] or "")
 
 
+def test_open_plain_list_takes_its_total_from_the_summary(client, shop, query_counter):
+    """A page that does not reach the end states the exact total without counting the
+    customers (a count reads up to COUNT_CAP rows on every request); a keyword, which
+    the summary cannot answer, is still counted."""
+    _merchant, _customers, token = shop
+    with query_counter() as plain:
+        answer = client.get(f"{OPEN}?per_page=2", headers=auth(token)).json
+    assert (
+        answer["meta"]["pagination"]["total"],
+        answer["meta"]["pagination"]["total_is_exact"],
+    ) == (7, True)
+    assert not [s for s in plain.statements if "count(" in s.lower() and "customers" in s]
+    with query_counter() as searched:
+        answer = client.get(f"{OPEN}?per_page=2&keyword=a", headers=auth(token)).json
+    assert answer["meta"]["pagination"]["total"] == 7
+    assert [s for s in searched.statements if "count(" in s.lower() and "FROM customers" in s]
+
+
 def test_open_search_past_the_cap_is_labelled_a_lower_bound(client, shop, monkeypatch):
     """A keyword search whose count is capped says total_is_exact false, and links on."""
     _merchant, _customers, token = shop
