@@ -175,6 +175,9 @@ def load_config(instance_path: str, env: dict[str, str] | None = None) -> dict[s
             "SMS_PREFIX_NUMBERS_PER_HOUR": _int(env, "SMS_PREFIX_NUMBERS_PER_HOUR", 50),
             "SMS_BREAKER_MIN_PER_MINUTE": _int(env, "SMS_BREAKER_MIN_PER_MINUTE", 200),
             "SMS_BREAKER_FACTOR": _int(env, "SMS_BREAKER_FACTOR", 10),
+            # How old the budget's counts may be before a process reads them again
+            # (portal/otp/budget_counts.py; 0 reads them for every send).
+            "SMS_BUDGET_COUNTS_SECONDS": _seconds(env, "SMS_BUDGET_COUNTS_SECONDS", 5.0),
             "OTP_IN_RESPONSES": _flag(env, "OTP_IN_RESPONSES"),
             "SIGNIN_MIN_SECONDS": _seconds(env, "SIGNIN_MIN_SECONDS", 0.3),
             "EDIT_LINK_TTL_SECONDS": _int(env, "EDIT_LINK_TTL_SECONDS", 900),

@@ -10,7 +10,8 @@ number has an account), is checked against
   walks consecutive numbers);
 - a circuit breaker over all merchants: when the numbers texted in the last minute jump
   above a multiple of the last hour's rate, sending stops and the owners are told.
-The counts read `otp_challenges.last_sent_at`, one row per number, indexed for it.
+The counts read `otp_challenges.last_sent_at`, one row per number, indexed for it, at
+most every few seconds per process (portal/otp/budget_counts.py).
 """
 
 from __future__ import annotations
@@ -18,25 +19,20 @@ from __future__ import annotations
 import logging
 import smtplib
 import threading
-from datetime import datetime, timedelta
-from typing import NamedTuple
+from datetime import datetime
 
 import phonenumbers
 from cachetools import TTLCache
 from flask import current_app
-from sqlalchemy import and_, func, select
 
 from portal import metrics
 from portal.core.error_codes import OtpError
 from portal.core.errors import ServiceError
 from portal.core.mail import send_mail
-from portal.extensions import db
 from portal.merchants.models import Merchant
-from portal.otp.models import OtpChallenge
+from portal.otp.budget_counts import RecentSends, budget_counts
 
 log = logging.getLogger(__name__)
-# The prefix a pumping run shares: country code and the first digits of the number.
-PREFIX_DIGITS = 7
 # Owners already told about a tripped breaker, per merchant, for ten minutes (per process).
 # cachetools caches are not thread-safe (gunicorn's gthread workers share this one), and
 # the check and the mark must be one step or two threads both mail the owners.
@@ -59,44 +55,25 @@ def allowed_countries(merchant: Merchant) -> set[str]:
     return listed or {merchant.country_code.upper()}
 
 
-def check_budget(merchant: Merchant, e164: str, now: datetime) -> None:
-    """Refuse a send this merchant's budget does not allow; nothing is sent then."""
+def check_budget(
+    merchant: Merchant, e164: str, now: datetime, *, sent_before: datetime | None = None
+) -> None:
+    """Refuse a send this merchant's budget does not allow; nothing is sent then.
+    `sent_before`: when this number's challenge was last sent (None: never), so a number
+    already texted this hour is not counted as another one."""
     region = phonenumbers.region_code_for_number(phonenumbers.parse(e164))
     if region not in allowed_countries(merchant):
         metrics.BUDGET_REFUSALS.labels("country").inc()
         raise ServiceError(OtpError.COUNTRY_NOT_ALLOWED, field="phone", status=422)
-    counts = _recent_counts(merchant.id, e164, now)
+    kept = budget_counts()
+    counts = kept.counts(merchant.id, e164, now, sent_before)
     config = current_app.config
     if counts.merchant >= config["SMS_MERCHANT_NUMBERS_PER_HOUR"]:
         raise _over_budget(merchant, "merchant", e164)
     if counts.prefix >= config["SMS_PREFIX_NUMBERS_PER_HOUR"]:
         raise _over_budget(merchant, "prefix", e164)
     _check_breaker(merchant, counts)
-
-
-class RecentSends(NamedTuple):
-    """Numbers texted lately, as the budget's three caps count them."""
-
-    merchant: int  # this merchant's other numbers in the last hour
-    prefix: int  # of those, the ones sharing this number's prefix
-    minute: int  # every merchant's numbers in the last minute
-    hour: int  # every merchant's numbers in the last hour
-
-
-def _recent_counts(merchant_id: int, e164: str, now: datetime) -> RecentSends:
-    """Every count the caps need, in one pass over the last hour's challenges (it was
-    four queries, on the path of every sign-up)."""
-    others = and_(OtpChallenge.merchant_id == merchant_id, OtpChallenge.phone != e164)
-    prefix = OtpChallenge.phone.startswith(e164[:PREFIX_DIGITS], autoescape=True)
-    row = db.session.execute(
-        select(
-            func.count().filter(others),
-            func.count().filter(and_(others, prefix)),
-            func.count().filter(OtpChallenge.last_sent_at >= now - timedelta(minutes=1)),
-            func.count(),
-        ).where(OtpChallenge.last_sent_at >= now - timedelta(hours=1))
-    ).one()
-    return RecentSends(*(int(value or 0) for value in row))
+    kept.sent(merchant.id, e164, now, sent_before)
 
 
 def _over_budget(merchant: Merchant, which: str, e164: str) -> ServiceError:

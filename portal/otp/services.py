@@ -179,7 +179,7 @@ def send_code(
     assert challenge is not None
     assert (challenge.merchant_id, challenge.phone) == (merchant.id, phone)
     _check_may_send(challenge, customer)
-    check_budget(merchant, phone, utcnow())
+    check_budget(merchant, phone, utcnow(), sent_before=challenge.last_sent_at)
     if pending_signup is not None:
         # Before _renew's flush, so the challenge is written in one UPDATE.
         challenge.pending_signup = json.dumps(pending_signup)

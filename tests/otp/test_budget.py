@@ -108,3 +108,54 @@ def test_sweep_forgets_signups_whose_code_expired(app, make_merchant, outbox):
     db.session.expire_all()
     kept = {c.merchant_id: c.pending_signup for c in db.session.scalars(select(OtpChallenge))}
     assert kept[shop.id] is None and "Ayu" in kept[fresh_shop.id]
+
+
+def _texted_elsewhere(merchant, phone):
+    """A send another process made: its challenge row, as that process left it."""
+    from portal.core.time import utcnow
+    from portal.otp.models import OtpChallenge
+
+    db.session.add(OtpChallenge(merchant_id=merchant.id, phone=phone, last_sent_at=utcnow()))
+    db.session.commit()
+
+
+@pytest.mark.options(sms_merchant_numbers_per_hour=3, sms_prefix_numbers_per_hour=100)
+def test_other_processes_sends_count_once_the_counts_are_renewed(app, make_merchant):
+    """The counts are read at most every SMS_BUDGET_COUNTS_SECONDS: this process's own
+    sends count at once, another process's once the snapshot is older than that."""
+    from datetime import timedelta
+
+    from portal.core.time import utcnow
+
+    shop = make_merchant(country_code="BD")
+    _signin(shop, "+8801711000001")
+    _texted_elsewhere(shop, "+8801811000002")
+    _texted_elsewhere(shop, "+8801911000003")
+    # Within the snapshot's few seconds: one number known, so a second one passes.
+    budget.check_budget(shop, "+8801511000004", utcnow())
+    later = utcnow() + timedelta(seconds=app.config["SMS_BUDGET_COUNTS_SECONDS"] + 1)
+    with pytest.raises(ServiceError) as caught:
+        budget.check_budget(shop, "+8801611000005", later)
+    assert caught.value.code == "sms_budget"
+
+
+def test_sends_within_the_snapshot_read_no_counts(app, make_merchant, query_counter):
+    """A second send in the same few seconds costs no count over the hour's challenges
+    (it read every number texted in the hour, by every merchant, on each send)."""
+    shop = make_merchant(country_code="BD")
+    _signin(shop, "+8801711000001")
+    with query_counter() as second:
+        _signin(shop, "+8801711000002")
+    assert not [s for s in second.statements if "count(" in s.lower()], str(second)
+
+
+@pytest.mark.options(sms_budget_counts_seconds=0, sms_merchant_numbers_per_hour=2)
+def test_a_number_texted_again_is_not_another_number(app, make_merchant):
+    """Resending to a number already texted this hour leaves the merchant's count as it
+    was, whether the counts come from the database or from the process."""
+    shop = make_merchant(country_code="BD")
+    _signin(shop, "+8801711000001")
+    _signin(shop, "+8801811000002")
+    budget.check_budget(shop, "+8801811000002", services.utcnow(), sent_before=services.utcnow())
+    with pytest.raises(ServiceError):
+        _signin(shop, "+8801911000003")
