@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, NamedTuple, TypeVar
 
 from portal.core.bulk_ids import copy_rows, next_ids
 from portal.core.models import AuditEntry, Event
@@ -12,9 +12,23 @@ from portal.extensions import db
 
 Row = TypeVar("Row", AuditEntry, Event)
 
-# Functions called with the new Events after they are flushed (webhooks subscribe here):
-# one event, or the batch an import recorded at once.
-Listener = Callable[[list[Event]], None]
+
+class WrittenEvent(NamedTuple):
+    """An event record_changes wrote as plain values, as its listeners are told of it.
+
+    Why not an Event object: building 500 of them per import batch, only for the
+    listeners to read three fields, cost a twentieth of the import's CPU."""
+
+    id: int
+    merchant_id: int
+    customer_id: int | None
+    type: str
+
+
+# Functions called with the new events after they are written (webhooks subscribe here):
+# one Event, or the batch an import recorded at once (WrittenEvent: id, merchant_id,
+# customer_id and type, the fields an Event has too).
+Listener = Callable[[Sequence[Event | WrittenEvent]], None]
 _event_listeners: list[Listener] = []
 
 
@@ -81,13 +95,23 @@ def _stored(value: Any) -> Any:
     return value
 
 
+# Values JSON keeps as they are, looked up by exact type: an import writes a creation's
+# dozen [old, new] pairs for every row, and the isinstance chain was a tenth of its CPU.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _jsonable(value: Any) -> Any:
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is list and all(type(v) in _PLAIN for v in value):
+        return list(value)  # a change's [old, new] of plain values
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {k if type(k) is str else str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     if value is None or isinstance(value, bool | int | float | str):
-        return value
+        return value  # subclasses of the plain types
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
@@ -136,14 +160,14 @@ def record_change(
     return record_event(**ids, type=event, kind=kind, payload=payload)
 
 
-def record_changes(changes: Iterable[dict[str, Any]]) -> list[Event]:
+def record_changes(changes: Iterable[dict[str, Any]]) -> list[WrittenEvent]:
     """record_change for many changes (each its keyword arguments), written as one
     INSERT per table and announced to the listeners as one batch.
 
     Why not ORM objects: an import batch of 500 rows spent more building, tracking and
     flushing its 1,000 audit lines and events as objects than the database spent writing
-    them. The rows go in as plain values instead; the listeners get Event objects that
-    carry the written ids (detached: nothing else in the session refers to them)."""
+    them. The rows go in as plain values instead; the listeners are told of them by
+    their written ids (WrittenEvent)."""
     now = utcnow()
     entries, events = [], []
     for change in changes:
@@ -157,7 +181,7 @@ def record_changes(changes: Iterable[dict[str, Any]]) -> list[Event]:
         return []
     _insert_rows(AuditEntry, entries)
     written = [
-        Event(id=new_id, **row)
+        WrittenEvent(new_id, row["merchant_id"], row["customer_id"], row["type"])
         for new_id, row in zip(_insert_rows(Event, events), events, strict=True)
     ]
     for listener in list(_event_listeners):

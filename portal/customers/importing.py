@@ -14,7 +14,7 @@ import io
 import os
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -472,7 +472,7 @@ def run_import(
                 outcome.created += result.created
                 outcome.updated += not result.created
         done += len(rows_batch)
-        _end_batch(done, outcome, rejected, progress_cb)
+        _end_batch(done, outcome, rejected, progress_cb, written=settled)
     if done == 0:
         _end_batch(done, outcome, rejected, progress_cb)
     return outcome
@@ -498,9 +498,21 @@ def _batches(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
 
 
 def _end_batch(
-    done: int, outcome: Outcome, rejected: _Rejected, progress_cb: ProgressCallback | None
+    done: int,
+    outcome: Outcome,
+    rejected: _Rejected,
+    progress_cb: ProgressCallback | None,
+    *,
+    written: Sequence[Settled] = (),
 ) -> None:
+    """Flush the batch, then let the customers it created go from the session before
+    the job's commit: the commit would expire every one of them (a twentieth of the
+    import's CPU) and no later batch reads them again. Matched customers stay: the
+    caller may hold them."""
     db.session.flush()
+    for result in written:
+        if result.created and result.customer is not None and result.customer in db.session:
+            db.session.expunge(result.customer)
     outcome.rejected_csv += rejected.take()
     if progress_cb is not None:
         progress_cb(done, outcome)

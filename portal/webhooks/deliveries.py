@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import json
 import time
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -20,7 +21,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased, object_session
 
 from portal.boundary import checkpoint
-from portal.core.audit import on_event
+from portal.core.audit import WrittenEvent, on_event
 from portal.core.models import Event
 from portal.core.time import utcnow
 from portal.customers.models import Customer
@@ -72,13 +73,14 @@ def payload(event: Event) -> dict[str, Any]:
 
 
 @on_event
-def collect(events: list[Event]) -> None:
+def collect(events: Sequence[Event | WrittenEvent]) -> None:
     """Remember (endpoint, event) pairs in the session until it commits; one lookup of
     the active endpoints per merchant in the batch."""
     wanted = [event for event in events if event.type in EVENT_TYPES]
     if not wanted:
         return
-    session = object_session(wanted[0]) or db.session
+    first = wanted[0]
+    session = (object_session(first) if isinstance(first, Event) else None) or db.session
     merchants = {event.merchant_id for event in wanted}
     endpoints: dict[int, list[int]] = {}
     for endpoint_id, merchant_id in session.execute(

@@ -184,8 +184,8 @@ def test_cancel_stops_a_running_import_after_its_batch(app, shop, owner, tmp_pat
         seen.append(row)
         return real_fields(row)
 
-    def end_then_cancel(done, *args):
-        real_end(done, *args)
+    def end_then_cancel(done, *args, **kwargs):
+        real_end(done, *args, **kwargs)
         if done == 2:  # another request cancels, and commits, while rows 3-4 run
             importing.cancel_import(db.session.get(CustomerImport, job.id), actor="other")
             checkpoint()
