@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import delete, func, select, update
 
 from portal.core.time import utcnow
@@ -111,3 +112,58 @@ def test_a_rolled_back_change_leaves_the_counts(app, make_merchant, make_custome
     db.session.rollback()
     assert live_total(merchant.id) == 1
     _agree(merchant.id)
+
+
+def test_one_statement_of_many_customers_is_counted_per_group(app, make_merchant):
+    """A multi-row INSERT spanning months, categories, statuses and a deleted customer
+    (PostgreSQL counts a statement's new rows once per group), then a second one onto
+    the same counts: the table agrees with the customers after each."""
+    merchant = make_merchant()
+
+    def rows(start: int) -> list[dict]:
+        return [
+            {
+                "merchant_id": merchant.id,
+                "full_name": f"Row {start + i}",
+                "phone": f"+88017110{start + i:05d}",
+                "created_at": datetime(2026, 1 + i % 3, 28, 23, 30, tzinfo=UTC),
+                "category_code": "NYD"[i % 3 if i % 2 else 0],
+                "registration_status": "A" if i % 4 == 0 else "W",
+                "deleted_at": utcnow() if i == 5 else None,
+            }
+            for i in range(12)
+        ]
+
+    db.session.execute(Customer.__table__.insert(), rows(0))
+    _agree(merchant.id)
+    db.session.execute(Customer.__table__.insert(), rows(100))
+    _agree(merchant.id)
+    assert live_total(merchant.id) == 22
+
+
+@pytest.mark.postgres_only
+def test_a_copy_of_customers_is_counted(app, make_merchant):
+    """COPY (an import's new customers on PostgreSQL) fires the statement's count too."""
+    from portal.core.bulk_ids import copy_rows, next_ids
+
+    merchant = make_merchant()
+    ids = next_ids(Customer, 3)
+    assert ids is not None
+    copy_rows(
+        Customer,
+        [
+            {
+                "id": new_id,
+                "public_id": f"00000000-0000-4000-8000-00000000000{n}",
+                "merchant_id": merchant.id,
+                "full_name": f"Copied {n}",
+                "phone": f"+8801711200{n:03d}",
+                "category_code": "Y" if n else "N",
+                "registration_status": "W",
+                "created_at": datetime(2026, 3, 1, tzinfo=UTC),
+            }
+            for n, new_id in enumerate(ids)
+        ],
+    )
+    _agree(merchant.id)
+    assert counts_by_category(merchant.id) == {"N": 1, "Y": 2}
