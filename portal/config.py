@@ -141,6 +141,19 @@ def _logs(env: dict[str, str]) -> dict[str, Any]:
     return {"LOG_FORMAT": log_format(env), "LOG_LEVEL": (env.get("LOG_LEVEL") or "INFO").upper()}
 
 
+def _sms_budget(env: dict[str, str]) -> dict[str, Any]:
+    """The SMS budget (portal/otp/budget.py): numbers texted per merchant and per number
+    prefix in an hour, the breaker over all merchants, and how old the counts may be
+    before a process reads them again (portal/otp/budget_counts.py; 0: every send)."""
+    return {
+        "SMS_MERCHANT_NUMBERS_PER_HOUR": _int(env, "SMS_MERCHANT_NUMBERS_PER_HOUR", 1000),
+        "SMS_PREFIX_NUMBERS_PER_HOUR": _int(env, "SMS_PREFIX_NUMBERS_PER_HOUR", 50),
+        "SMS_BREAKER_MIN_PER_MINUTE": _int(env, "SMS_BREAKER_MIN_PER_MINUTE", 200),
+        "SMS_BREAKER_FACTOR": _int(env, "SMS_BREAKER_FACTOR", 10),
+        "SMS_BUDGET_COUNTS_SECONDS": _seconds(env, "SMS_BUDGET_COUNTS_SECONDS", 5.0),
+    }
+
+
 def load_config(instance_path: str, env: dict[str, str] | None = None) -> dict[str, Any]:
     """Build the Flask config mapping from environment variables."""
     env = dict(os.environ if env is None else env)
@@ -152,6 +165,7 @@ def load_config(instance_path: str, env: dict[str, str] | None = None) -> dict[s
         | _web(env, production)
         | _limits(env, redis_url)
         | _logs(env)
+        | _sms_budget(env)
         | {
             "PORTAL_ENV": "production" if production else "development",
             "SECRET_KEY": _secret_key(env, instance, production),
@@ -169,15 +183,6 @@ def load_config(instance_path: str, env: dict[str, str] | None = None) -> dict[s
             "OTP_TTL_SECONDS": _int(env, "OTP_TTL_SECONDS", 300),
             "OTP_MAX_ATTEMPTS": _int(env, "OTP_MAX_ATTEMPTS", 5),
             "OTP_SENDS_PER_HOUR": _int(env, "OTP_SENDS_PER_HOUR", 3),
-            # The SMS budget (portal/otp/budget.py): numbers texted per merchant and per number
-            # prefix in an hour, and the breaker over all merchants.
-            "SMS_MERCHANT_NUMBERS_PER_HOUR": _int(env, "SMS_MERCHANT_NUMBERS_PER_HOUR", 1000),
-            "SMS_PREFIX_NUMBERS_PER_HOUR": _int(env, "SMS_PREFIX_NUMBERS_PER_HOUR", 50),
-            "SMS_BREAKER_MIN_PER_MINUTE": _int(env, "SMS_BREAKER_MIN_PER_MINUTE", 200),
-            "SMS_BREAKER_FACTOR": _int(env, "SMS_BREAKER_FACTOR", 10),
-            # How old the budget's counts may be before a process reads them again
-            # (portal/otp/budget_counts.py; 0 reads them for every send).
-            "SMS_BUDGET_COUNTS_SECONDS": _seconds(env, "SMS_BUDGET_COUNTS_SECONDS", 5.0),
             "OTP_IN_RESPONSES": _flag(env, "OTP_IN_RESPONSES"),
             "SIGNIN_MIN_SECONDS": _seconds(env, "SIGNIN_MIN_SECONDS", 0.3),
             "EDIT_LINK_TTL_SECONDS": _int(env, "EDIT_LINK_TTL_SECONDS", 900),
