@@ -9,7 +9,7 @@ transaction commits, and are dropped if it rolls back.
 A SAVEPOINT that is released does not count as a commit (the outer transaction may still
 roll back), and one that rolls back keeps the jobs queued before it. With JOBS_INLINE (tests)
 the jobs run at the end of the request, since the session cannot run SQL inside its
-commit hook.
+commit hook, and so do the jobs those jobs queue.
 """
 
 from __future__ import annotations
@@ -74,8 +74,12 @@ def _after_soft_rollback(session: Session, previous: SessionTransaction) -> None
 
 
 def _run_ready() -> None:
-    for func, args, kwargs in g.pop(READY, []):
-        enqueue(func, *args, **kwargs)
+    """Run the committed jobs, then those they queued as they committed (an import's
+    webhook deliveries), as a worker would take them from the queue: a single pass
+    dropped every job a job asked for."""
+    while jobs := g.pop(READY, []):
+        for func, args, kwargs in jobs:
+            enqueue(func, *args, **kwargs)
 
 
 def _after_request(response: Any) -> Any:

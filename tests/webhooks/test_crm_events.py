@@ -75,3 +75,28 @@ def test_a_merge_and_its_undo_are_delivered(
         other.public_id,
     }
     assert not [e for e in received if e["type"] == "customer.merged_into"]
+
+
+def test_imported_customers_are_delivered_as_created(
+    app, client, make_merchant, make_token, receiver
+):
+    """An import writes its events as plain rows (record_changes) and tells the webhooks
+    of them by id: each imported customer reaches the endpoint once, as customer.created."""
+    import io
+
+    from portal.customers.models import Customer
+
+    merchant = make_merchant(country_code="BD")
+    system = make_token(merchant)
+    register_endpoint(merchant, receiver.url, actor="tests")
+    db.session.commit()
+    rows = ["name,phone"] + [f"Person {i},0171400{i:04d}" for i in range(4)]
+    upload = (io.BytesIO(("\n".join(rows) + "\n").encode()), "customers.csv")
+    response = client.post("/api/open/customer/import", data={"file": upload}, headers=auth(system))
+    assert response.status_code == 202, response.json
+    created = [e for e in _events(receiver.wait_for(4)) if e["type"] == "customer.created"]
+    public_ids = set(
+        db.session.scalars(select(Customer.public_id).where(Customer.merchant_id == merchant.id))
+    )
+    assert len(public_ids) == 4
+    assert sorted(e["data"]["customer"]["customer_id"] for e in created) == sorted(public_ids)
